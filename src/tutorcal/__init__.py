@@ -1,0 +1,1 @@
+"""tutorcal: tutoring scheduler on Google Calendar."""

@@ -1,0 +1,49 @@
+"""Weekly availability in the tutor's time zone, and per-date overrides."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tortoise import fields
+
+from tutorcal.core.models import TimestampedModel
+
+if TYPE_CHECKING:
+    from tutorcal.users.models import User
+
+
+class AvailabilityRule(TimestampedModel):
+    tutor: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="availability_rules", on_delete=fields.CASCADE
+    )
+    weekday = fields.SmallIntField()  # Monday 0, as Python's date.weekday()
+    start_time = fields.TimeField()
+    end_time = fields.TimeField()
+
+    class Meta:
+        table = "availability_rules"
+        indexes = (("tutor", "weekday"),)
+
+
+class AvailabilityOverride(TimestampedModel):
+    """One date that replaces the weekly rules; no ranges means unavailable all day."""
+
+    tutor: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="availability_overrides", on_delete=fields.CASCADE
+    )
+    on_date = fields.DateField()
+
+    class Meta:
+        table = "availability_overrides"
+        unique_together = (("tutor", "on_date"),)
+
+
+class AvailabilityOverrideRange(TimestampedModel):
+    override: fields.ForeignKeyRelation[AvailabilityOverride] = fields.ForeignKeyField(
+        "models.AvailabilityOverride", related_name="ranges", on_delete=fields.CASCADE
+    )
+    start_time = fields.TimeField()
+    end_time = fields.TimeField()
+
+    class Meta:
+        table = "availability_override_ranges"

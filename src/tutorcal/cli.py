@@ -1,0 +1,119 @@
+"""The ``tutorcal`` command."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Coroutine
+from typing import Any, NoReturn, TypeVar
+
+import click
+
+from tutorcal.config import ConfigurationInvalid, Settings, load_settings
+from tutorcal.core.logging import configure_logging
+
+T = TypeVar("T")
+
+# Cloud Run kills a container 10 s after SIGTERM; leave time to close the pool.
+GRACEFUL_SHUTDOWN_SECONDS = 8
+
+
+def _fail(message: str) -> NoReturn:
+    for line in message.splitlines():
+        click.echo(f"tutorcal: {line}", err=True)
+    sys.exit(2)
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except ConfigurationInvalid as exc:
+        _fail(str(exc))
+
+
+def _run(coroutine: Coroutine[Any, Any, T]) -> T:
+    return asyncio.run(coroutine)
+
+
+@click.group()
+def main() -> None:
+    """tutorcal: book tutoring sessions on tutors' Google Calendars."""
+
+
+@main.command()
+@click.option(
+    "--host", default=None, help="Address to listen on [default: 0.0.0.0; 127.0.0.1 in demo mode]."
+)
+@click.option("--port", type=int, default=None, help="Port [default: $PORT, else 8000].")
+@click.option("--workers", type=int, default=1, show_default=True, help="Worker processes.")
+def serve(host: str | None, port: int | None, workers: int) -> None:
+    """Run the API."""
+    import uvicorn
+
+    from tutorcal.schema import SchemaNotReady, prepare_for_serving
+
+    settings = _settings()
+    configure_logging(settings.log_level)
+    try:
+        _run(prepare_for_serving(settings))
+    except SchemaNotReady as exc:
+        _fail(str(exc))
+    uvicorn.run(
+        "tutorcal.main:create_app",
+        factory=True,
+        host=host or ("127.0.0.1" if settings.tutorcal_demo else "0.0.0.0"),  # noqa: S104
+        port=port or settings.port,
+        workers=workers,
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+        log_config=None,
+        access_log=False,
+        proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
+    )
+
+
+@main.command()
+def migrate() -> None:
+    """Bring the database schema up to date (safe to run twice, or from two processes at once)."""
+    from tutorcal.schema import migrate as run_migrations
+
+    settings = _settings()
+    configure_logging(settings.log_level)
+    applied = _run(run_migrations(settings))
+    if applied:
+        click.echo("applied: " + ", ".join(applied))
+    else:
+        click.echo("the database schema is up to date")
+
+
+@main.command("create-admin")
+@click.argument("email")
+def create_admin(email: str) -> None:
+    """Grant the admin role to EMAIL (at first sign-in if that user has not signed in yet)."""
+    from tortoise import Tortoise
+
+    from tutorcal.db import tortoise_config_for
+    from tutorcal.schema import SchemaNotReady, prepare_for_serving
+    from tutorcal.users.service import grant_admin
+
+    if "@" not in email:
+        _fail(f"{email!r} is not an email address")
+    settings = _settings()
+    configure_logging("WARNING")
+
+    async def run() -> bool:
+        await prepare_for_serving(settings)
+        await Tortoise.init(config=tortoise_config_for(settings))
+        try:
+            return (await grant_admin(email)).user_exists
+        finally:
+            await Tortoise.close_connections()
+
+    try:
+        exists = _run(run())
+    except SchemaNotReady as exc:
+        _fail(str(exc))
+    if exists:
+        click.echo(f"{email} is now an admin")
+    else:
+        click.echo(f"{email} will be an admin from their first sign-in")

@@ -1,0 +1,194 @@
+"""Settings: every environment variable tutorcal reads, parsed once into one typed object."""
+
+from __future__ import annotations
+
+import ipaddress
+from functools import lru_cache
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+
+from cryptography.fernet import Fernet
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from tortoise.backends.base.config_generator import expand_db_url
+from tortoise.exceptions import ConfigurationError
+
+from tutorcal.core.time import is_valid_timezone
+
+DEFAULT_DATABASE_URL = "sqlite://./tutorcal.sqlite3"
+
+CommaList = Annotated[list[str], NoDecode]
+Dialect = Literal["sqlite", "postgres", "mysql"]
+
+_DIALECTS: dict[str, Dialect] = {
+    "sqlite": "sqlite",
+    "postgres": "postgres",
+    "postgresql": "postgres",
+    "asyncpg": "postgres",
+    "mysql": "mysql",
+}
+
+
+def _split_commas(value: Any) -> Any:
+    if isinstance(value, str):
+        return [item.strip() for item in value.split(",") if item.strip()]
+    return value
+
+
+def is_loopback_url(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", frozen=True
+    )
+
+    database_url: str = DEFAULT_DATABASE_URL
+    database_pool_size: int = Field(default=10, ge=1, le=100)
+    public_base_url: str = "http://localhost:8000"
+    google_client_id: str | None = None
+    google_client_secret: SecretStr | None = None
+    tutorcal_demo: bool = False
+    google_discovery_url: str = "https://accounts.google.com/.well-known/openid-configuration"
+    google_calendar_api_url: str = "https://www.googleapis.com/calendar/v3"
+    token_encryption_keys: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)
+    admin_emails: CommaList = Field(default_factory=list)
+    tutor_emails: CommaList = Field(default_factory=list)
+    allowed_email_domains: CommaList = Field(default_factory=list)
+    internal_task_token: SecretStr | None = None
+    cors_origins: CommaList = Field(default_factory=list)
+    port: int = Field(default=8000, ge=1, le=65535)
+    default_timezone: str = "UTC"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    max_request_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    # Proxies whose X-Forwarded-For is believed: "*" behind Cloud Run's front end only.
+    forwarded_allow_ips: str = "127.0.0.1"
+
+    @field_validator(
+        "admin_emails", "tutor_emails", "allowed_email_domains", "cors_origins", mode="before"
+    )
+    @classmethod
+    def _comma_separated(cls, value: Any) -> Any:
+        return _split_commas(value)
+
+    @field_validator("admin_emails", "tutor_emails", "allowed_email_domains")
+    @classmethod
+    def _lower_case(cls, value: list[str]) -> list[str]:
+        return [item.lower() for item in value]
+
+    @field_validator("token_encryption_keys", mode="before")
+    @classmethod
+    def _split_keys(cls, value: Any) -> Any:
+        return _split_commas(value)
+
+    @field_validator("token_encryption_keys")
+    @classmethod
+    def _valid_fernet_keys(cls, keys: list[SecretStr]) -> list[SecretStr]:
+        for position, key in enumerate(keys, start=1):
+            try:
+                Fernet(key.get_secret_value())
+            except (ValueError, TypeError):
+                raise ValueError(
+                    f"key {position} is not a Fernet key (32 url-safe base64-encoded bytes; "
+                    "make one with: python -c 'from cryptography.fernet import Fernet; "
+                    "print(Fernet.generate_key().decode())')"
+                ) from None
+        return keys
+
+    @field_validator("database_url")
+    @classmethod
+    def _valid_database_url(cls, url: str) -> str:
+        scheme = urlsplit(url).scheme
+        if scheme not in _DIALECTS:
+            raise ValueError(
+                f"unsupported scheme {scheme!r}; use sqlite://, postgres:// or mysql://"
+            )
+        try:
+            expand_db_url(url)
+        except (ConfigurationError, ValueError) as exc:
+            raise ValueError(f"malformed database URL: {exc}") from None
+        return url
+
+    @field_validator("public_base_url", "google_discovery_url", "google_calendar_api_url")
+    @classmethod
+    def _absolute_http_url(cls, url: str) -> str:
+        parts = urlsplit(url)
+        if parts.scheme not in {"http", "https"} or not parts.hostname:
+            raise ValueError(f"{url!r} is not an absolute http(s) URL")
+        return url.rstrip("/")
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _known_timezone(cls, name: str) -> str:
+        if not is_valid_timezone(name):
+            raise ValueError(f"unknown time zone {name!r}; use an IANA name such as Europe/London")
+        return name
+
+    @model_validator(mode="after")
+    def _demo_or_real_google(self) -> Settings:
+        if self.tutorcal_demo:
+            if not is_loopback_url(self.public_base_url):
+                raise ValueError(
+                    "TUTORCAL_DEMO signs anyone in as anyone, so it runs only when "
+                    f"PUBLIC_BASE_URL is a loopback address, not {self.public_base_url!r}"
+                )
+            if not self.token_encryption_keys:
+                # Demo grants live only as long as the process; nothing real is protected.
+                key = Fernet.generate_key().decode()
+                object.__setattr__(self, "token_encryption_keys", [SecretStr(key)])
+            return self
+        missing = [
+            name
+            for name, value in (
+                ("GOOGLE_CLIENT_ID", self.google_client_id),
+                ("GOOGLE_CLIENT_SECRET", self.google_client_secret),
+                ("TOKEN_ENCRYPTION_KEYS", self.token_encryption_keys),
+            )
+            if not value
+        ]
+        if missing:
+            raise ValueError(
+                f"{', '.join(missing)} must be set unless TUTORCAL_DEMO=true (local demo only)"
+            )
+        return self
+
+    @property
+    def dialect(self) -> Dialect:
+        return _DIALECTS[urlsplit(self.database_url).scheme]
+
+    @property
+    def is_https(self) -> bool:
+        return self.public_base_url.startswith("https://")
+
+
+class ConfigurationInvalid(Exception):
+    """Start-up configuration is unusable; the message names the variables, one per line."""
+
+
+def describe_validation_error(exc: ValidationError) -> str:
+    lines = []
+    for error in exc.errors():
+        location = "_".join(str(part) for part in error["loc"]).upper()
+        message = error["msg"].removeprefix("Value error, ")
+        lines.append(f"{location}: {message}" if location else message)
+    return "\n".join(lines)
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read the environment (and ``.env``); raise ConfigurationInvalid with a readable message."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        raise ConfigurationInvalid(describe_validation_error(exc)) from None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()

@@ -1,0 +1,60 @@
+"""Tortoise configuration from settings; aerich imports ``TORTOISE_ORM`` from here."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from tutorcal.config import DEFAULT_DATABASE_URL, Settings
+
+MODEL_MODULES = [
+    "tutorcal.users.models",
+    "tutorcal.auth.models",
+    "tutorcal.google.models",
+    "tutorcal.tutors.models",
+    "tutorcal.availability.models",
+    "tutorcal.tutoring_sessions.models",
+    "tutorcal.bookings.models",
+    "tutorcal.outbox.models",
+    "tutorcal.audit.models",
+]
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+def _with_pool_size(database_url: str, pool_size: int) -> str:
+    """Cap the pool: Cloud Run's max instances times this must stay under the server's limit."""
+    parts = urlsplit(database_url)
+    if parts.scheme == "sqlite":
+        return database_url
+    query = dict(parse_qsl(parts.query))
+    query.setdefault("maxsize", str(pool_size))
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def tortoise_config(database_url: str, pool_size: int = 10) -> dict[str, Any]:
+    return {
+        "connections": {"default": _with_pool_size(database_url, pool_size)},
+        "apps": {
+            "models": {
+                "models": [*MODEL_MODULES, "aerich.models"],
+                "default_connection": "default",
+            }
+        },
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+def tortoise_config_for(settings: Settings) -> dict[str, Any]:
+    return tortoise_config(settings.database_url, settings.database_pool_size)
+
+
+def __getattr__(name: str) -> Any:
+    # aerich's CLI reads TORTOISE_ORM from this module; computing it lazily keeps the import
+    # free of side effects and lets aerich run without the rest of the settings being valid.
+    if name == "TORTOISE_ORM":
+        return tortoise_config(os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL))
+    raise AttributeError(name)

@@ -1,0 +1,106 @@
+"""The Google grant and the mirror of tutors' calendars."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from tortoise import fields
+
+from tutorcal.core.models import TimestampedModel
+
+if TYPE_CHECKING:
+    from tutorcal.users.models import User
+
+
+class GrantStatus(StrEnum):
+    ACTIVE = "active"
+    SCOPE_MISSING = "scope_missing"
+    REVOKED = "revoked"
+
+
+class GoogleGrant(TimestampedModel):
+    """A user's OAuth grant. Tokens are MultiFernet ciphertexts that seal the owner's id inside."""
+
+    user: fields.OneToOneRelation[User] = fields.OneToOneField(
+        "models.User", related_name="google_grant", on_delete=fields.CASCADE
+    )
+    refresh_token_ciphertext = fields.TextField(null=True)
+    access_token_ciphertext = fields.TextField(null=True)
+    access_token_expires_at = fields.DatetimeField(null=True)
+    granted_scopes: list[str] = fields.JSONField(default=list)
+    status = fields.CharEnumField(GrantStatus, max_length=32, default=GrantStatus.ACTIVE)
+    revoked_at = fields.DatetimeField(null=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "google_grants"
+
+
+class CalendarSyncStatus(StrEnum):
+    OK = "ok"
+    FAILING = "failing"
+    UNAVAILABLE = "unavailable"
+
+
+class MirroredCalendar(TimestampedModel):
+    """One Google calendar of a tutor that tutorcal mirrors, with its sync state."""
+
+    tutor: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="mirrored_calendars", on_delete=fields.CASCADE
+    )
+    google_calendar_id = fields.CharField(max_length=255)
+    summary = fields.CharField(max_length=255, default="")
+    holds_sessions = fields.BooleanField(default=False)
+    counts_as_busy = fields.BooleanField(default=True)
+    sync_token = fields.TextField(null=True)
+    window_start_at = fields.DatetimeField(null=True)
+    window_end_at = fields.DatetimeField(null=True)
+    last_full_sync_at = fields.DatetimeField(null=True)
+    last_synced_at = fields.DatetimeField(null=True)
+    sync_requested_at = fields.DatetimeField(null=True)
+    status = fields.CharEnumField(CalendarSyncStatus, max_length=32, default=CalendarSyncStatus.OK)
+    consecutive_failures = fields.IntField(default=0)
+    last_error = fields.TextField(null=True)
+
+    class Meta:
+        table = "mirrored_calendars"
+        unique_together = (("tutor", "google_calendar_id"),)
+
+
+class CalendarEvent(TimestampedModel):
+    """Busy-time facts of one event instance: only times, status and transparency are kept."""
+
+    calendar: fields.ForeignKeyRelation[MirroredCalendar] = fields.ForeignKeyField(
+        "models.MirroredCalendar", related_name="events", on_delete=fields.CASCADE
+    )
+    google_event_id = fields.CharField(max_length=255)
+    recurring_event_id = fields.CharField(max_length=255, null=True)
+    status = fields.CharField(max_length=16)
+    start_at = fields.DatetimeField()
+    end_at = fields.DatetimeField()
+    is_all_day = fields.BooleanField(default=False)
+    is_transparent = fields.BooleanField(default=False)
+    is_declined_by_owner = fields.BooleanField(default=False)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "calendar_events"
+        unique_together = (("calendar", "google_event_id"),)
+        indexes = (("calendar", "start_at"),)
+
+
+class WatchChannel(TimestampedModel):
+    """A Google push channel (``events.watch``); the id doubles as ``X-Goog-Channel-ID``."""
+
+    calendar: fields.ForeignKeyRelation[MirroredCalendar] = fields.ForeignKeyField(
+        "models.MirroredCalendar", related_name="channels", on_delete=fields.CASCADE
+    )
+    resource_id = fields.CharField(max_length=255)
+    token_hash = fields.CharField(max_length=64)
+    expires_at = fields.DatetimeField()
+    stopped_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "watch_channels"
+        indexes = (("expires_at",),)

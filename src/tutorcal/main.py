@@ -1,0 +1,115 @@
+"""create_app(): middleware, error handlers, routers and the lifespan."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from tortoise.contrib.fastapi import RegisterTortoise
+
+from tutorcal import api
+from tutorcal.config import Settings, get_settings
+from tutorcal.core.middleware import RequestContextMiddleware
+from tutorcal.db import tortoise_config_for
+from tutorcal.errors import (
+    PROBLEM_MEDIA_TYPE,
+    AppError,
+    code_for_status,
+    problem_body,
+    validation_problem_extra,
+)
+
+logger = logging.getLogger("tutorcal")
+
+
+def _problem(
+    status: int,
+    code: str,
+    detail: str,
+    extra: dict[str, object] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    return JSONResponse(
+        problem_body(status, code, detail, extra),
+        status_code=status,
+        media_type=PROBLEM_MEDIA_TYPE,
+        headers=headers,
+    )
+
+
+async def _app_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, AppError)
+    return _problem(exc.status_code, exc.code, exc.detail, exc.extra, exc.headers)
+
+
+async def _http_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    detail = exc.detail if isinstance(exc.detail, str) else "The request failed."
+    if exc.status_code == 404 and detail == "Not Found":
+        detail = "There is nothing at this address."
+    elif exc.status_code == 405:
+        detail = "This address does not accept that method."
+    return _problem(
+        exc.status_code, code_for_status(exc.status_code), detail, headers=dict(exc.headers or {})
+    )
+
+
+async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    return _problem(
+        422,
+        "validation_failed",
+        "Some fields are missing or not valid.",
+        validation_problem_extra(exc.errors()),
+    )
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with RegisterTortoise(app, config=tortoise_config_for(settings)):
+            logger.info(
+                "tutorcal ready",
+                extra={"dialect": settings.dialect, "demo": settings.tutorcal_demo},
+            )
+            yield
+        logger.info("tutorcal stopped")
+
+    app = FastAPI(
+        title="tutorcal",
+        summary="Book tutoring sessions and one-to-one slots on tutors' Google Calendars.",
+        version="0.1.0",
+        lifespan=lifespan,
+        exception_handlers={
+            AppError: _app_error,
+            StarletteHTTPException: _http_error,
+            RequestValidationError: _validation_error,
+        },
+    )
+    app.state.settings = settings
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_credentials=True,
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=[
+                "Content-Type",
+                "X-CSRF-Token",
+                "Idempotency-Key",
+                "X-Request-ID",
+                "Authorization",
+            ],
+            expose_headers=["X-Request-ID", "Retry-After"],
+        )
+    app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_request_body_bytes)
+    app.include_router(api.router)
+    return app

@@ -1,0 +1,54 @@
+"""Health, readiness and metrics: what Cloud Run and Prometheus ask."""
+
+from __future__ import annotations
+
+import asyncio
+
+from fastapi import APIRouter, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pydantic import BaseModel
+from tortoise import connections
+
+from tutorcal.errors import ServiceUnavailable, problem_responses
+
+router = APIRouter(tags=["operations"])
+
+# Short, so that a hung database makes /readyz fail fast instead of piling up probes.
+READINESS_TIMEOUT_SECONDS = 2.0
+
+
+class HealthRead(BaseModel):
+    status: str
+
+
+class DatabaseUnavailable(ServiceUnavailable):
+    code = "database_unavailable"
+    default_detail = "The database does not answer."
+
+
+@router.get("/healthz", response_model=HealthRead, summary="The process is alive")
+async def healthz() -> HealthRead:
+    # Deliberately touches neither the database nor Google: a database outage must not
+    # make Cloud Run restart every instance.
+    return HealthRead(status="ok")
+
+
+@router.get(
+    "/readyz",
+    response_model=HealthRead,
+    summary="The database answers",
+    responses=problem_responses(DatabaseUnavailable),
+)
+async def readyz() -> HealthRead:
+    try:
+        await asyncio.wait_for(
+            connections.get("default").execute_query("SELECT 1"), READINESS_TIMEOUT_SECONDS
+        )
+    except Exception as exc:
+        raise DatabaseUnavailable() from exc
+    return HealthRead(status="ok")
+
+
+@router.get("/metrics", summary="Prometheus metrics", response_class=Response)
+async def metrics() -> Response:
+    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

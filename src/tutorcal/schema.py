@@ -1,0 +1,170 @@
+"""Bringing a database's schema up to date, and refusing to serve one that is behind.
+
+PostgreSQL uses the committed aerich migrations, which also carry the constraints Tortoise
+cannot express (exclusion constraints, partial unique indexes). SQLite and MySQL get their
+schema generated from the models, plus what each dialect can enforce of the same rules.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import pkgutil
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import asyncpg
+from aerich import Command
+from tortoise import Tortoise, connections
+from tortoise.backends.base.config_generator import expand_db_url
+from tortoise.exceptions import DBConnectionError, OperationalError
+from tortoise.utils import get_schema_sql
+
+from tutorcal.config import Settings
+from tutorcal.db import MIGRATIONS_DIR, tortoise_config_for
+
+logger = logging.getLogger("tutorcal.schema")
+
+# Any fixed number works; it only has to be the same for every process migrating this database.
+_MIGRATION_LOCK_KEY = 0x7475746F7263616C  # "tutorcal"
+
+# Rules that Tortoise's models cannot state, for the dialects that can enforce them this way.
+# PostgreSQL's equivalents (and its exclusion constraints) live in the aerich migrations.
+_SQLITE_EXTRA_SQL = """
+CREATE UNIQUE INDEX IF NOT EXISTS "uq_bookings_confirmed_seat"
+    ON "bookings" ("session_id", "student_id") WHERE "status" = 'confirmed' AND "session_id" IS NOT NULL;
+"""
+
+
+_RECORD_FINGERPRINT = {
+    "sqlite": "INSERT INTO tutorcal_schema (id, fingerprint) VALUES (1, ?)",
+    "mysql": "INSERT INTO tutorcal_schema (id, fingerprint) VALUES (1, %s)",
+}
+
+
+class SchemaNotReady(Exception):
+    """The database's schema is missing or older than this release; ``tutorcal migrate`` fixes it."""
+
+
+def applied_migration_names() -> list[str]:
+    return sorted(
+        f"{module.name}.py"
+        for module in pkgutil.iter_modules([str(MIGRATIONS_DIR / "models")])
+        if module.name.split("_", 1)[0].isdigit()
+    )
+
+
+def _aerich_command(settings: Settings) -> Command:
+    return Command(
+        tortoise_config=tortoise_config_for(settings), app="models", location=str(MIGRATIONS_DIR)
+    )
+
+
+@asynccontextmanager
+async def _postgres_migration_lock(settings: Settings) -> AsyncIterator[None]:
+    """A session advisory lock on its own connection: a second migrator waits, then finds nothing to do."""
+    credentials: dict[str, Any] = expand_db_url(settings.database_url)["credentials"]
+    connection = await asyncpg.connect(
+        host=credentials.get("host"),
+        port=credentials.get("port"),
+        user=credentials.get("user"),
+        password=credentials.get("password"),
+        database=credentials.get("database"),
+    )
+    try:
+        await connection.execute("SELECT pg_advisory_lock($1)", _MIGRATION_LOCK_KEY)
+        yield
+    finally:
+        try:
+            await connection.execute("SELECT pg_advisory_unlock($1)", _MIGRATION_LOCK_KEY)
+        finally:
+            await connection.close()
+
+
+def _models_fingerprint() -> str:
+    sql = get_schema_sql(connections.get("default"), safe=False)
+    return hashlib.sha256(sql.encode()).hexdigest()
+
+
+async def _generated_schema_state() -> str | None:
+    try:
+        rows = await connections.get("default").execute_query_dict(
+            "SELECT fingerprint FROM tutorcal_schema WHERE id = 1"
+        )
+    except OperationalError:
+        return None
+    return str(rows[0]["fingerprint"]) if rows else None
+
+
+async def _generate_schema(settings: Settings) -> list[str]:
+    """SQLite and MySQL: create what is missing and record which models the schema matches."""
+    await Tortoise.init(config=tortoise_config_for(settings))
+    try:
+        fingerprint = _models_fingerprint()
+        if await _generated_schema_state() == fingerprint:
+            return []
+        await Tortoise.generate_schemas(safe=True)
+        connection = connections.get("default")
+        if settings.dialect == "sqlite":
+            await connection.execute_script(_SQLITE_EXTRA_SQL)
+        await connection.execute_script(
+            "CREATE TABLE IF NOT EXISTS tutorcal_schema (id INT PRIMARY KEY, fingerprint VARCHAR(64) NOT NULL)"
+        )
+        await connection.execute_script("DELETE FROM tutorcal_schema")
+        await connection.execute_query(_RECORD_FINGERPRINT[settings.dialect], [fingerprint])
+        return ["generated schema"]
+    finally:
+        await Tortoise.close_connections()
+
+
+async def migrate(settings: Settings) -> list[str]:
+    """Bring the schema up to date; safe to run twice or from several processes at once.
+
+    Returns what was applied (empty when the database was already current).
+    """
+    if settings.dialect != "postgres":
+        return await _generate_schema(settings)
+    async with _postgres_migration_lock(settings):
+        command = _aerich_command(settings)
+        await command.init()
+        try:
+            return await command.upgrade(run_in_transaction=True)
+        finally:
+            await Tortoise.close_connections()
+
+
+async def pending_changes(settings: Settings) -> list[str]:
+    """What ``migrate`` would apply; raises DBConnectionError when the database cannot be reached."""
+    await Tortoise.init(config=tortoise_config_for(settings))
+    try:
+        if settings.dialect == "postgres":
+            try:
+                rows = await connections.get("default").execute_query_dict(
+                    "SELECT version FROM aerich WHERE app = 'models'"
+                )
+            except OperationalError:
+                rows = []
+            applied = {row["version"] for row in rows}
+            return [name for name in applied_migration_names() if name not in applied]
+        if await _generated_schema_state() == _models_fingerprint():
+            return []
+        return ["schema generation"]
+    finally:
+        await Tortoise.close_connections()
+
+
+async def prepare_for_serving(settings: Settings) -> None:
+    """SQLite creates its schema on the spot; PostgreSQL and MySQL must have been migrated."""
+    if settings.dialect == "sqlite":
+        await migrate(settings)
+        return
+    try:
+        pending = await pending_changes(settings)
+    except (DBConnectionError, OSError) as exc:
+        raise SchemaNotReady(f"cannot reach the database at DATABASE_URL: {exc}") from exc
+    if pending:
+        raise SchemaNotReady(
+            f"the database schema is not up to date ({len(pending)} change(s) pending); "
+            "run `tutorcal migrate` first"
+        )

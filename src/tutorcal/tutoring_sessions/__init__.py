@@ -1,0 +1,1 @@
+"""tutoring sessions."""
