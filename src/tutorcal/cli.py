@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import signal
 import sys
 from collections.abc import Coroutine
+from types import FrameType
 from typing import Any, NoReturn, TypeVar
 
 import click
@@ -29,6 +31,10 @@ def _settings() -> Settings:
         return load_settings()
     except ConfigurationInvalid as exc:
         _fail(str(exc))
+
+
+def _exit_cleanly(signum: int, frame: FrameType | None) -> None:
+    sys.exit(0)
 
 
 def _run(coroutine: Coroutine[Any, Any, T]) -> T:
@@ -58,6 +64,10 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
         _run(prepare_for_serving(settings))
     except SchemaNotReady as exc:
         _fail(str(exc))
+    # uvicorn drains in-flight requests on SIGTERM, then re-raises the signal to whatever
+    # handler was there before it. Make that handler a clean exit, so that a graceful stop
+    # ends with status 0 rather than "killed by SIGTERM".
+    signal.signal(signal.SIGTERM, _exit_cleanly)
     uvicorn.run(
         "tutorcal.main:create_app",
         factory=True,
@@ -90,30 +100,25 @@ def migrate() -> None:
 @click.argument("email")
 def create_admin(email: str) -> None:
     """Grant the admin role to EMAIL (at first sign-in if that user has not signed in yet)."""
-    from tortoise import Tortoise
-
-    from tutorcal.db import tortoise_config_for
+    from tutorcal.db import orm, tortoise_config_for
     from tutorcal.schema import SchemaNotReady, prepare_for_serving
-    from tutorcal.users.service import grant_admin
+    from tutorcal.users.service import AdminGrantResult, grant_admin
 
     if "@" not in email:
         _fail(f"{email!r} is not an email address")
     settings = _settings()
     configure_logging("WARNING")
 
-    async def run() -> bool:
+    async def run() -> AdminGrantResult:
         await prepare_for_serving(settings)
-        await Tortoise.init(config=tortoise_config_for(settings))
-        try:
-            return (await grant_admin(email)).user_exists
-        finally:
-            await Tortoise.close_connections()
+        async with orm(tortoise_config_for(settings)):
+            return await grant_admin(email)
 
     try:
-        exists = _run(run())
+        result = _run(run())
     except SchemaNotReady as exc:
         _fail(str(exc))
-    if exists:
-        click.echo(f"{email} is now an admin")
+    if result.user_exists:
+        click.echo(f"{result.email} is now an admin")
     else:
-        click.echo(f"{email} will be an admin from their first sign-in")
+        click.echo(f"{result.email} will be an admin from their first sign-in")

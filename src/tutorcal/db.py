@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from tortoise.context import TortoiseContext
 
 from tutorcal.config import DEFAULT_DATABASE_URL, Settings
 
@@ -50,6 +54,18 @@ def tortoise_config(database_url: str, pool_size: int = 10) -> dict[str, Any]:
 
 def tortoise_config_for(settings: Settings) -> dict[str, Any]:
     return tortoise_config(settings.database_url, settings.database_pool_size)
+
+
+@asynccontextmanager
+async def orm(config: dict[str, Any]) -> AsyncIterator[TortoiseContext]:
+    """Tortoise for one unit of work (CLI commands, migrations), undone on exit.
+
+    A context of its own, so that the state Tortoise keeps in a context variable never
+    leaks into whatever runs next in the same task.
+    """
+    async with TortoiseContext() as context:
+        await context.init(config=config)
+        yield context
 
 
 def __getattr__(name: str) -> Any:

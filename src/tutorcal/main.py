@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from tortoise.context import TortoiseContext
 from tortoise.contrib.fastapi import RegisterTortoise
 
 from tutorcal import api
@@ -75,7 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with RegisterTortoise(app, config=tortoise_config_for(settings)):
+        async with TortoiseContext(), RegisterTortoise(app, config=tortoise_config_for(settings)):
             logger.info(
                 "tutorcal ready",
                 extra={"dialect": settings.dialect, "demo": settings.tutorcal_demo},

@@ -16,13 +16,14 @@ from typing import Any
 
 import asyncpg
 from aerich import Command
-from tortoise import Tortoise, connections
+from tortoise import connections
 from tortoise.backends.base.config_generator import expand_db_url
+from tortoise.context import TortoiseContext
 from tortoise.exceptions import DBConnectionError, OperationalError
 from tortoise.utils import get_schema_sql
 
 from tutorcal.config import Settings
-from tutorcal.db import MIGRATIONS_DIR, tortoise_config_for
+from tutorcal.db import MIGRATIONS_DIR, orm, tortoise_config_for
 
 logger = logging.getLogger("tutorcal.schema")
 
@@ -99,12 +100,11 @@ async def _generated_schema_state() -> str | None:
 
 async def _generate_schema(settings: Settings) -> list[str]:
     """SQLite and MySQL: create what is missing and record which models the schema matches."""
-    await Tortoise.init(config=tortoise_config_for(settings))
-    try:
+    async with orm(tortoise_config_for(settings)) as context:
         fingerprint = _models_fingerprint()
         if await _generated_schema_state() == fingerprint:
             return []
-        await Tortoise.generate_schemas(safe=True)
+        await context.generate_schemas(safe=True)
         connection = connections.get("default")
         if settings.dialect == "sqlite":
             await connection.execute_script(_SQLITE_EXTRA_SQL)
@@ -114,8 +114,6 @@ async def _generate_schema(settings: Settings) -> list[str]:
         await connection.execute_script("DELETE FROM tutorcal_schema")
         await connection.execute_query(_RECORD_FINGERPRINT[settings.dialect], [fingerprint])
         return ["generated schema"]
-    finally:
-        await Tortoise.close_connections()
 
 
 async def migrate(settings: Settings) -> list[str]:
@@ -125,19 +123,15 @@ async def migrate(settings: Settings) -> list[str]:
     """
     if settings.dialect != "postgres":
         return await _generate_schema(settings)
-    async with _postgres_migration_lock(settings):
+    async with _postgres_migration_lock(settings), TortoiseContext():
         command = _aerich_command(settings)
         await command.init()
-        try:
-            return await command.upgrade(run_in_transaction=True)
-        finally:
-            await Tortoise.close_connections()
+        return await command.upgrade(run_in_transaction=True)
 
 
 async def pending_changes(settings: Settings) -> list[str]:
     """What ``migrate`` would apply; raises DBConnectionError when the database cannot be reached."""
-    await Tortoise.init(config=tortoise_config_for(settings))
-    try:
+    async with orm(tortoise_config_for(settings)):
         if settings.dialect == "postgres":
             try:
                 rows = await connections.get("default").execute_query_dict(
@@ -150,8 +144,6 @@ async def pending_changes(settings: Settings) -> list[str]:
         if await _generated_schema_state() == _models_fingerprint():
             return []
         return ["schema generation"]
-    finally:
-        await Tortoise.close_connections()
 
 
 async def prepare_for_serving(settings: Settings) -> None:

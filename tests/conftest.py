@@ -1,0 +1,128 @@
+"""Fixtures shared by the whole suite.
+
+Every database-dependent test runs once per backend: SQLite always, PostgreSQL and MariaDB
+when their servers answer. With CI=true an unreachable server fails the run; elsewhere its
+tests are skipped with a message saying how to enable them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx2
+import pytest
+from cryptography.fernet import Fernet
+from fastapi import FastAPI
+from tortoise.backends.base.executor import EXECUTOR_CACHE
+
+from tests.support.cleanup import empty_tables
+from tests.support.databases import (
+    ScratchDatabase,
+    ServerUnreachable,
+    create_database,
+    drop_database,
+    selected_backends,
+)
+from tutorcal.config import Settings, load_settings
+from tutorcal.main import create_app
+from tutorcal.schema import migrate
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+# Settings for tests never read the developer's .env or environment.
+BASE_SETTINGS: dict[str, object] = {
+    "_env_file": None,
+    "tutorcal_demo": False,
+    "google_client_id": "test-client.apps.googleusercontent.com",
+    "google_client_secret": "test-secret",
+    "token_encryption_keys": Fernet.generate_key().decode(),
+    "public_base_url": "http://127.0.0.1:8000",
+}
+
+
+def make_settings(**overrides: object) -> Settings:
+    return load_settings(**{**BASE_SETTINGS, **overrides})
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "backend" in metafunc.fixturenames:
+        backends = selected_backends()
+        if metafunc.definition.get_closest_marker("postgres_only") is not None:
+            backends = [name for name in backends if name == "postgres"]
+        restricted = metafunc.definition.get_closest_marker("backends")
+        if restricted is not None:
+            backends = [name for name in backends if name in restricted.args]
+        metafunc.parametrize("backend", backends, scope="session")
+
+
+@pytest.fixture(autouse=True)
+def _forget_compiled_queries() -> Iterator[None]:
+    """Tortoise caches compiled SQL per process keyed by connection name and table, not by
+    dialect; a production process has one database, but this suite switches between three."""
+    EXECUTOR_CACHE.clear()
+    yield
+    EXECUTOR_CACHE.clear()
+
+
+@pytest.fixture(scope="session")
+def _databases(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[dict[str, ScratchDatabase | str]]:
+    """One fresh, migrated database per backend for the whole run, created on first use."""
+    created: dict[str, ScratchDatabase | str] = {}
+    created["_dir"] = str(tmp_path_factory.mktemp("databases"))
+    yield created
+    for database in created.values():
+        if isinstance(database, ScratchDatabase):
+            drop_database(database)
+
+
+@pytest.fixture(scope="session")
+def database(backend: str, _databases: dict[str, ScratchDatabase | str]) -> ScratchDatabase:
+    existing = _databases.get(backend)
+    if isinstance(existing, ScratchDatabase):
+        return existing
+    if isinstance(existing, str):
+        _skip_or_fail(existing)
+    try:
+        created = create_database(backend, Path(str(_databases["_dir"])))
+    except ServerUnreachable as exc:
+        _databases[backend] = str(exc)
+        _skip_or_fail(str(exc))
+    asyncio.run(migrate(make_settings(database_url=created.url)))
+    _databases[backend] = created
+    return created
+
+
+def _skip_or_fail(reason: str) -> None:
+    message = (
+        f"database server unreachable: {reason}. Start it, or choose backends with "
+        "TUTORCAL_TEST_DATABASES=sqlite (CI=true makes this a failure)"
+    )
+    if IN_CI:
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture
+def settings(database: ScratchDatabase) -> Settings:
+    return make_settings(database_url=database.url)
+
+
+@pytest.fixture
+async def app(settings: Settings) -> AsyncIterator[FastAPI]:
+    """The real app with its lifespan; tables are emptied afterwards."""
+    application = create_app(settings)
+    async with application.router.lifespan_context(application):
+        yield application
+        await empty_tables()
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx2.AsyncClient]:
+    transport = httpx2.ASGITransport(app=app)
+    async with httpx2.AsyncClient(transport=transport, base_url="http://127.0.0.1:8000") as http:
+        yield http

@@ -1,0 +1,92 @@
+"""Real processes for tests: the ``tutorcal`` command on a loopback port."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Mapping
+from pathlib import Path
+
+import httpx2
+
+TUTORCAL = str(Path(sys.executable).parent / "tutorcal")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def run_tutorcal(
+    *args: str, env: Mapping[str, str], cwd: Path | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [TUTORCAL, *args],
+        env={**os.environ, **env},
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+class ServerProcess:
+    """``tutorcal serve`` in a child process; stopped with SIGTERM like Cloud Run does."""
+
+    def __init__(self, env: Mapping[str, str], port: int | None = None) -> None:
+        self.port = port or free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.process = subprocess.Popen(
+            [TUTORCAL, "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+            env={**os.environ, "PUBLIC_BASE_URL": self.base_url, **env},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        self._output: str | None = None
+
+    def wait_ready(self, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"tutorcal serve exited early:\n{self.output()}")
+            try:
+                if httpx2.get(f"{self.base_url}/readyz", timeout=1).status_code == 200:
+                    return
+            except httpx2.TransportError:
+                pass
+            time.sleep(0.1)
+        raise TimeoutError(f"tutorcal serve was not ready in {timeout} s")
+
+    def terminate(self, timeout: float = 10) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+        try:
+            return self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+            raise
+
+    def output(self) -> str:
+        """Everything the server printed; only once it has exited."""
+        if self.process.poll() is None:
+            return ""
+        if self._output is None:
+            assert self.process.stdout is not None
+            self._output = self.process.stdout.read()
+            self.process.stdout.close()
+        return self._output
+
+    def stop(self) -> None:
+        """Kill it if a test left it running, and release its pipe."""
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        self.output()

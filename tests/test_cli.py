@@ -1,0 +1,88 @@
+"""The ``tutorcal`` command as an operator uses it."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import httpx2
+import pytest
+
+from tests.support.databases import ScratchDatabase
+from tests.support.processes import ServerProcess, run_tutorcal
+from tests.test_schema import cli_env
+from tutorcal.audit.models import AuditEntry
+from tutorcal.db import orm, tortoise_config
+from tutorcal.users.models import PendingRoleGrant, User
+
+
+async def test_create_admin_promotes_an_existing_user_and_audits_it(
+    database: ScratchDatabase, tmp_path: Path
+) -> None:
+    async with orm(tortoise_config(database.url)):
+        user = await User.create(google_sub="sub-ada", email="ada@school.example")
+    try:
+        result = run_tutorcal(
+            "create-admin", "Ada@School.example", env=cli_env(database.url), cwd=tmp_path
+        )
+        assert result.returncode == 0, result.stderr
+        assert "ada@school.example is now an admin" in result.stdout
+        async with orm(tortoise_config(database.url)):
+            assert (await User.get(id=user.id)).is_admin
+            entry = await AuditEntry.get(action="role_change", subject_id=str(user.id))
+            assert entry.detail["granted"] == "admin"
+    finally:
+        async with orm(tortoise_config(database.url)):
+            await AuditEntry.all().delete()
+            await User.all().delete()
+
+
+async def test_create_admin_for_someone_not_signed_in_yet_waits_for_their_first_sign_in(
+    database: ScratchDatabase, tmp_path: Path
+) -> None:
+    try:
+        result = run_tutorcal(
+            "create-admin", "newcomer@school.example", env=cli_env(database.url), cwd=tmp_path
+        )
+        assert result.returncode == 0, result.stderr
+        assert "from their first sign-in" in result.stdout
+        async with orm(tortoise_config(database.url)):
+            grant = await PendingRoleGrant.get(email="newcomer@school.example")
+            assert grant.is_admin
+    finally:
+        async with orm(tortoise_config(database.url)):
+            await AuditEntry.all().delete()
+            await PendingRoleGrant.all().delete()
+
+
+@pytest.mark.backends("sqlite")
+def test_create_admin_refuses_something_that_is_not_an_email(
+    database: ScratchDatabase, tmp_path: Path
+) -> None:
+    result = run_tutorcal("create-admin", "not-an-email", env=cli_env(database.url), cwd=tmp_path)
+    assert result.returncode == 2
+    assert "not an email address" in result.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.backends("sqlite")
+def test_serve_logs_json_with_request_ids_and_drains_on_sigterm(
+    database: ScratchDatabase, tmp_path: Path
+) -> None:
+    server = ServerProcess(env=cli_env(f"sqlite://{tmp_path}/serve.sqlite3"))
+    try:
+        server.wait_ready()
+        response = httpx2.get(f"{server.base_url}/healthz", headers={"X-Request-ID": "ops-check-7"})
+        assert response.status_code == 200
+        started = time.monotonic()
+        assert server.terminate(timeout=10) == 0
+        assert time.monotonic() - started < 10
+    finally:
+        server.stop()
+    lines = [json.loads(line) for line in server.output().splitlines() if line.startswith("{")]
+    access = [line for line in lines if line.get("request_id") == "ops-check-7"]
+    assert access, server.output()
+    assert access[0]["severity"] == "INFO"
+    assert access[0]["httpRequest"]["requestUrl"] == "/healthz"
+    assert access[0]["httpRequest"]["status"] == 200

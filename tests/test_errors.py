@@ -1,0 +1,89 @@
+"""Every error is problem+json with a stable code, never a stack trace."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+
+import httpx2
+from fastapi import FastAPI
+
+from tutorcal.core.logging import CloudLoggingFormatter
+
+PROBLEM_FIELDS = {"type", "title", "status", "detail", "code"}
+
+
+def assert_problem(response: httpx2.Response, status: int, code: str) -> dict[str, object]:
+    assert response.status_code == status
+    assert response.headers["content-type"] == "application/problem+json"
+    body = response.json()
+    assert body.keys() >= PROBLEM_FIELDS
+    assert body["status"] == status
+    assert body["code"] == code
+    return dict(body)
+
+
+async def test_unknown_path_is_a_404_problem(client: httpx2.AsyncClient) -> None:
+    assert_problem(await client.get("/api/v1/nothing-here"), 404, "not_found")
+
+
+async def test_wrong_method_is_a_405_problem(client: httpx2.AsyncClient) -> None:
+    assert_problem(await client.delete("/healthz"), 405, "method_not_allowed")
+
+
+async def test_invalid_input_is_a_422_problem_naming_the_field(
+    app: FastAPI, client: httpx2.AsyncClient
+) -> None:
+    @app.get("/test/numbers")
+    async def numbers(count: int) -> dict[str, int]:
+        return {"count": count}
+
+    body = assert_problem(await client.get("/test/numbers?count=many"), 422, "validation_failed")
+    errors = body["errors"]
+    assert isinstance(errors, list)
+    assert errors[0]["loc"] == ["query", "count"]
+
+
+async def test_an_unexpected_error_is_a_500_problem_without_a_trace_and_is_logged_with_the_request_id(
+    app: FastAPI, client: httpx2.AsyncClient
+) -> None:
+    @app.get("/test/explode")
+    async def explode() -> None:
+        raise RuntimeError("secret internals: ya29.abcdef")
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(CloudLoggingFormatter("%(message)s %(levelname)s"))
+    http_logger = logging.getLogger("tutorcal.http")
+    http_logger.addHandler(handler)
+    http_logger.setLevel(logging.INFO)
+    try:
+        response = await client.get("/test/explode", headers={"X-Request-ID": "trace-me-1"})
+    finally:
+        http_logger.removeHandler(handler)
+        http_logger.setLevel(logging.NOTSET)
+
+    body = assert_problem(response, 500, "internal_error")
+    assert body["request_id"] == "trace-me-1"
+    assert "secret internals" not in response.text
+    assert "Traceback" not in response.text
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    error_line = next(line for line in lines if line["severity"] == "ERROR")
+    assert error_line["request_id"] == "trace-me-1"
+    assert "RuntimeError" in error_line["exc_info"]
+    assert "ya29.abcdef" not in stream.getvalue()
+    assert any(line.get("httpRequest", {}).get("status") == 500 for line in lines)
+
+
+async def test_an_oversized_body_is_refused_with_413(
+    app: FastAPI, client: httpx2.AsyncClient
+) -> None:
+    @app.post("/test/echo")
+    async def echo(payload: dict[str, str]) -> dict[str, str]:
+        return payload
+
+    too_big = {"text": "x" * (app.state.settings.max_request_body_bytes + 10)}
+    assert_problem(await client.post("/test/echo", json=too_big), 413, "request_too_large")
+    small = await client.post("/test/echo", json={"text": "fine"})
+    assert small.status_code == 200

@@ -1,0 +1,202 @@
+"""Migrations and schema: applied once, safe to repeat, faithful to the models, guarding bookings."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import subprocess
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from aerich import Command
+from tortoise import connections
+from tortoise.context import TortoiseContext
+from tortoise.exceptions import IntegrityError
+
+from tests.conftest import BASE_SETTINGS, make_settings
+from tests.support.databases import ScratchDatabase, create_database, drop_database
+from tests.support.processes import TUTORCAL, run_tutorcal
+from tutorcal.bookings.models import Booking, BookingKind, BookingStatus
+from tutorcal.config import Settings
+from tutorcal.db import MIGRATIONS_DIR, orm, tortoise_config
+from tutorcal.google.models import MirroredCalendar
+from tutorcal.schema import migrate, pending_changes
+from tutorcal.tutoring_sessions.models import TutoringSession
+from tutorcal.users.models import User
+
+
+def cli_env(url: str) -> dict[str, str]:
+    return {
+        "DATABASE_URL": url,
+        "TUTORCAL_DEMO": "false",
+        "GOOGLE_CLIENT_ID": str(BASE_SETTINGS["google_client_id"]),
+        "GOOGLE_CLIENT_SECRET": str(BASE_SETTINGS["google_client_secret"]),
+        "TOKEN_ENCRYPTION_KEYS": str(BASE_SETTINGS["token_encryption_keys"]),
+    }
+
+
+@pytest.fixture
+def empty_database(backend: str, database: ScratchDatabase, tmp_path: Path) -> object:
+    """A brand-new database on the same server as the suite's, dropped afterwards."""
+    fresh = create_database(backend, tmp_path)
+    yield fresh
+    drop_database(fresh)
+
+
+async def test_migrating_an_up_to_date_database_changes_nothing(settings: Settings) -> None:
+    assert await migrate(settings) == []
+    assert await pending_changes(settings) == []
+
+
+def test_the_committed_migrations_match_the_models(tmp_path: Path) -> None:
+    """Fails when a model changed without `make migration name=…`."""
+    location = tmp_path / "migrations"
+    shutil.copytree(MIGRATIONS_DIR, location)
+
+    async def diff() -> str:
+        command = Command(
+            tortoise_config=tortoise_config("postgres://nobody@127.0.0.1:1/none"),
+            app="models",
+            location=str(location),
+        )
+        async with TortoiseContext():
+            await command.init(offline=True)
+            return await command.migrate(name="drift", no_input=True, offline=True)
+
+    generated = asyncio.run(diff())
+    assert generated == "", (
+        f"models and migrations disagree; run `make migration name=...` (aerich wrote {generated})"
+    )
+
+
+@pytest.mark.backends("postgres", "mysql")
+def test_serve_refuses_a_database_that_was_not_migrated(
+    backend: str, empty_database: ScratchDatabase, tmp_path: Path
+) -> None:
+    result = run_tutorcal("serve", env=cli_env(empty_database.url), cwd=tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "tutorcal migrate" in lines[0]
+
+
+def test_two_concurrent_migrations_both_succeed_and_apply_the_schema_once(
+    backend: str, empty_database: ScratchDatabase, tmp_path: Path
+) -> None:
+    env = {**cli_env(empty_database.url)}
+    runs = [
+        subprocess.Popen(
+            [TUTORCAL, "migrate"],
+            env={**os.environ, **env},
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    outputs = [run.communicate(timeout=120) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    reports = sorted(stdout.strip().splitlines()[-1] for stdout, _ in outputs)
+    if backend == "postgres":
+        assert reports[0].startswith("applied: 0_")
+        assert reports[1] == "the database schema is up to date"
+
+    settings = make_settings(database_url=empty_database.url)
+    assert asyncio.run(pending_changes(settings)) == []
+    second = run_tutorcal("migrate", env=env, cwd=tmp_path)
+    assert second.stdout.strip().splitlines()[-1] == "the database schema is up to date"
+
+
+@pytest.mark.postgres_only
+async def test_postgres_through_a_unix_socket_directory_like_cloud_sql(
+    backend: str, database: ScratchDatabase
+) -> None:
+    socket_url = f"postgres://postgres@/{database.name}?host=/var/run/postgresql"
+    settings = make_settings(database_url=socket_url)
+    assert await pending_changes(settings) == []
+    async with orm(tortoise_config(settings.database_url)):
+        rows = await connections.get("default").execute_query_dict(
+            "SELECT inet_server_addr() IS NULL AS over_socket"
+        )
+    assert rows[0]["over_socket"] is True
+
+
+async def _seed_session(capacity: int = 2) -> tuple[User, User, TutoringSession]:
+    tutor = await User.create(
+        google_sub=f"t-{uuid.uuid4()}", email="tutor@example.com", is_tutor=True
+    )
+    student = await User.create(google_sub=f"s-{uuid.uuid4()}", email="student@example.com")
+    calendar = await MirroredCalendar.create(tutor=tutor, google_calendar_id="primary")
+    start = datetime(2030, 1, 7, 10, tzinfo=UTC)
+    session = await TutoringSession.create(
+        tutor=tutor,
+        calendar=calendar,
+        google_event_id="evt1",
+        start_at=start,
+        end_at=start + timedelta(hours=1),
+        capacity=capacity,
+    )
+    return tutor, student, session
+
+
+async def _book(
+    tutor: User,
+    student: User,
+    start: datetime,
+    minutes: int = 60,
+    *,
+    session: TutoringSession | None = None,
+    status: BookingStatus = BookingStatus.CONFIRMED,
+) -> Booking:
+    return await Booking.create(
+        kind=BookingKind.SESSION if session else BookingKind.SLOT,
+        status=status,
+        session=session,
+        tutor=tutor,
+        student=student,
+        start_at=start,
+        end_at=start + timedelta(minutes=minutes),
+    )
+
+
+@pytest.mark.postgres_only
+async def test_postgres_refuses_overlapping_confirmed_bookings_of_one_student(
+    backend: str, app: object
+) -> None:
+    tutor, student, _ = await _seed_session()
+    other_tutor = await User.create(google_sub="t2", email="other-tutor@example.com", is_tutor=True)
+    start = datetime(2030, 1, 8, 9, tzinfo=UTC)
+    await _book(tutor, student, start)
+    with pytest.raises(IntegrityError, match="ex_bookings_student_overlap"):
+        await _book(other_tutor, student, start + timedelta(minutes=30))
+    # Back to back is fine, and so is overlapping a cancelled booking.
+    await _book(other_tutor, student, start + timedelta(minutes=60))
+    await _book(other_tutor, student, start + timedelta(minutes=30), status=BookingStatus.CANCELLED)
+
+
+@pytest.mark.postgres_only
+async def test_postgres_refuses_overlapping_one_to_one_slots_of_one_tutor(
+    backend: str, app: object
+) -> None:
+    tutor, first_student, _ = await _seed_session()
+    second_student = await User.create(google_sub="s2", email="second@example.com")
+    start = datetime(2030, 1, 9, 9, tzinfo=UTC)
+    await _book(tutor, first_student, start)
+    with pytest.raises(IntegrityError, match="ex_bookings_tutor_slot_overlap"):
+        await _book(tutor, second_student, start + timedelta(minutes=15))
+
+
+@pytest.mark.backends("postgres", "sqlite")
+async def test_a_student_holds_at_most_one_confirmed_seat_in_a_session(
+    backend: str, app: object
+) -> None:
+    tutor, student, session = await _seed_session()
+    await _book(tutor, student, session.start_at, session=session)
+    with pytest.raises(IntegrityError, match=r"uq_bookings_confirmed_seat|UNIQUE"):
+        await _book(
+            tutor, student, session.start_at, session=session, status=BookingStatus.CONFIRMED
+        )
