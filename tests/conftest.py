@@ -18,6 +18,7 @@ from cryptography.fernet import Fernet
 from fastapi import FastAPI
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 
+from tests.support.browser import Browser
 from tests.support.cleanup import empty_tables
 from tests.support.databases import (
     ScratchDatabase,
@@ -26,6 +27,7 @@ from tests.support.databases import (
     drop_database,
     selected_backends,
 )
+from tests.support.emulator import TEST_CLIENT_ID, TEST_CLIENT_SECRET, EmulatorServer
 from tutorcal.config import Settings, load_settings
 from tutorcal.main import create_app
 from tutorcal.schema import migrate
@@ -107,9 +109,35 @@ def _skip_or_fail(reason: str) -> None:
     pytest.skip(message)
 
 
+APP_URL = "http://127.0.0.1:8000"
+TEST_ADMIN = "ada.admin@school.example"
+TEST_TUTOR = "tom.tutor@school.example"
+
+
+@pytest.fixture(scope="session")
+def _emulator_server() -> Iterator[EmulatorServer]:
+    server = EmulatorServer()
+    yield server
+    server.stop()
+
+
 @pytest.fixture
-def settings(database: ScratchDatabase) -> Settings:
-    return make_settings(database_url=database.url)
+def emulator(_emulator_server: EmulatorServer) -> EmulatorServer:
+    """Google, fresh for each test: no users but the ones the test adds."""
+    _emulator_server.reset(f"{APP_URL}/api/v1/auth/google/callback")
+    return _emulator_server
+
+
+@pytest.fixture
+def settings(database: ScratchDatabase, emulator: EmulatorServer) -> Settings:
+    return make_settings(
+        database_url=database.url,
+        google_discovery_url=emulator.discovery_url,
+        google_client_id=TEST_CLIENT_ID,
+        google_client_secret=TEST_CLIENT_SECRET,
+        admin_emails=TEST_ADMIN,
+        tutor_emails=TEST_TUTOR,
+    )
 
 
 @pytest.fixture
@@ -124,5 +152,18 @@ async def app(settings: Settings) -> AsyncIterator[FastAPI]:
 @pytest.fixture
 async def client(app: FastAPI) -> AsyncIterator[httpx2.AsyncClient]:
     transport = httpx2.ASGITransport(app=app)
-    async with httpx2.AsyncClient(transport=transport, base_url="http://127.0.0.1:8000") as http:
+    async with httpx2.AsyncClient(transport=transport, base_url=APP_URL) as http:
         yield http
+
+
+@pytest.fixture
+def browser(client: httpx2.AsyncClient, emulator: EmulatorServer) -> Browser:
+    return Browser(client, emulator)
+
+
+@pytest.fixture
+async def other_browser(app: FastAPI, emulator: EmulatorServer) -> AsyncIterator[Browser]:
+    """A second person's browser, with its own cookies."""
+    transport = httpx2.ASGITransport(app=app)
+    async with httpx2.AsyncClient(transport=transport, base_url=APP_URL) as http:
+        yield Browser(http, emulator)

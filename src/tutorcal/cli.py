@@ -96,6 +96,50 @@ def migrate() -> None:
         click.echo("the database schema is up to date")
 
 
+@main.command("rotate-keys")
+def rotate_keys() -> None:
+    """Re-encrypt every stored Google token with the newest TOKEN_ENCRYPTION_KEYS key."""
+    from tutorcal.core.crypto import TokenCipher
+    from tutorcal.db import orm, tortoise_config_for
+    from tutorcal.schema import SchemaNotReady, prepare_for_serving
+
+    settings = _settings()
+    configure_logging("WARNING")
+
+    async def run() -> int:
+        await prepare_for_serving(settings)
+        cipher = TokenCipher([key.get_secret_value() for key in settings.token_encryption_keys])
+        async with orm(tortoise_config_for(settings)):
+            from tutorcal.google.grants import rotate_stored_tokens
+
+            return await rotate_stored_tokens(cipher)
+
+    try:
+        rotated = _run(run())
+    except SchemaNotReady as exc:
+        _fail(str(exc))
+    click.echo(f"re-encrypted the tokens of {rotated} grant(s) with the newest key")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=8765, show_default=True)
+@click.option(
+    "--redirect-uri",
+    "redirect_uris",
+    multiple=True,
+    help="OAuth redirect URI the demo client accepts [default: http://localhost:8000/... and 127.0.0.1].",
+)
+def emulator(host: str, port: int, redirect_uris: tuple[str, ...]) -> None:
+    """Run the Google emulator alone (OAuth/OIDC, demo users), for front-end development."""
+    from tutorcal.config import is_loopback_url
+    from tutorcal.emulator.server import run_emulator
+
+    if not is_loopback_url(f"http://{host}"):
+        _fail("the emulator signs anyone in as anyone: it listens on loopback addresses only")
+    run_emulator(host, port, redirect_uris=list(redirect_uris) or None)
+
+
 @main.command("create-admin")
 @click.argument("email")
 def create_admin(email: str) -> None:

@@ -17,6 +17,9 @@ from tutorcal.core.time import is_valid_timezone
 
 DEFAULT_DATABASE_URL = "sqlite://./tutorcal.sqlite3"
 
+# Demo mode without GOOGLE_CLIENT_ID signs in through the built-in emulator, mounted here.
+EMULATOR_MOUNT_PATH = "/_google"
+
 CommaList = Annotated[list[str], NoDecode]
 Dialect = Literal["sqlite", "postgres", "mysql"]
 
@@ -143,6 +146,8 @@ class Settings(BaseSettings):
                 # Demo grants live only as long as the process; nothing real is protected.
                 key = Fernet.generate_key().decode()
                 object.__setattr__(self, "token_encryption_keys", [SecretStr(key)])
+            if not self.google_client_id:
+                self._use_emulator()
             return self
         missing = [
             name
@@ -158,6 +163,27 @@ class Settings(BaseSettings):
                 f"{', '.join(missing)} must be set unless TUTORCAL_DEMO=true (local demo only)"
             )
         return self
+
+    def _use_emulator(self) -> None:
+        # Only demo mode ever imports the emulator.
+        from tutorcal.emulator.demo import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, demo_emails
+
+        emulator = f"{self.public_base_url}{EMULATOR_MOUNT_PATH}"
+        replacements: dict[str, object] = {
+            "google_client_id": DEMO_CLIENT_ID,
+            "google_client_secret": SecretStr(DEMO_CLIENT_SECRET),
+            "google_discovery_url": f"{emulator}/.well-known/openid-configuration",
+            "google_calendar_api_url": f"{emulator}/calendar/v3",
+            "admin_emails": self.admin_emails or demo_emails("admin"),
+            "tutor_emails": self.tutor_emails or demo_emails("tutor"),
+        }
+        for name, value in replacements.items():
+            object.__setattr__(self, name, value)
+
+    @property
+    def uses_emulator(self) -> bool:
+        emulator_prefix = f"{self.public_base_url}{EMULATOR_MOUNT_PATH}/"
+        return self.tutorcal_demo and self.google_discovery_url.startswith(emulator_prefix)
 
     @property
     def dialect(self) -> Dialect:

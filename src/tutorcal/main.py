@@ -15,7 +15,7 @@ from tortoise.context import TortoiseContext
 from tortoise.contrib.fastapi import RegisterTortoise
 
 from tutorcal import api
-from tutorcal.config import Settings, get_settings
+from tutorcal.config import EMULATOR_MOUNT_PATH, Settings, get_settings
 from tutorcal.core.middleware import RequestContextMiddleware
 from tutorcal.db import tortoise_config_for
 from tutorcal.errors import (
@@ -25,6 +25,7 @@ from tutorcal.errors import (
     problem_body,
     validation_problem_extra,
 )
+from tutorcal.runtime import runtime_for
 
 logger = logging.getLogger("tutorcal")
 
@@ -76,7 +77,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with TortoiseContext(), RegisterTortoise(app, config=tortoise_config_for(settings)):
+        async with (
+            TortoiseContext(),
+            RegisterTortoise(app, config=tortoise_config_for(settings)),
+            runtime_for(settings) as runtime,
+        ):
+            app.state.runtime = runtime
             logger.info(
                 "tutorcal ready",
                 extra={"dialect": settings.dialect, "demo": settings.tutorcal_demo},
@@ -113,4 +119,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
     app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_request_body_bytes)
     app.include_router(api.router)
+    if settings.uses_emulator:
+        _mount_emulator(app, settings)
     return app
+
+
+def _mount_emulator(app: FastAPI, settings: Settings) -> None:
+    """Demo mode only: Google's stand-in, served by the same process, reached over HTTP."""
+    from tutorcal.emulator.demo import create_demo_emulator
+
+    app.mount(
+        EMULATOR_MOUNT_PATH,
+        create_demo_emulator(
+            redirect_uris=[f"{settings.public_base_url}/api/v1/auth/google/callback"]
+        ),
+    )

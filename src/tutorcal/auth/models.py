@@ -42,6 +42,8 @@ class OAuthFlow(TimestampedModel):
 
 class LoginSession(TimestampedModel):
     token_hash = fields.CharField(max_length=64, unique=True)
+    # The CSRF token is bound to its session: a header copied from another session fails.
+    csrf_token_hash = fields.CharField(max_length=64)
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="login_sessions", on_delete=fields.CASCADE
     )

@@ -25,8 +25,8 @@ class GoogleGrant(TimestampedModel):
     user: fields.OneToOneRelation[User] = fields.OneToOneField(
         "models.User", related_name="google_grant", on_delete=fields.CASCADE
     )
-    refresh_token_ciphertext = fields.TextField(null=True)
-    access_token_ciphertext = fields.TextField(null=True)
+    refresh_token_ciphertext: str | None = fields.TextField(null=True)
+    access_token_ciphertext: str | None = fields.TextField(null=True)
     access_token_expires_at = fields.DatetimeField(null=True)
     granted_scopes: list[str] = fields.JSONField(default=list)
     status = fields.CharEnumField(GrantStatus, max_length=32, default=GrantStatus.ACTIVE)

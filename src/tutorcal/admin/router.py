@@ -1,0 +1,95 @@
+"""Administration: users, their roles, and the audit trail. Every route is admin-only."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+
+from tutorcal.admin import service
+from tutorcal.admin.schemas import AdminUserRead, AuditEntryRead, RolesUpdate
+from tutorcal.auth.dependencies import AdminDep, current_admin
+from tutorcal.core.pagination import CursorQuery, InvalidCursor, LimitQuery, Page
+from tutorcal.errors import Forbidden, NotAuthenticated, NotFound, Unprocessable, problem_responses
+from tutorcal.google.grants import calendar_status
+from tutorcal.google.models import GoogleGrant
+from tutorcal.users import service as users
+from tutorcal.users.models import Role, User
+
+router = APIRouter(
+    prefix="/api/v1/admin",
+    tags=["admin"],
+    dependencies=[Depends(current_admin)],
+    responses=problem_responses(NotAuthenticated, Forbidden),
+)
+
+
+def _user_read(user: User, grant: GoogleGrant | None) -> AdminUserRead:
+    return AdminUserRead(
+        id=str(user.id),
+        email=user.email,
+        name=user.name,
+        roles=user.roles,
+        calendar_status=calendar_status(grant),
+        created_at=user.created_at,
+    )
+
+
+@router.get(
+    "/users",
+    response_model=Page[AdminUserRead],
+    summary="Users, newest first",
+    responses=problem_responses(InvalidCursor),
+)
+async def list_users(
+    limit: LimitQuery = 50,
+    cursor: CursorQuery = None,
+    q: Annotated[str | None, Query(max_length=100, description="Part of an email or name.")] = None,
+    role: Role | None = None,
+) -> Page[AdminUserRead]:
+    rows, next_cursor = await service.list_users(query=q, role=role, limit=limit, cursor=cursor)
+    return Page(items=[_user_read(user, grant) for user, grant in rows], next_cursor=next_cursor)
+
+
+@router.put(
+    "/users/{user_id}/roles",
+    response_model=AdminUserRead,
+    summary="Set a user's roles",
+    responses=problem_responses(NotFound, Unprocessable),
+)
+async def set_roles(user_id: str, body: RolesUpdate, admin: AdminDep) -> AdminUserRead:
+    user = await service.get_user(user_id)
+    await users.set_roles(admin, user, set(body.roles))
+    return _user_read(user, await GoogleGrant.get_or_none(user_id=user.id))
+
+
+@router.get(
+    "/audit",
+    response_model=Page[AuditEntryRead],
+    summary="Who did what, newest first",
+    responses=problem_responses(InvalidCursor),
+)
+async def list_audit(
+    limit: LimitQuery = 50,
+    cursor: CursorQuery = None,
+    action: Annotated[str | None, Query(max_length=64)] = None,
+    actor_id: Annotated[str | None, Query(max_length=36)] = None,
+) -> Page[AuditEntryRead]:
+    entries, next_cursor = await service.list_audit(
+        action=action, actor_id=actor_id, limit=limit, cursor=cursor
+    )
+    return Page(
+        items=[
+            AuditEntryRead(
+                id=str(e.id),
+                at=e.created_at,
+                actor_id=e.actor_id,
+                action=e.action,
+                subject_type=e.subject_type,
+                subject_id=e.subject_id,
+                detail=e.detail,
+            )
+            for e in entries
+        ],
+        next_cursor=next_cursor,
+    )

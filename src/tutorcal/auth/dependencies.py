@@ -1,0 +1,101 @@
+"""Who is calling: the current user from a session cookie or a bearer API token, with CSRF checks."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import urlsplit
+
+from fastapi import Depends, Request
+
+from tutorcal.auth import service
+from tutorcal.auth.errors import CsrfFailed
+from tutorcal.auth.service import Authenticated
+from tutorcal.errors import Forbidden, NotAuthenticated
+from tutorcal.runtime import Runtime
+from tutorcal.users.models import User
+
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+CSRF_HEADER = "X-CSRF-Token"
+
+
+def cookie_names(runtime: Runtime) -> tuple[str, str]:
+    """Over https the cookies carry the ``__Host-`` prefix: Secure, host-only, Path=/."""
+    prefix = "__Host-" if runtime.settings.is_https else ""
+    return f"{prefix}tutorcal_session", f"{prefix}tutorcal_csrf"
+
+
+def get_runtime(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+
+
+def _origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def _check_csrf(request: Request, runtime: Runtime, auth: Authenticated) -> None:
+    assert auth.session is not None
+    origin = request.headers.get("origin")
+    trusted = {
+        _origin_of(runtime.settings.public_base_url),
+        *(o.lower().rstrip("/") for o in runtime.settings.cors_origins),
+    }
+    if origin is not None and origin.lower().rstrip("/") not in trusted:
+        raise CsrfFailed("The request comes from an origin this service does not trust.")
+    if not service.csrf_matches(auth.session, request.headers.get(CSRF_HEADER)):
+        raise CsrfFailed()
+
+
+async def optional_authentication(request: Request, runtime: RuntimeDep) -> Authenticated | None:
+    authorization = request.headers.get("authorization", "")
+    scheme, _, credentials = authorization.partition(" ")
+    if scheme.lower() == "bearer" and credentials.strip():
+        auth = await service.authenticate_api_token(credentials.strip())
+        if auth is None:
+            raise NotAuthenticated("The API token is unknown or revoked.")
+        return auth
+    session_cookie, _ = cookie_names(runtime)
+    token = request.cookies.get(session_cookie)
+    if not token:
+        return None
+    auth = await service.authenticate_session(token)
+    if auth is None:
+        return None
+    if request.method in UNSAFE_METHODS:
+        _check_csrf(request, runtime, auth)
+    request.state.user_id = str(auth.user.id)
+    return auth
+
+
+async def require_authentication(
+    auth: Annotated[Authenticated | None, Depends(optional_authentication)],
+) -> Authenticated:
+    if auth is None:
+        raise NotAuthenticated()
+    return auth
+
+
+async def current_user(auth: Annotated[Authenticated, Depends(require_authentication)]) -> User:
+    return auth.user
+
+
+async def current_tutor(user: Annotated[User, Depends(current_user)]) -> User:
+    if not user.is_tutor:
+        raise Forbidden("Only tutors may use this.")
+    return user
+
+
+async def current_admin(user: Annotated[User, Depends(current_user)]) -> User:
+    if not user.is_admin:
+        raise Forbidden("Only admins may use this.")
+    return user
+
+
+AuthDep = Annotated[Authenticated, Depends(require_authentication)]
+UserDep = Annotated[User, Depends(current_user)]
+TutorDep = Annotated[User, Depends(current_tutor)]
+AdminDep = Annotated[User, Depends(current_admin)]

@@ -1,0 +1,364 @@
+"""Signing in with Google, calendar connection, login sessions and API tokens."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+from tortoise.transactions import in_transaction
+
+from tutorcal.audit import service as audit
+from tutorcal.auth.errors import (
+    CalendarAccountMismatch,
+    ConsentDenied,
+    DomainNotAllowed,
+    EmailNotVerified,
+    GoogleSignInUnavailable,
+    InvalidCode,
+    InvalidIdToken,
+    InvalidState,
+)
+from tutorcal.auth.models import ApiToken, LoginSession, OAuthFlow, OAuthPurpose
+from tutorcal.config import Settings
+from tutorcal.core.crypto import CiphertextRefused, new_token, same_secret, token_hash
+from tutorcal.core.ids import parse_id
+from tutorcal.core.time import utcnow
+from tutorcal.errors import NotFound
+from tutorcal.google.grants import calendar_status, has_live_refresh_token
+from tutorcal.google.models import GoogleGrant
+from tutorcal.google.oauth import CodeRejected, GoogleUnavailable, IdentityClaims, IdTokenInvalid
+from tutorcal.google.scopes import CALENDAR_SCOPES, SIGN_IN_SCOPES, has_calendar_access
+from tutorcal.runtime import Runtime
+from tutorcal.users.models import PendingRoleGrant, User
+
+logger = logging.getLogger("tutorcal.auth")
+
+FLOW_LIFETIME = timedelta(minutes=10)
+SESSION_LIFETIME = timedelta(days=30)
+SESSION_IDLE_TIMEOUT = timedelta(days=7)
+# last_seen_at is written at most this often, so reads do not turn into writes.
+SESSION_TOUCH_INTERVAL = timedelta(minutes=5)
+API_TOKEN_PREFIX = "tcl_"  # noqa: S105 - a recognisable prefix for secret scanners, not a secret
+
+
+def safe_next_path(candidate: str | None) -> str:
+    """Only a relative path on this site: no scheme, no host, no ``//host`` or ``/\\host``."""
+    if not candidate or not candidate.startswith("/") or candidate.startswith(("//", "/\\")):
+        return "/"
+    parts = urlsplit(candidate)
+    if parts.scheme or parts.netloc or any(ch in candidate for ch in "\r\n\t\\"):
+        return "/"
+    return candidate
+
+
+async def _begin(
+    runtime: Runtime,
+    *,
+    purpose: OAuthPurpose,
+    next_path: str | None,
+    scopes: list[str],
+    login_hint: str | None,
+    user: User | None = None,
+    offline: bool = False,
+    force_consent: bool = False,
+) -> str:
+    state = new_token()
+    nonce = new_token()
+    verifier = secrets.token_urlsafe(64)
+    await OAuthFlow.create(
+        state_hash=token_hash(state),
+        nonce=nonce,
+        code_verifier_ciphertext=runtime.cipher.seal(token_hash(state), verifier),
+        purpose=purpose,
+        next_path=safe_next_path(next_path),
+        user=user,
+        expires_at=utcnow() + FLOW_LIFETIME,
+    )
+    try:
+        return await runtime.oauth.authorization_url(
+            redirect_uri=runtime.redirect_uri,
+            state=state,
+            nonce=nonce,
+            code_verifier=verifier,
+            scopes=scopes,
+            login_hint=login_hint,
+            offline=offline,
+            force_consent=force_consent,
+        )
+    except GoogleUnavailable as exc:
+        raise GoogleSignInUnavailable() from exc
+
+
+async def begin_sign_in(runtime: Runtime, *, next_path: str | None, login_hint: str | None) -> str:
+    """The Google authorization URL for signing in (identity scopes only)."""
+    return await _begin(
+        runtime,
+        purpose=OAuthPurpose.SIGN_IN,
+        next_path=next_path,
+        scopes=list(SIGN_IN_SCOPES),
+        login_hint=login_hint,
+    )
+
+
+async def begin_calendar_connect(runtime: Runtime, user: User, *, next_path: str | None) -> str:
+    """The Google authorization URL adding calendar access to the same grant.
+
+    ``prompt=consent`` only when no live refresh token is stored: Google keeps at most 100 per
+    user and client and silently drops the oldest, so forcing consent each time would churn them.
+    """
+    grant = await GoogleGrant.get_or_none(user_id=user.id)
+    return await _begin(
+        runtime,
+        purpose=OAuthPurpose.CONNECT_CALENDAR,
+        next_path=next_path,
+        scopes=[*SIGN_IN_SCOPES, *CALENDAR_SCOPES],
+        login_hint=user.email,
+        user=user,
+        offline=True,
+        force_consent=not has_live_refresh_token(grant),
+    )
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    user: User
+    session_token: str
+    csrf_token: str
+    redirect_to: str
+
+
+async def _consume_flow(state: str | None) -> OAuthFlow:
+    """Single use even when two instances race on the same state: the UPDATE decides."""
+    if not state:
+        raise InvalidState()
+    state_digest = token_hash(state)
+    now = utcnow()
+    claimed = await OAuthFlow.filter(
+        state_hash=state_digest, consumed_at__isnull=True, expires_at__gt=now
+    ).update(consumed_at=now)
+    if claimed != 1:
+        raise InvalidState()
+    return await OAuthFlow.get(state_hash=state_digest)
+
+
+def _check_domain(settings: Settings, identity: IdentityClaims) -> None:
+    if not settings.allowed_email_domains:
+        return
+    email_domain = identity.email.rsplit("@", 1)[1]
+    hosted = (identity.hosted_domain or "").lower()
+    # Both must match: `hd` proves a Workspace account, the verified email names the domain.
+    if (
+        hosted not in settings.allowed_email_domains
+        or email_domain not in settings.allowed_email_domains
+    ):
+        raise DomainNotAllowed()
+
+
+async def _refuse(reason: str, identity: IdentityClaims | None, error: Exception) -> None:
+    await audit.record(
+        "sign_in_refused",
+        subject_type="user",
+        subject_id=identity.sub if identity else "",
+        detail={"reason": reason, "email": identity.email if identity else None},
+    )
+    raise error
+
+
+async def complete_sign_in(
+    runtime: Runtime,
+    *,
+    state: str | None,
+    code: str | None,
+    error: str | None,
+    previous_session_token: str | None,
+    user_agent: str,
+) -> SignedIn:
+    """Finish Google's redirect: check state, code and ID token, then start a login session."""
+    flow = await _consume_flow(state)
+    if error:
+        await _refuse(
+            "consent_denied" if error == "access_denied" else error,
+            None,
+            ConsentDenied()
+            if error == "access_denied"
+            else InvalidCode(f"Google answered {error}."),
+        )
+    if not code:
+        raise InvalidCode("The callback carries no authorization code.")
+    assert state is not None
+    try:
+        verifier = runtime.cipher.open(token_hash(state), flow.code_verifier_ciphertext)
+    except CiphertextRefused as exc:
+        raise InvalidState() from exc
+    try:
+        tokens = await runtime.oauth.exchange_code(
+            code=code, code_verifier=verifier, redirect_uri=runtime.redirect_uri
+        )
+    except CodeRejected as exc:
+        raise InvalidCode() from exc
+    except GoogleUnavailable as exc:
+        raise GoogleSignInUnavailable() from exc
+    if not tokens.id_token:
+        raise InvalidIdToken("Google's answer carries no ID token.")
+    try:
+        identity = await runtime.oauth.verify_id_token(tokens.id_token, nonce=flow.nonce)
+    except IdTokenInvalid as exc:
+        logger.warning("ID token refused: %s", exc)
+        await _refuse("invalid_id_token", None, InvalidIdToken())
+    except GoogleUnavailable as exc:
+        raise GoogleSignInUnavailable() from exc
+    if not identity.email_verified:
+        await _refuse("email_not_verified", identity, EmailNotVerified())
+    try:
+        _check_domain(runtime.settings, identity)
+    except DomainNotAllowed as exc:
+        await _refuse("domain_not_allowed", identity, exc)
+
+    calendar_requested = flow.purpose == OAuthPurpose.CONNECT_CALENDAR
+    if calendar_requested:
+        requester = await User.get_or_none(id=flow.user_id)  # type: ignore[attr-defined]
+        if requester is None or requester.google_sub != identity.sub:
+            await _refuse("calendar_account_mismatch", identity, CalendarAccountMismatch())
+    async with in_transaction():
+        user = await _upsert_user(runtime.settings, identity)
+        grant = await runtime.grants.record_sign_in(
+            user, tokens, calendar_requested=calendar_requested
+        )
+        if previous_session_token:
+            # Rotate: whatever session this browser had before ends now.
+            await LoginSession.filter(token_hash=token_hash(previous_session_token)).update(
+                revoked_at=utcnow()
+            )
+        session_token, csrf_token = await _start_session(user, user_agent)
+        await audit.record(
+            "calendar_connected" if calendar_requested else "sign_in",
+            actor_id=str(user.id),
+            subject_type="user",
+            subject_id=str(user.id),
+            detail={"calendar_status": calendar_status(grant).value},
+        )
+
+    redirect_to = flow.next_path
+    if calendar_requested and not has_calendar_access(grant.granted_scopes):
+        redirect_to = _with_query(redirect_to, calendar_error="calendar_scope_missing")
+    return SignedIn(user, session_token, csrf_token, redirect_to)
+
+
+def _with_query(path: str, **params: str) -> str:
+    parts = urlsplit(path)
+    query = f"{parts.query}&{urlencode(params)}" if parts.query else urlencode(params)
+    return urlunsplit(parts._replace(query=query))
+
+
+async def _upsert_user(settings: Settings, identity: IdentityClaims) -> User:
+    user = await User.get_or_none(google_sub=identity.sub)
+    if user is None:
+        user = User(google_sub=identity.sub, timezone=settings.default_timezone)
+    user.email = identity.email
+    user.email_verified = identity.email_verified
+    user.name = identity.name
+    user.picture_url = identity.picture
+    user.last_sign_in_at = utcnow()
+    user.deleted_at = None
+    # Configured roles are granted at sign-in, never taken away here: admins manage removals.
+    if identity.email in settings.admin_emails:
+        user.is_admin = True
+    if identity.email in settings.tutor_emails:
+        user.is_tutor = True
+    pending = await PendingRoleGrant.get_or_none(email=identity.email)
+    if pending is not None:
+        user.is_admin = user.is_admin or pending.is_admin
+        user.is_tutor = user.is_tutor or pending.is_tutor
+        await pending.delete()
+    await user.save()
+    return user
+
+
+async def _start_session(user: User, user_agent: str) -> tuple[str, str]:
+    session_token = new_token()
+    csrf_token = new_token()
+    now = utcnow()
+    await LoginSession.create(
+        token_hash=token_hash(session_token),
+        csrf_token_hash=token_hash(csrf_token),
+        user=user,
+        last_seen_at=now,
+        expires_at=now + SESSION_LIFETIME,
+        user_agent=user_agent[:512],
+    )
+    return session_token, csrf_token
+
+
+@dataclass(frozen=True)
+class Authenticated:
+    user: User
+    session: LoginSession | None
+    api_token: ApiToken | None
+
+
+async def authenticate_session(session_token: str) -> Authenticated | None:
+    now = utcnow()
+    session = await LoginSession.get_or_none(
+        token_hash=token_hash(session_token),
+        revoked_at__isnull=True,
+        expires_at__gt=now,
+        last_seen_at__gt=now - SESSION_IDLE_TIMEOUT,
+    ).select_related("user")
+    if session is None or session.user.deleted_at is not None:
+        return None
+    if now - session.last_seen_at > SESSION_TOUCH_INTERVAL:
+        await LoginSession.filter(id=session.id).update(last_seen_at=now)
+    return Authenticated(session.user, session, None)
+
+
+def csrf_matches(session: LoginSession, presented: str | None) -> bool:
+    return bool(presented) and same_secret(session.csrf_token_hash, token_hash(presented or ""))
+
+
+async def authenticate_api_token(token: str) -> Authenticated | None:
+    api_token = await ApiToken.get_or_none(
+        token_hash=token_hash(token), revoked_at__isnull=True
+    ).select_related("user")
+    if api_token is None or api_token.user.deleted_at is not None:
+        return None
+    now = utcnow()
+    if api_token.last_used_at is None or now - api_token.last_used_at > SESSION_TOUCH_INTERVAL:
+        await ApiToken.filter(id=api_token.id).update(last_used_at=now)
+    return Authenticated(api_token.user, None, api_token)
+
+
+async def logout(session: LoginSession) -> None:
+    """Ends the session for every instance: they all read the same row."""
+    await LoginSession.filter(id=session.id).update(revoked_at=utcnow())
+
+
+async def create_api_token(user: User, name: str) -> tuple[ApiToken, str]:
+    token = new_token(API_TOKEN_PREFIX)
+    api_token = await ApiToken.create(user=user, name=name, token_hash=token_hash(token))
+    await audit.record(
+        "api_token_created",
+        actor_id=str(user.id),
+        subject_type="api_token",
+        subject_id=str(api_token.id),
+        detail={"name": name},
+    )
+    return api_token, token
+
+
+async def list_api_tokens(user: User) -> list[ApiToken]:
+    return await ApiToken.filter(user=user, revoked_at__isnull=True).order_by("-created_at")
+
+
+async def revoke_api_token(user: User, token_id: str) -> None:
+    """Raises NotFound for someone else's token exactly as for a missing one."""
+    revoked = await ApiToken.filter(
+        id=parse_id(token_id), user=user, revoked_at__isnull=True
+    ).update(revoked_at=utcnow())
+    if revoked != 1:
+        raise NotFound("There is no such API token.")
+    await audit.record(
+        "api_token_revoked", actor_id=str(user.id), subject_type="api_token", subject_id=token_id
+    )

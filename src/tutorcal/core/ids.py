@@ -1,0 +1,15 @@
+"""Ids are opaque strings in the API and UUIDs inside."""
+
+from __future__ import annotations
+
+import uuid
+
+from tutorcal.errors import NotFound
+
+
+def parse_id(value: str, what: str = "object") -> uuid.UUID:
+    """A malformed id names nothing, so it is a 404 like any other id that does not exist."""
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise NotFound(f"There is no such {what}.") from None

@@ -1,0 +1,270 @@
+"""Google's OAuth 2.0 and OpenID Connect endpoints, found by discovery and spoken over HTTP.
+
+The only module that knows the wire format of Google's token and revocation endpoints and
+of its ID tokens. The emulator speaks the same protocol, so tests exercise this code as is.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx2
+from authlib.oauth2.rfc7636 import create_s256_code_challenge
+from joserfc import jwt
+from joserfc.errors import InvalidKeyIdError, JoseError
+from joserfc.jwk import KeySet
+
+logger = logging.getLogger("tutorcal.google.oauth")
+
+GOOGLE_ISSUERS = ("https://accounts.google.com", "accounts.google.com")
+# Clock skew tolerated on exp/iat: small, as OpenID Connect Core §3.1.3.7 intends.
+ID_TOKEN_LEEWAY_SECONDS = 60
+DISCOVERY_TTL_SECONDS = 3600
+
+
+class GoogleUnavailable(Exception):
+    """Google (or the emulator) could not be reached or answered with a server error."""
+
+
+class CodeRejected(Exception):
+    """The token endpoint refused the authorization code (reused, expired, wrong verifier)."""
+
+
+class GrantRevoked(Exception):
+    """``invalid_grant`` on refresh: the user revoked access, or the token expired for good."""
+
+
+class IdTokenInvalid(Exception):
+    """The ID token failed a check; the message says which, and is safe to log."""
+
+
+@dataclass(frozen=True)
+class TokenResponse:
+    access_token: str
+    expires_in: int
+    scopes: list[str]
+    refresh_token: str | None
+    id_token: str | None
+
+
+@dataclass(frozen=True)
+class IdentityClaims:
+    sub: str
+    email: str
+    email_verified: bool
+    name: str
+    picture: str | None
+    hosted_domain: str | None
+
+
+def code_challenge_for(verifier: str) -> str:
+    return str(create_s256_code_challenge(verifier))
+
+
+class GoogleOAuthClient:
+    """One per process: caches discovery and the JWKS, and shares a connection pool."""
+
+    def __init__(
+        self, http: httpx2.AsyncClient, discovery_url: str, client_id: str, client_secret: str
+    ) -> None:
+        self._http = http
+        self._discovery_url = discovery_url
+        self.client_id = client_id
+        self._client_secret = client_secret
+        self._discovery: dict[str, Any] | None = None
+        self._discovery_fetched_at = 0.0
+        self._jwks: KeySet | None = None
+        self._lock = asyncio.Lock()
+
+    async def _get_json(self, url: str) -> dict[str, Any]:
+        try:
+            response = await self._http.get(url)
+        except httpx2.TransportError as exc:
+            raise GoogleUnavailable(f"GET {url}: {type(exc).__name__}") from exc
+        if response.status_code != 200:
+            raise GoogleUnavailable(f"GET {url}: HTTP {response.status_code}")
+        body = response.json()
+        if not isinstance(body, dict):
+            raise GoogleUnavailable(f"GET {url}: not a JSON object")
+        return body
+
+    async def discovery(self) -> dict[str, Any]:
+        if (
+            self._discovery is None
+            or time.monotonic() - self._discovery_fetched_at > DISCOVERY_TTL_SECONDS
+        ):
+            async with self._lock:
+                if (
+                    self._discovery is None
+                    or time.monotonic() - self._discovery_fetched_at > DISCOVERY_TTL_SECONDS
+                ):
+                    self._discovery = await self._get_json(self._discovery_url)
+                    self._discovery_fetched_at = time.monotonic()
+        return self._discovery
+
+    async def authorization_url(
+        self,
+        *,
+        redirect_uri: str,
+        state: str,
+        nonce: str,
+        code_verifier: str,
+        scopes: list[str],
+        login_hint: str | None = None,
+        offline: bool = False,
+        force_consent: bool = False,
+    ) -> str:
+        endpoint = (await self.discovery())["authorization_endpoint"]
+        params = {
+            "client_id": self.client_id,
+            "redirect_uri": redirect_uri,
+            "response_type": "code",
+            "scope": " ".join(scopes),
+            "state": state,
+            "nonce": nonce,
+            "code_challenge": code_challenge_for(code_verifier),
+            "code_challenge_method": "S256",
+            "include_granted_scopes": "true",
+            "access_type": "offline" if offline else "online",
+        }
+        if login_hint:
+            params["login_hint"] = login_hint
+        if force_consent:
+            params["prompt"] = "consent"
+        return f"{endpoint}?{urlencode(params)}"
+
+    async def _token_request(self, form: dict[str, str]) -> httpx2.Response:
+        endpoint = (await self.discovery())["token_endpoint"]
+        try:
+            response = await self._http.post(
+                endpoint,
+                data={**form, "client_id": self.client_id, "client_secret": self._client_secret},
+            )
+        except httpx2.TransportError as exc:
+            raise GoogleUnavailable(f"token endpoint: {type(exc).__name__}") from exc
+        if response.status_code >= 500:
+            raise GoogleUnavailable(f"token endpoint: HTTP {response.status_code}")
+        return response
+
+    @staticmethod
+    def _token_response(body: dict[str, Any]) -> TokenResponse:
+        return TokenResponse(
+            access_token=str(body["access_token"]),
+            expires_in=int(body.get("expires_in", 3599)),
+            scopes=str(body.get("scope", "")).split(),
+            refresh_token=body.get("refresh_token") or None,
+            id_token=body.get("id_token") or None,
+        )
+
+    async def exchange_code(
+        self, *, code: str, code_verifier: str, redirect_uri: str
+    ) -> TokenResponse:
+        response = await self._token_request(
+            {
+                "grant_type": "authorization_code",
+                "code": code,
+                "code_verifier": code_verifier,
+                "redirect_uri": redirect_uri,
+            }
+        )
+        if response.status_code != 200:
+            error = _error_code(response)
+            raise CodeRejected(error)
+        return self._token_response(response.json())
+
+    async def refresh(self, refresh_token: str) -> TokenResponse:
+        response = await self._token_request(
+            {"grant_type": "refresh_token", "refresh_token": refresh_token}
+        )
+        if response.status_code != 200:
+            error = _error_code(response)
+            if error == "invalid_grant":
+                raise GrantRevoked(error)
+            raise GoogleUnavailable(f"token refresh refused: {error}")
+        return self._token_response(response.json())
+
+    async def revoke(self, token: str) -> None:
+        """Revoke at Google; 200, and 400 ``invalid_token`` (already dead), both mean done."""
+        endpoint = (await self.discovery()).get("revocation_endpoint")
+        if not endpoint:
+            return
+        try:
+            response = await self._http.post(endpoint, data={"token": token})
+        except httpx2.TransportError as exc:
+            raise GoogleUnavailable(f"revocation endpoint: {type(exc).__name__}") from exc
+        if response.status_code == 200 or _error_code(response) == "invalid_token":
+            return
+        raise GoogleUnavailable(f"revocation endpoint: HTTP {response.status_code}")
+
+    async def _key_set(self, *, refresh: bool) -> KeySet:
+        if self._jwks is None or refresh:
+            jwks = await self._get_json((await self.discovery())["jwks_uri"])
+            self._jwks = KeySet.import_key_set(jwks)  # type: ignore[arg-type]
+        return self._jwks
+
+    async def verify_id_token(self, id_token: str, *, nonce: str) -> IdentityClaims:
+        """Signature (JWKS, RS256), iss, aud, azp, exp, iat and nonce, per OIDC Core §3.1.3.7."""
+        try:
+            decoded = jwt.decode(id_token, await self._key_set(refresh=False), algorithms=["RS256"])
+        except JoseError as first_error:
+            # An unknown kid means Google rotated its keys since we cached them: refetch once.
+            if not isinstance(first_error, InvalidKeyIdError):
+                raise IdTokenInvalid(f"signature: {type(first_error).__name__}") from first_error
+            try:
+                decoded = jwt.decode(
+                    id_token, await self._key_set(refresh=True), algorithms=["RS256"]
+                )
+            except JoseError as second_error:
+                raise IdTokenInvalid(f"signature: {type(second_error).__name__}") from second_error
+        except ValueError as exc:
+            raise IdTokenInvalid("malformed token") from exc
+
+        issuers = [str((await self.discovery())["issuer"])]
+        if issuers[0] in GOOGLE_ISSUERS:
+            issuers = list(GOOGLE_ISSUERS)
+        registry = jwt.JWTClaimsRegistry(
+            leeway=ID_TOKEN_LEEWAY_SECONDS,
+            iss={"essential": True, "values": issuers},
+            aud={"essential": True, "value": self.client_id},
+            sub={"essential": True},
+            exp={"essential": True},
+            iat={"essential": True},
+            nonce={"essential": True, "value": nonce},
+        )
+        claims = decoded.claims
+        try:
+            registry.validate(claims)
+        except JoseError as exc:
+            raise IdTokenInvalid(f"claims: {exc}") from exc
+        if "azp" in claims and claims["azp"] != self.client_id:
+            raise IdTokenInvalid("claims: azp is another client")
+        if int(claims["iat"]) > int(time.time()) + ID_TOKEN_LEEWAY_SECONDS:
+            raise IdTokenInvalid("claims: issued in the future")
+        email = claims.get("email")
+        if not isinstance(email, str) or "@" not in email:
+            raise IdTokenInvalid("claims: no email")
+        return IdentityClaims(
+            sub=str(claims["sub"]),
+            email=email.lower(),
+            email_verified=claims.get("email_verified") is True,
+            name=str(claims.get("name") or email.split("@")[0]),
+            picture=claims.get("picture"),
+            hosted_domain=claims.get("hd"),
+        )
+
+
+def _error_code(response: httpx2.Response) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return f"http_{response.status_code}"
+    return (
+        str(body.get("error", f"http_{response.status_code}"))
+        if isinstance(body, dict)
+        else "unknown"
+    )
