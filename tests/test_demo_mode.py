@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx2
 import pytest
+from playwright.sync_api import Browser, expect, sync_playwright
 
+from tests.conftest import IN_CI
 from tests.support.processes import ServerProcess
 
 DEMO_PEOPLE = [
@@ -74,3 +77,44 @@ def test_demo_mode_serves_the_api_documentation(demo_server: ServerProcess) -> N
     spec = httpx2.get(f"{demo_server.base_url}/openapi.json", timeout=10).json()
     assert "/api/v1/me" in spec["paths"]
     assert not any(path.startswith("/_google") for path in spec["paths"])
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Browser]:
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        message = "Chromium is not installed (apt-get install chromium); browser tests need it"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=path,
+            # This machine has no network but loopback: keep Chromium from reaching out.
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("email", "roles"), DEMO_PEOPLE)
+def test_each_demo_user_signs_in_in_a_real_browser(
+    demo_server: ServerProcess, chromium: Browser, email: str, roles: list[str]
+) -> None:
+    context = chromium.new_context()
+    try:
+        page = context.new_page()
+        page.goto(f"{demo_server.base_url}/api/v1/auth/google/login?next=/docs")
+        expect(page.get_by_role("heading", name="Choose an account")).to_be_visible()
+        page.get_by_role("button", name=email).click()
+        page.wait_for_url(f"{demo_server.base_url}/docs")
+        me = page.request.get(f"{demo_server.base_url}/api/v1/me").json()
+        assert me["email"] == email
+        assert me["roles"] == roles
+        cookies = {cookie["name"]: cookie for cookie in context.cookies()}
+        assert cookies["tutorcal_session"]["httpOnly"] is True
+        assert cookies["tutorcal_csrf"]["httpOnly"] is False
+    finally:
+        context.close()

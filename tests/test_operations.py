@@ -41,3 +41,9 @@ async def test_metrics_count_requests_by_route_template_and_status(
     assert 'route="unmatched",status="404"' in text
     assert "/no/such/page/12345" not in text
     assert "tutorcal_http_request_duration_seconds_bucket" in text
+
+
+async def test_the_bare_address_leads_to_the_api_documentation(client: httpx2.AsyncClient) -> None:
+    response = await client.get("/")
+    assert response.status_code == 307
+    assert response.headers["location"] == "/docs"
