@@ -86,3 +86,42 @@ def test_serve_logs_json_with_request_ids_and_drains_on_sigterm(
     assert access[0]["severity"] == "INFO"
     assert access[0]["httpRequest"]["requestUrl"] == "/healthz"
     assert access[0]["httpRequest"]["status"] == 200
+
+
+@pytest.mark.backends("sqlite")
+def test_the_emulator_refuses_to_listen_beyond_loopback(
+    database: ScratchDatabase, tmp_path: Path
+) -> None:
+    result = run_tutorcal("emulator", "--host", "0.0.0.0", env={}, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "loopback" in result.stderr
+
+
+async def test_rotate_keys_re_encrypts_stored_tokens_and_the_old_key_can_then_go(
+    database: ScratchDatabase, tmp_path: Path
+) -> None:
+    from cryptography.fernet import Fernet
+
+    from tutorcal.core.crypto import TokenCipher
+    from tutorcal.google.models import GoogleGrant
+
+    old_key, new_key = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    async with orm(tortoise_config(database.url)):
+        user = await User.create(google_sub="sub-tara", email="tara@school.example")
+        sealed = TokenCipher([old_key]).seal(str(user.id), "1//refresh")
+        await GoogleGrant.create(user=user, refresh_token_ciphertext=sealed, granted_scopes=[])
+    try:
+        env = {**cli_env(database.url), "TOKEN_ENCRYPTION_KEYS": f"{new_key},{old_key}"}
+        result = run_tutorcal("rotate-keys", env=env, cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        assert "1 grant(s)" in result.stdout
+        async with orm(tortoise_config(database.url)):
+            grant = await GoogleGrant.get(user_id=user.id)
+        assert (
+            TokenCipher([new_key]).open(str(user.id), grant.refresh_token_ciphertext or "")
+            == "1//refresh"
+        )
+    finally:
+        async with orm(tortoise_config(database.url)):
+            await GoogleGrant.all().delete()
+            await User.all().delete()
