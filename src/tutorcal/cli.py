@@ -60,10 +60,11 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
 
     settings = _settings()
     configure_logging(settings.log_level)
-    try:
-        _run(prepare_for_serving(settings))
-    except SchemaNotReady as exc:
-        _fail(str(exc))
+    if settings.dialect != "sqlite":  # SQLite's schema is made by the app as it starts
+        try:
+            _run(prepare_for_serving(settings))
+        except SchemaNotReady as exc:
+            _fail(str(exc))
     # uvicorn drains in-flight requests on SIGTERM, then re-raises the signal to whatever
     # handler was there before it. Make that handler a clean exit, so that a graceful stop
     # ends with status 0 rather than "killed by SIGTERM".

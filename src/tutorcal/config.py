@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import ipaddress
+import secrets
 from functools import lru_cache
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from cryptography.fernet import Fernet
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from tortoise.backends.base.config_generator import expand_db_url
@@ -48,6 +50,15 @@ def is_loopback_url(url: str) -> bool:
         return False
 
 
+def is_fernet_key(key: str) -> bool:
+    """What cryptography's Fernet() accepts: 32 url-safe base64 bytes. Checked without
+    importing cryptography, which is heavy and only needed once a token is encrypted."""
+    try:
+        return len(base64.urlsafe_b64decode(key.encode("ascii"))) == 32
+    except (binascii.Error, ValueError):
+        return False
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_file=".env", env_file_encoding="utf-8", extra="ignore", frozen=True
@@ -73,6 +84,20 @@ class Settings(BaseSettings):
     max_request_body_bytes: int = Field(default=64 * 1024, ge=1024)
     # Proxies whose X-Forwarded-For is believed: "*" behind Cloud Run's front end only.
     forwarded_allow_ips: str = "127.0.0.1"
+    # Cloud Scheduler's OIDC token for /api/v1/internal/tasks/*, as an alternative to the bearer.
+    internal_task_oidc_audience: str | None = None
+    internal_task_service_account: str | None = None
+    # Calls to Google: retries with full-jitter exponential backoff (FACTS.md B1).
+    google_retry_attempts: int = Field(default=6, ge=1, le=10)
+    google_retry_base_seconds: float = Field(default=1.0, gt=0, le=10)
+    google_retry_total_seconds: float = Field(default=60.0, gt=0, le=600)
+    # The mirror: how old it may get before a tutor's times are no longer offered.
+    mirror_stale_after_minutes: int = Field(default=30, ge=1)
+    sync_interval_minutes: int = Field(default=10, ge=1)
+    channel_ttl_hours: int = Field(default=168, ge=1, le=720)
+    channel_renew_before_hours: int = Field(default=24, ge=1)
+    # Notifications arriving this close together are served by one sync.
+    sync_coalesce_seconds: float = Field(default=0.2, ge=0, le=10)
 
     @field_validator(
         "admin_emails", "tutor_emails", "allowed_email_domains", "cors_origins", mode="before"
@@ -95,14 +120,12 @@ class Settings(BaseSettings):
     @classmethod
     def _valid_fernet_keys(cls, keys: list[SecretStr]) -> list[SecretStr]:
         for position, key in enumerate(keys, start=1):
-            try:
-                Fernet(key.get_secret_value())
-            except (ValueError, TypeError):
+            if not is_fernet_key(key.get_secret_value()):
                 raise ValueError(
                     f"key {position} is not a Fernet key (32 url-safe base64-encoded bytes; "
                     "make one with: python -c 'from cryptography.fernet import Fernet; "
                     "print(Fernet.generate_key().decode())')"
-                ) from None
+                )
         return keys
 
     @field_validator("database_url")
@@ -144,7 +167,7 @@ class Settings(BaseSettings):
                 )
             if not self.token_encryption_keys:
                 # Demo grants live only as long as the process; nothing real is protected.
-                key = Fernet.generate_key().decode()
+                key = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
                 object.__setattr__(self, "token_encryption_keys", [SecretStr(key)])
             if not self.google_client_id:
                 self._use_emulator()

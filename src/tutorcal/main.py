@@ -26,6 +26,7 @@ from tutorcal.errors import (
     validation_problem_extra,
 )
 from tutorcal.runtime import runtime_for
+from tutorcal.schema import ensure_generated_schema
 
 logger = logging.getLogger("tutorcal")
 
@@ -83,6 +84,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             runtime_for(settings) as runtime,
         ):
             app.state.runtime = runtime
+            if settings.dialect == "sqlite":
+                # The zero-set-up database makes its own schema (inside this one ORM start-up).
+                await ensure_generated_schema(settings.dialect)
             logger.info(
                 "tutorcal ready",
                 extra={"dialect": settings.dialect, "demo": settings.tutorcal_demo},

@@ -12,11 +12,9 @@ import logging
 import pkgutil
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import asyncpg
-from aerich import Command
-from tortoise import connections
+from tortoise import Tortoise, connections
 from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.context import TortoiseContext
 from tortoise.exceptions import DBConnectionError, OperationalError
@@ -24,6 +22,10 @@ from tortoise.utils import get_schema_sql
 
 from tutorcal.config import Settings
 from tutorcal.db import MIGRATIONS_DIR, orm, tortoise_config_for
+
+if TYPE_CHECKING:
+    import asyncpg
+    from aerich import Command
 
 logger = logging.getLogger("tutorcal.schema")
 
@@ -57,22 +59,45 @@ def applied_migration_names() -> list[str]:
 
 
 def _aerich_command(settings: Settings) -> Command:
+    from aerich import Command  # only `migrate` needs aerich; `serve` never does
+
     return Command(
         tortoise_config=tortoise_config_for(settings), app="models", location=str(MIGRATIONS_DIR)
     )
 
 
-@asynccontextmanager
-async def _postgres_migration_lock(settings: Settings) -> AsyncIterator[None]:
-    """A session advisory lock on its own connection: a second migrator waits, then finds nothing to do."""
+async def _postgres_connection(settings: Settings) -> asyncpg.Connection:
+    import asyncpg
+
     credentials: dict[str, Any] = expand_db_url(settings.database_url)["credentials"]
-    connection = await asyncpg.connect(
+    return await asyncpg.connect(
         host=credentials.get("host"),
         port=credentials.get("port"),
         user=credentials.get("user"),
         password=credentials.get("password"),
         database=credentials.get("database"),
+        timeout=10,
     )
+
+
+async def _postgres_applied_migrations(settings: Settings) -> set[str]:
+    """Straight from the driver: checking before `serve` should not cost a Tortoise start-up."""
+    import asyncpg
+
+    connection = await _postgres_connection(settings)
+    try:
+        rows = await connection.fetch("SELECT version FROM aerich WHERE app = 'models'")
+    except asyncpg.UndefinedTableError:
+        return set()
+    finally:
+        await connection.close()
+    return {str(row["version"]) for row in rows}
+
+
+@asynccontextmanager
+async def _postgres_migration_lock(settings: Settings) -> AsyncIterator[None]:
+    """A session advisory lock on its own connection: a second migrator waits, then finds nothing to do."""
+    connection = await _postgres_connection(settings)
     try:
         await connection.execute("SELECT pg_advisory_lock($1)", _MIGRATION_LOCK_KEY)
         yield
@@ -98,22 +123,27 @@ async def _generated_schema_state() -> str | None:
     return str(rows[0]["fingerprint"]) if rows else None
 
 
+async def ensure_generated_schema(dialect: str) -> list[str]:
+    """SQLite and MySQL: create what is missing in the current Tortoise context, and record
+    which models the schema matches."""
+    connection = connections.get("default")
+    fingerprint = _models_fingerprint()
+    if await _generated_schema_state() == fingerprint:
+        return []
+    await Tortoise.generate_schemas(safe=True)
+    if dialect == "sqlite":
+        await connection.execute_script(_SQLITE_EXTRA_SQL)
+    await connection.execute_script(
+        "CREATE TABLE IF NOT EXISTS tutorcal_schema (id INT PRIMARY KEY, fingerprint VARCHAR(64) NOT NULL)"
+    )
+    await connection.execute_script("DELETE FROM tutorcal_schema")
+    await connection.execute_query(_RECORD_FINGERPRINT[dialect], [fingerprint])
+    return ["generated schema"]
+
+
 async def _generate_schema(settings: Settings) -> list[str]:
-    """SQLite and MySQL: create what is missing and record which models the schema matches."""
-    async with orm(tortoise_config_for(settings)) as context:
-        fingerprint = _models_fingerprint()
-        if await _generated_schema_state() == fingerprint:
-            return []
-        await context.generate_schemas(safe=True)
-        connection = connections.get("default")
-        if settings.dialect == "sqlite":
-            await connection.execute_script(_SQLITE_EXTRA_SQL)
-        await connection.execute_script(
-            "CREATE TABLE IF NOT EXISTS tutorcal_schema (id INT PRIMARY KEY, fingerprint VARCHAR(64) NOT NULL)"
-        )
-        await connection.execute_script("DELETE FROM tutorcal_schema")
-        await connection.execute_query(_RECORD_FINGERPRINT[settings.dialect], [fingerprint])
-        return ["generated schema"]
+    async with orm(tortoise_config_for(settings)):
+        return await ensure_generated_schema(settings.dialect)
 
 
 async def migrate(settings: Settings) -> list[str]:
@@ -130,17 +160,12 @@ async def migrate(settings: Settings) -> list[str]:
 
 
 async def pending_changes(settings: Settings) -> list[str]:
-    """What ``migrate`` would apply; raises DBConnectionError when the database cannot be reached."""
+    """What ``migrate`` would apply; raises OSError or DBConnectionError when the database
+    cannot be reached."""
+    if settings.dialect == "postgres":
+        applied = await _postgres_applied_migrations(settings)
+        return [name for name in applied_migration_names() if name not in applied]
     async with orm(tortoise_config_for(settings)):
-        if settings.dialect == "postgres":
-            try:
-                rows = await connections.get("default").execute_query_dict(
-                    "SELECT version FROM aerich WHERE app = 'models'"
-                )
-            except OperationalError:
-                rows = []
-            applied = {row["version"] for row in rows}
-            return [name for name in applied_migration_names() if name not in applied]
         if await _generated_schema_state() == _models_fingerprint():
             return []
         return ["schema generation"]
@@ -153,7 +178,7 @@ async def prepare_for_serving(settings: Settings) -> None:
         return
     try:
         pending = await pending_changes(settings)
-    except (DBConnectionError, OSError) as exc:
+    except (DBConnectionError, OSError, TimeoutError) as exc:
         raise SchemaNotReady(f"cannot reach the database at DATABASE_URL: {exc}") from exc
     if pending:
         raise SchemaNotReady(

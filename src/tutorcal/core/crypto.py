@@ -12,8 +12,10 @@ import hmac
 import json
 import secrets
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+if TYPE_CHECKING:
+    from cryptography.fernet import MultiFernet
 
 
 class CiphertextRefused(Exception):
@@ -24,13 +26,26 @@ class TokenCipher:
     def __init__(self, keys: Sequence[str]) -> None:
         if not keys:
             raise ValueError("at least one key is needed")
-        self._fernet = MultiFernet([Fernet(key) for key in keys])
+        self._keys = list(keys)
+        self._multi_fernet: MultiFernet | None = None
+
+    @property
+    def _fernet(self) -> MultiFernet:
+        # Built on first use: cryptography costs memory and start-up time, and an instance
+        # that only reads the mirror may never decrypt anything.
+        if self._multi_fernet is None:
+            from cryptography.fernet import Fernet, MultiFernet
+
+            self._multi_fernet = MultiFernet([Fernet(key) for key in self._keys])
+        return self._multi_fernet
 
     def seal(self, owner_id: str, secret: str) -> str:
         plaintext = json.dumps({"owner": owner_id, "secret": secret}).encode()
         return self._fernet.encrypt(plaintext).decode()
 
     def open(self, owner_id: str, ciphertext: str) -> str:
+        from cryptography.fernet import InvalidToken
+
         try:
             sealed = json.loads(self._fernet.decrypt(ciphertext.encode()))
         except (InvalidToken, ValueError) as exc:

@@ -28,6 +28,8 @@ def _known_zones() -> frozenset[str]:
 
 def is_valid_timezone(name: str) -> bool:
     """True for an IANA zone name such as ``Europe/Paris``; ``localtime`` and file paths are refused."""
+    if name == "UTC":
+        return True  # the default, checked at every start: skip scanning the zone database
     if name not in _known_zones():
         return False
     try:

@@ -7,17 +7,18 @@ of its ID tokens. The emulator speaks the same protocol, so tests exercise this 
 from __future__ import annotations
 
 import asyncio
+import base64
+import hashlib
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-import httpx2
-from authlib.oauth2.rfc7636 import create_s256_code_challenge
-from joserfc import jwt
-from joserfc.errors import InvalidKeyIdError, JoseError
-from joserfc.jwk import KeySet
+if TYPE_CHECKING:
+    import httpx2
+    from joserfc.jwk import KeySet
 
 logger = logging.getLogger("tutorcal.google.oauth")
 
@@ -63,14 +64,20 @@ class IdentityClaims:
 
 
 def code_challenge_for(verifier: str) -> str:
-    return str(create_s256_code_challenge(verifier))
+    """PKCE S256 (RFC 7636 §4.2): BASE64URL(SHA256(verifier)) without padding."""
+    digest = hashlib.sha256(verifier.encode("ascii")).digest()
+    return base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")
 
 
 class GoogleOAuthClient:
     """One per process: caches discovery and the JWKS, and shares a connection pool."""
 
     def __init__(
-        self, http: httpx2.AsyncClient, discovery_url: str, client_id: str, client_secret: str
+        self,
+        http: Callable[[], httpx2.AsyncClient],
+        discovery_url: str,
+        client_id: str,
+        client_secret: str,
     ) -> None:
         self._http = http
         self._discovery_url = discovery_url
@@ -82,8 +89,10 @@ class GoogleOAuthClient:
         self._lock = asyncio.Lock()
 
     async def _get_json(self, url: str) -> dict[str, Any]:
+        import httpx2  # deferred with the pool itself (see runtime.HttpPool)
+
         try:
-            response = await self._http.get(url)
+            response = await self._http().get(url)
         except httpx2.TransportError as exc:
             raise GoogleUnavailable(f"GET {url}: {type(exc).__name__}") from exc
         if response.status_code != 200:
@@ -139,9 +148,11 @@ class GoogleOAuthClient:
         return f"{endpoint}?{urlencode(params)}"
 
     async def _token_request(self, form: dict[str, str]) -> httpx2.Response:
+        import httpx2
+
         endpoint = (await self.discovery())["token_endpoint"]
         try:
-            response = await self._http.post(
+            response = await self._http().post(
                 endpoint,
                 data={**form, "client_id": self.client_id, "client_secret": self._client_secret},
             )
@@ -193,8 +204,10 @@ class GoogleOAuthClient:
         endpoint = (await self.discovery()).get("revocation_endpoint")
         if not endpoint:
             return
+        import httpx2
+
         try:
-            response = await self._http.post(endpoint, data={"token": token})
+            response = await self._http().post(endpoint, data={"token": token})
         except httpx2.TransportError as exc:
             raise GoogleUnavailable(f"revocation endpoint: {type(exc).__name__}") from exc
         if response.status_code == 200 or _error_code(response) == "invalid_token":
@@ -202,6 +215,8 @@ class GoogleOAuthClient:
         raise GoogleUnavailable(f"revocation endpoint: HTTP {response.status_code}")
 
     async def _key_set(self, *, refresh: bool) -> KeySet:
+        from joserfc.jwk import KeySet
+
         if self._jwks is None or refresh:
             jwks = await self._get_json((await self.discovery())["jwks_uri"])
             self._jwks = KeySet.import_key_set(jwks)  # type: ignore[arg-type]
@@ -209,6 +224,10 @@ class GoogleOAuthClient:
 
     async def verify_id_token(self, id_token: str, *, nonce: str) -> IdentityClaims:
         """Signature (JWKS, RS256), iss, aud, azp, exp, iat and nonce, per OIDC Core §3.1.3.7."""
+        # Imported here: joserfc costs start-up time and only sign-ins need it.
+        from joserfc import jwt
+        from joserfc.errors import InvalidKeyIdError, JoseError
+
         try:
             decoded = jwt.decode(id_token, await self._key_set(refresh=False), algorithms=["RS256"])
         except JoseError as first_error:
