@@ -5,14 +5,17 @@ from __future__ import annotations
 import asyncio
 import signal
 import sys
-from collections.abc import Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from types import FrameType
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
 from tutorcal.config import ConfigurationInvalid, Settings, load_settings
 from tutorcal.core.logging import configure_logging
+
+if TYPE_CHECKING:
+    from tutorcal.runtime import Runtime
 
 T = TypeVar("T")
 
@@ -95,6 +98,68 @@ def migrate() -> None:
         click.echo("applied: " + ", ".join(applied))
     else:
         click.echo("the database schema is up to date")
+
+
+def _with_runtime(settings: Settings, work: Callable[[Runtime], Awaitable[T]]) -> T:
+    """Run ``work`` with the ORM and the per-process Google clients, as the API has them."""
+    from tutorcal.db import orm, tortoise_config_for
+    from tutorcal.runtime import runtime_for
+    from tutorcal.schema import SchemaNotReady, prepare_for_serving
+
+    async def run() -> T:
+        await prepare_for_serving(settings)
+        async with orm(tortoise_config_for(settings)), runtime_for(settings) as runtime:
+            return await work(runtime)
+
+    try:
+        return _run(run())
+    except SchemaNotReady as exc:
+        _fail(str(exc))
+
+
+@main.command()
+@click.option(
+    "--tutor",
+    "tutor_email",
+    default=None,
+    help="Only this tutor's calendars (all of them, stale or not).",
+)
+def sync(tutor_email: str | None) -> None:
+    """One sync pass now: every stale mirrored calendar, or all of one tutor's."""
+    settings = _settings()
+    configure_logging(settings.log_level)
+
+    async def work(runtime: Runtime) -> dict[str, Any]:
+        from tutorcal.users.models import User
+
+        tutor = None
+        if tutor_email:
+            tutor = await User.get_or_none(
+                email=tutor_email.strip().lower(), is_tutor=True, deleted_at__isnull=True
+            )
+            if tutor is None:
+                _fail(f"no tutor signed up with {tutor_email}")
+            await runtime.calendar.ensure_mirror(tutor)
+        return await runtime.calendar.sync_stale(tutor=tutor)
+
+    result = _with_runtime(settings, work)
+    click.echo(
+        f"synced {result['synced']} calendar(s), {result['failed']} failed, {result['skipped']} skipped"
+    )
+
+
+@main.command()
+@click.option("--once", is_flag=True, help="One round of every job, then exit.")
+def worker(once: bool) -> None:
+    """Periodic work in the foreground: stale syncs and channel renewal, with jitter."""
+    from tutorcal.worker import run_worker
+
+    settings = _settings()
+    configure_logging(settings.log_level)
+    async def work(runtime: Runtime) -> None:
+        await run_worker(runtime, once=once)
+
+    _with_runtime(settings, work)
 
 
 @main.command("rotate-keys")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -25,6 +26,9 @@ class OAuthFlow(TimestampedModel):
     another Cloud Run instance than the one that started the flow.
     """
 
+    # Foreign-key id columns, declared for the type checker (Tortoise adds them).
+    user_id: uuid.UUID | None
+
     state_hash = fields.CharField(max_length=64, unique=True)
     nonce = fields.CharField(max_length=128)
     code_verifier_ciphertext = fields.TextField()
@@ -41,6 +45,9 @@ class OAuthFlow(TimestampedModel):
 
 
 class LoginSession(TimestampedModel):
+    # Foreign-key id columns, declared for the type checker (Tortoise adds them).
+    user_id: uuid.UUID
+
     token_hash = fields.CharField(max_length=64, unique=True)
     # The CSRF token is bound to its session: a header copied from another session fails.
     csrf_token_hash = fields.CharField(max_length=64)
@@ -57,6 +64,9 @@ class LoginSession(TimestampedModel):
 
 
 class ApiToken(TimestampedModel):
+    # Foreign-key id columns, declared for the type checker (Tortoise adds them).
+    user_id: uuid.UUID
+
     token_hash = fields.CharField(max_length=64, unique=True)
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="api_tokens", on_delete=fields.CASCADE

@@ -55,7 +55,7 @@ async def connect_calendar(
     responses=problem_responses(NotAuthenticated, Forbidden, CsrfFailed),
 )
 async def disconnect_calendar(user: TutorDep, runtime: RuntimeDep) -> Response:
-    await runtime.grants.disconnect(user)
+    await runtime.calendar.disconnect(user)
     return Response(status_code=204)
 
 
@@ -82,6 +82,9 @@ async def callback(
         previous_session_token=request.cookies.get(session_cookie),
         user_agent=request.headers.get("user-agent", ""),
     )
+    if signed_in.calendar_connected and signed_in.user.is_tutor:
+        # The first full sync and the push channel, without holding up the redirect.
+        runtime.calendar.connect_in_background(signed_in.user)
     response = RedirectResponse(signed_in.redirect_to, status_code=303)
     secure = runtime.settings.is_https
     max_age = int(SESSION_LIFETIME.total_seconds())

@@ -128,6 +128,7 @@ class SignedIn:
     session_token: str
     csrf_token: str
     redirect_to: str
+    calendar_connected: bool = False
 
 
 async def _consume_flow(state: str | None) -> OAuthFlow:
@@ -219,7 +220,7 @@ async def complete_sign_in(
 
     calendar_requested = flow.purpose == OAuthPurpose.CONNECT_CALENDAR
     if calendar_requested:
-        requester = await User.get_or_none(id=flow.user_id)  # type: ignore[attr-defined]
+        requester = await User.get_or_none(id=flow.user_id)
         if requester is None or requester.google_sub != identity.sub:
             await _refuse("calendar_account_mismatch", identity, CalendarAccountMismatch())
     async with in_transaction():
@@ -244,7 +245,8 @@ async def complete_sign_in(
     redirect_to = flow.next_path
     if calendar_requested and not has_calendar_access(grant.granted_scopes):
         redirect_to = _with_query(redirect_to, calendar_error="calendar_scope_missing")
-    return SignedIn(user, session_token, csrf_token, redirect_to)
+    connected = calendar_requested and calendar_status(grant).value == "connected"
+    return SignedIn(user, session_token, csrf_token, redirect_to, connected)
 
 
 def _with_query(path: str, **params: str) -> str:

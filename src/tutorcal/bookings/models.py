@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +39,13 @@ class Booking(TimestampedModel):
     on (session, student) for confirmed bookings, and exclusion constraints so that a
     tutor's confirmed slots and a student's confirmed bookings never overlap.
     """
+
+    # Foreign-key id columns, declared for the type checker (Tortoise adds them).
+    session_id: uuid.UUID | None
+    tutor_id: uuid.UUID
+    student_id: uuid.UUID
+    subject_id: uuid.UUID | None
+    rescheduled_from_id: uuid.UUID | None
 
     kind = fields.CharEnumField(BookingKind, max_length=16)
     status = fields.CharEnumField(BookingStatus, max_length=16, default=BookingStatus.CONFIRMED)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Histogram
+from prometheus_client import Counter, Gauge, Histogram
 
 HTTP_REQUESTS = Counter(
     "tutorcal_http_requests_total",
@@ -14,4 +14,23 @@ HTTP_REQUEST_DURATION = Histogram(
     "Time to answer an HTTP request, by route template.",
     ["method", "route"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
+)
+GOOGLE_CALLS = Counter(
+    "tutorcal_google_calls_total",
+    "Calls to Google Calendar, by API method and outcome (ok, or the error class).",
+    ["method", "outcome"],
+)
+SYNC_LAG = Gauge(
+    "tutorcal_sync_lag_seconds",
+    "Seconds since each mirrored calendar was last synced successfully.",
+    ["calendar"],
+)
+CHANNELS_EXPIRING_SOON = Gauge(
+    "tutorcal_channels_expiring_soon",
+    "Push channels that expire within the renewal margin and have not been renewed yet.",
+)
+SYNCS = Counter(
+    "tutorcal_syncs_total",
+    "Calendar syncs run, by kind (full, incremental) and outcome.",
+    ["kind", "outcome"],
 )

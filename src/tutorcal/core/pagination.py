@@ -11,13 +11,13 @@ from typing import Annotated, Generic, TypeVar
 from fastapi import Query
 from pydantic import BaseModel
 from tortoise.expressions import Q
-from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
+from tutorcal.core.models import TimestampedModel
 from tutorcal.errors import Unprocessable
 
 ItemT = TypeVar("ItemT")
-ModelT = TypeVar("ModelT", bound=Model)
+ModelT = TypeVar("ModelT", bound=TimestampedModel)
 
 MAX_PAGE_SIZE = 100
 
@@ -63,5 +63,5 @@ async def paginate(
     has_more = len(rows) > limit
     rows = rows[:limit]
     last = rows[-1] if rows else None
-    next_cursor = _encode(last.created_at, last.id) if has_more and last is not None else None  # type: ignore[attr-defined]
+    next_cursor = _encode(last.created_at, last.id) if has_more and last is not None else None
     return rows, next_cursor

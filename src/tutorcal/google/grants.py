@@ -96,6 +96,10 @@ class GrantStore:
                 return fresh
             return await self._refresh(grant, user_id)
 
+    async def expire_access_token(self, user_id: str) -> None:
+        """Google refused the cached token (401): forget it so the next call refreshes."""
+        await GoogleGrant.filter(user_id=user_id).update(access_token_expires_at=utcnow())
+
     def _cached_access_token(self, grant: GoogleGrant | None, user_id: str) -> str | None:
         if grant is None or calendar_status(grant) != CalendarStatus.CONNECTED:
             return None
@@ -191,7 +195,7 @@ async def rotate_stored_tokens(cipher: TokenCipher) -> int:
     """Re-encrypt every stored token under the newest key; returns how many grants changed."""
     rotated = 0
     async for grant in GoogleGrant.all():
-        owner = str(grant.user_id)  # type: ignore[attr-defined]
+        owner = str(grant.user_id)
         changed = False
         for field in ("refresh_token_ciphertext", "access_token_ciphertext"):
             ciphertext = getattr(grant, field)

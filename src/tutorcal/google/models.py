@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,9 @@ class GrantStatus(StrEnum):
 
 class GoogleGrant(TimestampedModel):
     """A user's OAuth grant. Tokens are MultiFernet ciphertexts that seal the owner's id inside."""
+
+    # Foreign-key id columns, declared for the type checker (Tortoise adds them).
+    user_id: uuid.UUID
 
     user: fields.OneToOneRelation[User] = fields.OneToOneField(
         "models.User", related_name="google_grant", on_delete=fields.CASCADE
@@ -46,6 +50,9 @@ class CalendarSyncStatus(StrEnum):
 class MirroredCalendar(TimestampedModel):
     """One Google calendar of a tutor that tutorcal mirrors, with its sync state."""
 
+    # Foreign-key id columns, declared for the type checker (Tortoise adds them).
+    tutor_id: uuid.UUID
+
     tutor: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="mirrored_calendars", on_delete=fields.CASCADE
     )
@@ -53,15 +60,20 @@ class MirroredCalendar(TimestampedModel):
     summary = fields.CharField(max_length=255, default="")
     holds_sessions = fields.BooleanField(default=False)
     counts_as_busy = fields.BooleanField(default=True)
-    sync_token = fields.TextField(null=True)
+    sync_token: str | None = fields.TextField(null=True)
     window_start_at = fields.DatetimeField(null=True)
     window_end_at = fields.DatetimeField(null=True)
     last_full_sync_at = fields.DatetimeField(null=True)
     last_synced_at = fields.DatetimeField(null=True)
+    time_zone = fields.CharField(max_length=64, default="UTC")
+    # A webhook sets sync_requested_at; whoever holds the lease syncs, then looks again, so a
+    # burst of notifications on any number of instances costs at most one extra sync.
     sync_requested_at = fields.DatetimeField(null=True)
+    sync_started_at = fields.DatetimeField(null=True)
+    sync_lease_until = fields.DatetimeField(null=True)
     status = fields.CharEnumField(CalendarSyncStatus, max_length=32, default=CalendarSyncStatus.OK)
     consecutive_failures = fields.IntField(default=0)
-    last_error = fields.TextField(null=True)
+    last_error: str | None = fields.TextField(null=True)
 
     class Meta:
         table = "mirrored_calendars"
@@ -70,6 +82,9 @@ class MirroredCalendar(TimestampedModel):
 
 class CalendarEvent(TimestampedModel):
     """Busy-time facts of one event instance: only times, status and transparency are kept."""
+
+    # Foreign-key id columns, declared for the type checker (Tortoise adds them).
+    calendar_id: uuid.UUID
 
     calendar: fields.ForeignKeyRelation[MirroredCalendar] = fields.ForeignKeyField(
         "models.MirroredCalendar", related_name="events", on_delete=fields.CASCADE
@@ -92,6 +107,9 @@ class CalendarEvent(TimestampedModel):
 
 class WatchChannel(TimestampedModel):
     """A Google push channel (``events.watch``); the id doubles as ``X-Goog-Channel-ID``."""
+
+    # Foreign-key id columns, declared for the type checker (Tortoise adds them).
+    calendar_id: uuid.UUID
 
     calendar: fields.ForeignKeyRelation[MirroredCalendar] = fields.ForeignKeyField(
         "models.MirroredCalendar", related_name="channels", on_delete=fields.CASCADE

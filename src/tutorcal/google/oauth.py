@@ -222,27 +222,57 @@ class GoogleOAuthClient:
             self._jwks = KeySet.import_key_set(jwks)  # type: ignore[arg-type]
         return self._jwks
 
-    async def verify_id_token(self, id_token: str, *, nonce: str) -> IdentityClaims:
-        """Signature (JWKS, RS256), iss, aud, azp, exp, iat and nonce, per OIDC Core §3.1.3.7."""
-        # Imported here: joserfc costs start-up time and only sign-ins need it.
+    async def _verified_claims(self, token: str) -> dict[str, Any]:
         from joserfc import jwt
         from joserfc.errors import InvalidKeyIdError, JoseError
 
         try:
-            decoded = jwt.decode(id_token, await self._key_set(refresh=False), algorithms=["RS256"])
-        except JoseError as first_error:
+            return dict(
+                jwt.decode(token, await self._key_set(refresh=False), algorithms=["RS256"]).claims
+            )
+        except InvalidKeyIdError:
             # An unknown kid means Google rotated its keys since we cached them: refetch once.
-            if not isinstance(first_error, InvalidKeyIdError):
-                raise IdTokenInvalid(f"signature: {type(first_error).__name__}") from first_error
             try:
-                decoded = jwt.decode(
-                    id_token, await self._key_set(refresh=True), algorithms=["RS256"]
+                return dict(
+                    jwt.decode(
+                        token, await self._key_set(refresh=True), algorithms=["RS256"]
+                    ).claims
                 )
-            except JoseError as second_error:
-                raise IdTokenInvalid(f"signature: {type(second_error).__name__}") from second_error
-        except ValueError as exc:
-            raise IdTokenInvalid("malformed token") from exc
+            except (JoseError, ValueError) as exc:
+                raise IdTokenInvalid(f"signature: {type(exc).__name__}") from exc
+        except (JoseError, ValueError) as exc:
+            raise IdTokenInvalid(f"signature: {type(exc).__name__}") from exc
 
+    async def verify_service_token(self, token: str, *, audience: str, email: str) -> None:
+        """A Google-signed OIDC token from Cloud Scheduler: iss, aud, exp, and the caller's
+        service-account email (verified). Raises IdTokenInvalid."""
+        from joserfc import jwt
+        from joserfc.errors import JoseError
+
+        claims = await self._verified_claims(token)
+        issuers = [str((await self.discovery())["issuer"])]
+        if issuers[0] in GOOGLE_ISSUERS:
+            issuers = list(GOOGLE_ISSUERS)
+        registry = jwt.JWTClaimsRegistry(
+            leeway=ID_TOKEN_LEEWAY_SECONDS,
+            iss={"essential": True, "values": issuers},
+            aud={"essential": True, "value": audience},
+            exp={"essential": True},
+            email={"essential": True, "value": email},
+            email_verified={"essential": True, "value": True},
+        )
+        try:
+            registry.validate(claims)
+        except JoseError as exc:
+            raise IdTokenInvalid(f"claims: {exc}") from exc
+
+    async def verify_id_token(self, id_token: str, *, nonce: str) -> IdentityClaims:
+        """Signature (JWKS, RS256), iss, aud, azp, exp, iat and nonce, per OIDC Core §3.1.3.7."""
+        # Imported here: joserfc costs start-up time and only sign-ins need it.
+        from joserfc import jwt
+        from joserfc.errors import JoseError
+
+        claims = await self._verified_claims(id_token)
         issuers = [str((await self.discovery())["issuer"])]
         if issuers[0] in GOOGLE_ISSUERS:
             issuers = list(GOOGLE_ISSUERS)
@@ -255,7 +285,6 @@ class GoogleOAuthClient:
             iat={"essential": True},
             nonce={"essential": True, "value": nonce},
         )
-        claims = decoded.claims
         try:
             registry.validate(claims)
         except JoseError as exc:

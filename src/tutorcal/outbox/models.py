@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,9 @@ class OutboxStatus(StrEnum):
 
 
 class OutboxJob(TimestampedModel):
+    # Foreign-key id columns, declared for the type checker (Tortoise adds them).
+    booking_id: uuid.UUID | None
+
     booking: fields.ForeignKeyNullableRelation[Booking] = fields.ForeignKeyField(
         "models.Booking", related_name="outbox_jobs", null=True, on_delete=fields.CASCADE
     )

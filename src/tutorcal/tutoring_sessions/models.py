@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING
 
 from tortoise import fields
@@ -19,6 +20,10 @@ class TutoringSession(TimestampedModel):
     The row is keyed by the Google event so that a full resync updates it in place: its id,
     which bookings point at and which the booking transaction locks, never changes.
     """
+
+    # Foreign-key id columns, declared for the type checker (Tortoise adds them).
+    tutor_id: uuid.UUID
+    calendar_id: uuid.UUID
 
     tutor: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="tutoring_sessions", on_delete=fields.CASCADE

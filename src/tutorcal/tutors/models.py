@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING
 
 from tortoise import fields
@@ -23,6 +24,9 @@ class Subject(TimestampedModel):
 
 class TutorProfile(Model):
     """Keyed by the tutor's user id, so that the tutor id in the API is the user id."""
+
+    # Foreign-key id columns, declared for the type checker (Tortoise adds them).
+    user_id: uuid.UUID
 
     user: fields.OneToOneRelation[User] = fields.OneToOneField(
         "models.User", related_name="tutor_profile", primary_key=True, on_delete=fields.CASCADE

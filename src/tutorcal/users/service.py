@@ -12,8 +12,9 @@ from tutorcal.auth.models import ApiToken, LoginSession
 from tutorcal.bookings.models import CalendarFeedToken
 from tutorcal.core.time import utcnow
 from tutorcal.errors import Unprocessable
-from tutorcal.google.grants import GrantStore, calendar_status
+from tutorcal.google.grants import calendar_status
 from tutorcal.google.models import GoogleGrant
+from tutorcal.google.service import CalendarService
 from tutorcal.users.models import PendingRoleGrant, Role, User
 
 logger = logging.getLogger("tutorcal.users")
@@ -76,12 +77,12 @@ async def set_roles(actor: User, user: User, roles: set[Role]) -> User:
     return user
 
 
-async def delete_account(user: User, grants: GrantStore) -> None:
+async def delete_account(user: User, calendars: CalendarService) -> None:
     """Revoke the Google grant, end every session and token, and scrub personal data.
 
     The row stays, anonymised, so that booking history keeps its shape.
     """
-    await grants.disconnect(user)
+    await calendars.disconnect(user)
     user_id = str(user.id)
     async with in_transaction():
         now = utcnow()

@@ -1,0 +1,46 @@
+"""Time windows in query strings: offsets required, bounded length."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Annotated
+
+from fastapi import Query
+from pydantic import AwareDatetime
+
+from tutorcal.core.time import utcnow
+from tutorcal.errors import Unprocessable
+
+MAX_WINDOW = timedelta(days=62)
+DEFAULT_WINDOW = timedelta(days=14)
+
+StartQuery = Annotated[
+    AwareDatetime | None,
+    Query(description="RFC 3339 with an offset, e.g. 2026-12-01T00:00:00Z; default now."),
+]
+EndQuery = Annotated[
+    AwareDatetime | None,
+    Query(
+        description="RFC 3339 with an offset; default 14 days after start; at most 62 days after it."
+    ),
+]
+
+
+class WindowTooLarge(Unprocessable):
+    code = "window_too_large"
+    default_detail = "The window is longer than 62 days."
+
+
+class InvalidWindow(Unprocessable):
+    code = "invalid_window"
+    default_detail = "The window ends before it starts."
+
+
+def resolve_window(start: datetime | None, end: datetime | None) -> tuple[datetime, datetime]:
+    start = start or utcnow()
+    end = end or start + DEFAULT_WINDOW
+    if end < start:
+        raise InvalidWindow()
+    if end - start > MAX_WINDOW:
+        raise WindowTooLarge()
+    return start, end

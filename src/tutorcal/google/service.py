@@ -1,0 +1,343 @@
+"""Calendar use cases: which calendars to mirror, syncing them, push channels, disconnecting."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections.abc import Coroutine
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from tortoise.expressions import F, Q
+
+from tutorcal.audit import service as audit
+from tutorcal.config import Settings
+from tutorcal.core.crypto import new_token, same_secret, token_hash
+from tutorcal.core.http import HttpPool
+from tutorcal.core.metrics import CHANNELS_EXPIRING_SOON, SYNC_LAG
+from tutorcal.core.time import utcnow
+from tutorcal.google.calendar_client import CalendarClient, RetryPolicy
+from tutorcal.google.calendar_errors import CalendarApiError, NotFound, Unreachable
+from tutorcal.google.grants import CalendarNotConnected, GrantStore, calendar_status
+from tutorcal.google.models import CalendarSyncStatus, GoogleGrant, MirroredCalendar, WatchChannel
+from tutorcal.google.sync import SyncEngine, SyncOutcome
+from tutorcal.tutors.models import TutorProfile
+from tutorcal.users.models import User
+
+logger = logging.getLogger("tutorcal.google.service")
+
+PRIMARY = "primary"
+WEBHOOK_PATH = "/api/v1/webhooks/google/calendar"
+
+
+@dataclass(frozen=True)
+class NotificationVerdict:
+    known: bool
+    authentic: bool
+
+
+@dataclass
+class BackgroundSyncs:
+    """Syncs started by notifications in this process, so a webhook can answer at once.
+
+    This only makes changes show up fast: if an instance is stopped or throttled (Cloud Run
+    limits CPU after a response), the periodic sync task still catches up.
+    """
+
+    engine: SyncEngine
+    coalesce_seconds: float
+    _tasks: dict[str, asyncio.Task[None]] = field(default_factory=dict)
+
+    def request(self, calendar_id: str) -> None:
+        running = self._tasks.get(calendar_id)
+        if running is not None and not running.done():
+            return  # its sync looks at sync_requested_at when it finishes
+        task = asyncio.create_task(self._run(calendar_id))
+        self._tasks[calendar_id] = task
+
+    def spawn(self, key: str, work: Coroutine[Any, Any, object]) -> None:
+        """Run ``work`` in the background unless work under the same key is still running."""
+        running = self._tasks.get(key)
+        if running is not None and not running.done():
+            work.close()
+            return
+        self._tasks[key] = asyncio.create_task(self._guard(key, work))
+
+    async def _guard(self, key: str, work: Coroutine[Any, Any, object]) -> None:
+        try:
+            await work
+        except Exception:
+            logger.exception("background calendar work %s failed", key)
+
+    async def _run(self, calendar_id: str) -> None:
+        try:
+            await asyncio.sleep(self.coalesce_seconds)  # let a burst of notifications land first
+            await self.engine.sync_until_quiet(calendar_id)
+        except Exception:
+            logger.exception("background sync of calendar %s failed", calendar_id)
+
+    async def wait_idle(self) -> None:
+        tasks = [task for task in self._tasks.values() if not task.done()]
+        if tasks:
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def close(self) -> None:
+        for task in self._tasks.values():
+            task.cancel()
+        await asyncio.gather(*self._tasks.values(), return_exceptions=True)
+        self._tasks.clear()
+
+
+class CalendarService:
+    """One per process."""
+
+    def __init__(self, settings: Settings, http: HttpPool, grants: GrantStore) -> None:
+        self._settings = settings
+        self._http = http
+        self._grants = grants
+        self._retry = RetryPolicy(
+            attempts=settings.google_retry_attempts,
+            base_seconds=settings.google_retry_base_seconds,
+            max_wait_seconds=min(32.0, settings.google_retry_total_seconds),
+            total_seconds=settings.google_retry_total_seconds,
+        )
+        self.engine = SyncEngine(self.client_for)
+        self.background = BackgroundSyncs(self.engine, settings.sync_coalesce_seconds)
+
+    async def client_for(self, user_id: str) -> CalendarClient:
+        async def token(refresh: bool) -> str:
+            if refresh:
+                await self._grants.expire_access_token(user_id)
+            return await self._grants.access_token(user_id)
+
+        return CalendarClient(
+            self._http.client(), self._settings.google_calendar_api_url, token, self._retry
+        )
+
+    # Which calendars to mirror --------------------------------------------------------------
+
+    async def ensure_mirror(self, tutor: User) -> list[MirroredCalendar]:
+        """Mirror rows for the tutor's session and busy calendars; syncs and watches new ones.
+
+        A calendar dropped from the settings stops being synced and watched; its rows stay,
+        so bookings keep pointing at real sessions.
+        """
+        profile, _ = await TutorProfile.get_or_create(user=tutor)
+        session_calendar = profile.session_calendar_id or PRIMARY
+        busy = set(profile.busy_calendar_ids or [session_calendar])
+        wanted = {session_calendar, *busy}
+        mirrored: list[MirroredCalendar] = []
+        for google_id in sorted(wanted):
+            calendar, created = await MirroredCalendar.get_or_create(
+                tutor=tutor,
+                google_calendar_id=google_id,
+                defaults={
+                    "holds_sessions": google_id == session_calendar,
+                    "counts_as_busy": google_id in busy,
+                },
+            )
+            changed = created or (
+                calendar.holds_sessions != (google_id == session_calendar)
+                or calendar.counts_as_busy != (google_id in busy)
+            )
+            if changed:
+                calendar.holds_sessions = google_id == session_calendar
+                calendar.counts_as_busy = google_id in busy
+                # What counts as a session may have changed: read everything again.
+                calendar.sync_token = None
+                await calendar.save()
+            mirrored.append(calendar)
+        for dropped in await MirroredCalendar.filter(tutor=tutor).exclude(
+            google_calendar_id__in=list(wanted)
+        ):
+            if dropped.holds_sessions or dropped.counts_as_busy:
+                dropped.holds_sessions = False
+                dropped.counts_as_busy = False
+                await dropped.save(update_fields=["holds_sessions", "counts_as_busy", "updated_at"])
+                await self._stop_channels(dropped)
+        return mirrored
+
+    async def connect(self, tutor: User) -> list[SyncOutcome]:
+        """After the calendar is connected or the settings change: full sync and push channels."""
+        outcomes: list[SyncOutcome] = []
+        for calendar in await self.ensure_mirror(tutor):
+            outcomes += await self.engine.sync_until_quiet(
+                calendar.id, force_full=calendar.sync_token is None
+            )
+            await self.ensure_channel(calendar)
+        return outcomes
+
+    def connect_in_background(self, tutor: User) -> None:
+        self.background.spawn(f"connect:{tutor.id}", self.connect(tutor))
+
+    def resync_in_background(self, tutor: User) -> None:
+        """Settings that decide what a session is changed: read every event again."""
+
+        async def resync() -> None:
+            await MirroredCalendar.filter(tutor=tutor).update(sync_token=None)
+            await self.connect(tutor)
+
+        self.background.spawn(f"connect:{tutor.id}", resync())
+
+    # Push -----------------------------------------------------------------------------------
+
+    async def ensure_channel(self, calendar: MirroredCalendar) -> WatchChannel | None:
+        margin = utcnow() + timedelta(hours=self._settings.channel_renew_before_hours)
+        live = await WatchChannel.filter(
+            calendar=calendar, stopped_at__isnull=True, expires_at__gt=margin
+        ).first()
+        if live is not None:
+            return live
+        return await self._watch(calendar)
+
+    async def _watch(self, calendar: MirroredCalendar) -> WatchChannel | None:
+        tutor_id = str(calendar.tutor_id)
+        channel_id = uuid.uuid4()
+        secret = new_token()
+        expires = utcnow() + timedelta(hours=self._settings.channel_ttl_hours)
+        try:
+            client = await self.client_for(tutor_id)
+            answer = await client.watch_events(
+                calendar.google_calendar_id,
+                channel_id=str(channel_id),
+                token=secret,
+                address=f"{self._settings.public_base_url}{WEBHOOK_PATH}",
+                expiration_ms=int(expires.timestamp() * 1000),
+            )
+        except (CalendarApiError, Unreachable, CalendarNotConnected) as exc:
+            # Without a channel the periodic sync still keeps the mirror fresh, only slower.
+            logger.warning("could not watch calendar %s: %s", calendar.id, exc)
+            return None
+        if answer.expiration:
+            expires = datetime.fromtimestamp(int(answer.expiration) / 1000, tz=UTC)
+        return await WatchChannel.create(
+            id=channel_id,
+            calendar=calendar,
+            resource_id=answer.resource_id,
+            token_hash=token_hash(secret),
+            expires_at=expires,
+        )
+
+    async def renew_channels(self) -> dict[str, int]:
+        """New channels for those expiring soon, then stop the old ones (they overlap meanwhile)."""
+        margin = utcnow() + timedelta(hours=self._settings.channel_renew_before_hours)
+        expiring = await WatchChannel.filter(
+            stopped_at__isnull=True, expires_at__lte=margin
+        ).select_related("calendar")
+        CHANNELS_EXPIRING_SOON.set(len(expiring))
+        renewed = failed = 0
+        for channel in expiring:
+            calendar = channel.calendar
+            if not (calendar.holds_sessions or calendar.counts_as_busy):
+                await self._stop_channel(channel, calendar)
+                continue
+            fresh = await self.ensure_channel(calendar)
+            if fresh is None or fresh.id == channel.id:
+                failed += 1
+                continue
+            await self._stop_channel(channel, calendar)
+            renewed += 1
+        # Calendars that lost their channel (watch failed earlier) get one now.
+        watched = WatchChannel.filter(stopped_at__isnull=True, expires_at__gt=margin).values_list(
+            "calendar_id", flat=True
+        )
+        for calendar in await MirroredCalendar.filter(
+            Q(holds_sessions=True) | Q(counts_as_busy=True)
+        ).exclude(id__in=await watched):
+            if await self._tutor_connected(calendar):
+                renewed += 1 if await self._watch(calendar) else 0
+        CHANNELS_EXPIRING_SOON.set(failed)
+        return {"renewed": renewed, "failed": failed}
+
+    async def _stop_channel(self, channel: WatchChannel, calendar: MirroredCalendar) -> None:
+        try:
+            client = await self.client_for(str(calendar.tutor_id))
+            await client.stop_channel(str(channel.id), channel.resource_id)
+        except NotFound:
+            pass  # already gone at Google
+        except (CalendarApiError, Unreachable, CalendarNotConnected) as exc:
+            # It expires by itself; notifications for a stopped channel are answered 404.
+            logger.warning("could not stop channel %s: %s", channel.id, exc)
+        await WatchChannel.filter(id=channel.id).update(stopped_at=utcnow())
+
+    async def _stop_channels(self, calendar: MirroredCalendar) -> None:
+        for channel in await WatchChannel.filter(calendar=calendar, stopped_at__isnull=True):
+            await self._stop_channel(channel, calendar)
+
+    async def check_notification(
+        self, channel_id: str, token: str | None, resource_id: str | None
+    ) -> tuple[NotificationVerdict, WatchChannel | None]:
+        try:
+            channel_uuid = uuid.UUID(channel_id)
+        except ValueError:
+            return NotificationVerdict(False, False), None
+        channel = await WatchChannel.get_or_none(id=channel_uuid, stopped_at__isnull=True)
+        if channel is None:
+            return NotificationVerdict(False, False), None
+        authentic = bool(token) and same_secret(channel.token_hash, token_hash(token or ""))
+        if resource_id is not None and not same_secret(channel.resource_id, resource_id):
+            authentic = False
+        return NotificationVerdict(True, authentic), channel
+
+    async def notified(self, channel: WatchChannel) -> None:
+        await MirroredCalendar.filter(id=channel.calendar_id).update(sync_requested_at=utcnow())
+        self.background.request(str(channel.calendar_id))
+
+    # Periodic work --------------------------------------------------------------------------
+
+    async def sync_stale(self, *, tutor: User | None = None) -> dict[str, Any]:
+        """Sync every mirrored calendar not synced within the interval (or asked for, or failing).
+
+        Safe on several instances at once: each calendar is claimed by one of them.
+        """
+        now = utcnow()
+        due = MirroredCalendar.filter(Q(holds_sessions=True) | Q(counts_as_busy=True))
+        if tutor is not None:
+            due = due.filter(tutor=tutor)
+        else:
+            due = due.filter(
+                Q(last_synced_at__isnull=True)
+                | Q(
+                    last_synced_at__lt=now - timedelta(minutes=self._settings.sync_interval_minutes)
+                )
+                | Q(status__not=CalendarSyncStatus.OK)
+                | Q(sync_requested_at__gt=F("last_synced_at"))
+            )
+        synced = failed = skipped = 0
+        for calendar in await due.select_related("tutor"):
+            if not await self._tutor_connected(calendar):
+                skipped += 1
+                await MirroredCalendar.filter(id=calendar.id).update(
+                    status=CalendarSyncStatus.UNAVAILABLE
+                )
+                continue
+            for outcome in await self.engine.sync_until_quiet(calendar.id):
+                synced += outcome.ok
+                failed += not outcome.ok
+        for calendar in await MirroredCalendar.filter(last_synced_at__isnull=False):
+            assert calendar.last_synced_at is not None
+            SYNC_LAG.labels(calendar=str(calendar.id)).set(
+                (utcnow() - calendar.last_synced_at).total_seconds()
+            )
+        return {"synced": synced, "failed": failed, "skipped": skipped}
+
+    async def _tutor_connected(self, calendar: MirroredCalendar) -> bool:
+        grant = await GoogleGrant.get_or_none(user_id=calendar.tutor_id)
+        return calendar_status(grant).value == "connected"
+
+    async def disconnect(self, tutor: User) -> None:
+        """Stop the push channels while the token still works, then revoke the grant."""
+        for calendar in await MirroredCalendar.filter(tutor=tutor):
+            await self._stop_channels(calendar)
+        await MirroredCalendar.filter(tutor=tutor).update(
+            status=CalendarSyncStatus.UNAVAILABLE, sync_token=None
+        )
+        await self._grants.disconnect(tutor)
+        await audit.record(
+            "calendar_disconnected",
+            actor_id=str(tutor.id),
+            subject_type="user",
+            subject_id=str(tutor.id),
+        )

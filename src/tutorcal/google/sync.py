@@ -1,0 +1,201 @@
+"""Keeping the mirror of a tutor's calendar in step with Google.
+
+A sync claims the calendar with a short lease (a compare-and-swap UPDATE, so it works the
+same on every database and across any number of instances), calls Google with no
+transaction open, then applies the answer in one transaction. Notifications that arrive
+meanwhile only set ``sync_requested_at``; the lease holder looks at it after releasing the
+lease and syncs once more if it moved, so a burst costs at most two syncs.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from tortoise.expressions import Q
+from tortoise.transactions import in_transaction
+
+from tutorcal.audit import service as audit
+from tutorcal.core.metrics import SYNC_LAG, SYNCS
+from tutorcal.core.time import utcnow
+from tutorcal.google.calendar_client import CalendarClient
+from tutorcal.google.calendar_errors import (
+    CalendarApiError,
+    Forbidden,
+    NotFound,
+    SyncTokenExpired,
+    Unauthorized,
+    Unreachable,
+)
+from tutorcal.google.grants import CalendarNotConnected
+from tutorcal.google.mirror import MirrorChanges, apply_events, remove_unseen
+from tutorcal.google.models import CalendarSyncStatus, MirroredCalendar
+from tutorcal.tutors.models import TutorProfile
+
+logger = logging.getLogger("tutorcal.google.sync")
+
+ClientFactory = Callable[[str], Awaitable[CalendarClient]]
+"""A Calendar client acting as the tutor with this user id."""
+
+LEASE = timedelta(minutes=2)
+# After this many failed syncs in a row the calendar fails closed: no times are offered.
+FAILURES_BEFORE_UNAVAILABLE = 3
+# The mirror reaches from yesterday to the booking horizon plus this margin; a full sync
+# moves the window forward once it falls short of the horizon.
+WINDOW_MARGIN = timedelta(days=7)
+MAX_PASSES = 3
+_SYNC_RESULT_FIELDS = [
+    "time_zone",
+    "window_start_at",
+    "window_end_at",
+    "last_full_sync_at",
+    "sync_token",
+    "last_synced_at",
+    "status",
+    "consecutive_failures",
+    "last_error",
+    "updated_at",
+]
+
+
+@dataclass(frozen=True)
+class SyncOutcome:
+    calendar_id: str
+    kind: str
+    ok: bool
+    changes: MirrorChanges | None = None
+    error: str | None = None
+
+
+def window_for(profile: TutorProfile, now: datetime) -> tuple[datetime, datetime]:
+    start = (now - timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    return start, now + timedelta(days=profile.horizon_days) + WINDOW_MARGIN
+
+
+async def _claim(calendar_id: object) -> datetime | None:
+    now = utcnow()
+    claimed = await MirroredCalendar.filter(
+        Q(id=calendar_id) & (Q(sync_lease_until__isnull=True) | Q(sync_lease_until__lt=now))
+    ).update(sync_lease_until=now + LEASE, sync_started_at=now)
+    return now if claimed == 1 else None
+
+
+async def _release(calendar_id: object) -> None:
+    await MirroredCalendar.filter(id=calendar_id).update(sync_lease_until=None)
+
+
+class SyncEngine:
+    def __init__(self, client_for_tutor: ClientFactory) -> None:
+        self._client_for_tutor = client_for_tutor
+
+    async def sync_until_quiet(
+        self, calendar_id: object, *, force_full: bool = False
+    ) -> list[SyncOutcome]:
+        """Sync now if nobody else is; again while notifications keep arriving meanwhile."""
+        outcomes: list[SyncOutcome] = []
+        for _ in range(MAX_PASSES):
+            started_at = await _claim(calendar_id)
+            if started_at is None:
+                return outcomes  # another worker holds it and will look at the request flag
+            try:
+                outcomes.append(await self._sync_once(calendar_id, force_full=force_full))
+            finally:
+                # Release first, then look: a request made after this read finds the lease free.
+                await _release(calendar_id)
+            force_full = False
+            calendar = await MirroredCalendar.get_or_none(id=calendar_id)
+            if (
+                calendar is None
+                or not calendar.sync_requested_at
+                or calendar.sync_requested_at <= started_at
+            ):
+                return outcomes
+        return outcomes
+
+    async def _sync_once(self, calendar_id: object, *, force_full: bool) -> SyncOutcome:
+        calendar = await MirroredCalendar.get(id=calendar_id).select_related("tutor")
+        profile, _ = await TutorProfile.get_or_create(user=calendar.tutor)
+        now = utcnow()
+        window_start, window_end = window_for(profile, now)
+        needs_full = (
+            force_full
+            or not calendar.sync_token
+            or calendar.window_end_at is None
+            or calendar.window_end_at < now + timedelta(days=profile.horizon_days)
+        )
+        kind = "full" if needs_full else "incremental"
+        try:
+            client = await self._client_for_tutor(str(calendar.tutor.id))
+            if needs_full:
+                page = await client.list_events(
+                    calendar.google_calendar_id, time_min=window_start, time_max=window_end
+                )
+            else:
+                try:
+                    page = await client.list_events(
+                        calendar.google_calendar_id, sync_token=calendar.sync_token
+                    )
+                except SyncTokenExpired:
+                    # 410: the token is gone; only a clean full sync brings the mirror back.
+                    kind = "full"
+                    page = await client.list_events(
+                        calendar.google_calendar_id, time_min=window_start, time_max=window_end
+                    )
+        except (CalendarNotConnected, Unauthorized) as exc:
+            return await self._failed(calendar, kind, exc, unavailable=True)
+        except (NotFound, Forbidden) as exc:
+            # The tutor lost access to this calendar, or it was deleted.
+            return await self._failed(calendar, kind, exc, unavailable=True)
+        except (CalendarApiError, Unreachable) as exc:
+            return await self._failed(calendar, kind, exc, unavailable=False)
+
+        changes = MirrorChanges()
+        async with in_transaction():
+            if page.time_zone:
+                calendar.time_zone = page.time_zone
+            await apply_events(calendar, profile, page.events, changes)
+            if kind == "full":
+                await remove_unseen(
+                    calendar, changes.seen_event_ids, window_start, window_end, changes
+                )
+                calendar.window_start_at = window_start
+                calendar.window_end_at = window_end
+                calendar.last_full_sync_at = now
+            calendar.sync_token = page.next_sync_token
+            calendar.last_synced_at = utcnow()
+            calendar.status = CalendarSyncStatus.OK
+            calendar.consecutive_failures = 0
+            calendar.last_error = None
+            # Only these: a notification may have set sync_requested_at meanwhile.
+            await calendar.save(update_fields=_SYNC_RESULT_FIELDS)
+        SYNCS.labels(kind=kind, outcome="ok").inc()
+        SYNC_LAG.labels(calendar=str(calendar.id)).set(0)
+        return SyncOutcome(str(calendar.id), kind, True, changes)
+
+    async def _failed(
+        self, calendar: MirroredCalendar, kind: str, error: Exception, *, unavailable: bool
+    ) -> SyncOutcome:
+        failures = calendar.consecutive_failures + 1
+        status = (
+            CalendarSyncStatus.UNAVAILABLE
+            if unavailable or failures >= FAILURES_BEFORE_UNAVAILABLE
+            else CalendarSyncStatus.FAILING
+        )
+        await MirroredCalendar.filter(id=calendar.id).update(
+            consecutive_failures=failures, status=status, last_error=str(error)[:500]
+        )
+        SYNCS.labels(kind=kind, outcome="failed").inc()
+        logger.warning("sync of calendar %s failed (%s): %s", calendar.id, kind, error)
+        if (
+            status == CalendarSyncStatus.UNAVAILABLE
+            and calendar.status != CalendarSyncStatus.UNAVAILABLE
+        ):
+            await audit.record(
+                "sync_failure",
+                subject_type="calendar",
+                subject_id=str(calendar.id),
+                detail={"tutor_id": str(calendar.tutor.id), "error": str(error)[:200]},
+            )
+        return SyncOutcome(str(calendar.id), kind, False, error=type(error).__name__)

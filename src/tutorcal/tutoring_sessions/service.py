@@ -1,0 +1,100 @@
+"""Sessions read from the mirror: no Google call, and never from a calendar that fell behind."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from tutorcal.bookings.models import Booking, BookingStatus
+from tutorcal.core.ids import parse_id
+from tutorcal.core.time import utcnow
+from tutorcal.google.grants import CalendarStatus, calendar_status
+from tutorcal.google.models import CalendarSyncStatus, GoogleGrant, MirroredCalendar
+from tutorcal.tutoring_sessions.errors import CalendarUnavailable, SessionNotFound
+from tutorcal.tutoring_sessions.models import TutoringSession
+from tutorcal.tutors.errors import TutorNotFound
+from tutorcal.users.models import User
+
+
+@dataclass(frozen=True)
+class SessionView:
+    session: TutoringSession
+    seats_taken: int
+    booked_by_me: bool
+
+
+async def ensure_readable(
+    tutor_id: object, *, stale_after: timedelta, sessions_only: bool
+) -> list[MirroredCalendar]:
+    """The tutor's mirrored calendars, or CalendarUnavailable saying why they cannot be trusted."""
+    grant = await GoogleGrant.get_or_none(user_id=tutor_id)
+    status = calendar_status(grant)
+    if status != CalendarStatus.CONNECTED:
+        raise CalendarUnavailable(
+            f"The tutor's Google Calendar is {status.value.replace('_', ' ')}.",
+            extra={"calendar_status": status.value},
+        )
+    calendars = await MirroredCalendar.filter(tutor_id=tutor_id)
+    needed = [c for c in calendars if c.holds_sessions or (c.counts_as_busy and not sessions_only)]
+    if not needed:
+        raise CalendarUnavailable(
+            "The tutor's calendar has not been read yet.", extra={"calendar_status": "syncing"}
+        )
+    oldest_allowed = utcnow() - stale_after
+    for calendar in needed:
+        if calendar.status == CalendarSyncStatus.UNAVAILABLE or calendar.last_synced_at is None:
+            raise CalendarUnavailable(extra={"calendar_status": "unavailable"})
+        if calendar.last_synced_at < oldest_allowed:
+            raise CalendarUnavailable(
+                "The copy of the tutor's calendar is out of date.",
+                extra={"calendar_status": "stale"},
+            )
+    return needed
+
+
+async def _views(sessions: list[TutoringSession], viewer: User) -> list[SessionView]:
+    ids = [s.id for s in sessions]
+    bookings = await Booking.filter(
+        session_id__in=ids, status=BookingStatus.CONFIRMED
+    ).select_related("student")
+    booked_emails: dict[object, set[str]] = {}
+    mine: set[object] = set()
+    for booking in bookings:
+        booked_emails.setdefault(booking.session_id, set()).add(booking.student.email.lower())
+        if booking.student_id == viewer.id:
+            mine.add(booking.session_id)
+    # A booking not yet written to Google still holds its seat.
+    return [
+        SessionView(s, len(set(s.attendee_emails) | booked_emails.get(s.id, set())), s.id in mine)
+        for s in sessions
+    ]
+
+
+async def list_sessions(
+    tutor_id: str, viewer: User, start: datetime, end: datetime, *, stale_after: timedelta
+) -> list[SessionView]:
+    tutor = await User.get_or_none(
+        id=parse_id(tutor_id, "tutor"), is_tutor=True, deleted_at__isnull=True
+    )
+    if tutor is None:
+        raise TutorNotFound()
+    calendars = await ensure_readable(tutor.id, stale_after=stale_after, sessions_only=True)
+    session_calendars = [c.id for c in calendars if c.holds_sessions]
+    sessions = await TutoringSession.filter(
+        tutor=tutor,
+        calendar_id__in=session_calendars,
+        is_active=True,
+        start_at__lt=end,
+        end_at__gt=start,
+    ).order_by("start_at", "id")
+    return await _views(sessions, viewer)
+
+
+async def get_session(session_id: str, viewer: User, *, stale_after: timedelta) -> SessionView:
+    session = await TutoringSession.get_or_none(
+        id=parse_id(session_id, "session"), is_active=True, calendar__holds_sessions=True
+    )
+    if session is None:
+        raise SessionNotFound()
+    await ensure_readable(session.tutor_id, stale_after=stale_after, sessions_only=True)
+    return (await _views([session], viewer))[0]

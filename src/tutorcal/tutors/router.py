@@ -1,0 +1,164 @@
+"""Subjects, the tutor directory, and a tutor's own settings and calendars."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from tutorcal.auth.dependencies import AdminDep, RuntimeDep, TutorDep, UserDep
+from tutorcal.core.pagination import CursorQuery, InvalidCursor, LimitQuery, Page
+from tutorcal.errors import Forbidden, NotAuthenticated, NotFound, problem_responses
+from tutorcal.google.calendar_errors import CalendarApiError, Unreachable
+from tutorcal.google.grants import CalendarNotConnected, CalendarStatus
+from tutorcal.tutors import service
+from tutorcal.tutors.errors import (
+    CalendarNotConnectedError,
+    GoogleCalendarUnavailable,
+    SubjectCodeTaken,
+    UnknownSubject,
+)
+from tutorcal.tutors.models import Subject
+from tutorcal.tutors.schemas import (
+    CalendarChoice,
+    SubjectCreate,
+    SubjectRead,
+    TutorDetail,
+    TutorRead,
+    TutorSettings,
+)
+from tutorcal.tutors.service import TutorView
+
+router = APIRouter(prefix="/api/v1", responses=problem_responses(NotAuthenticated))
+
+
+def _subject(subject: Subject) -> SubjectRead:
+    return SubjectRead(id=str(subject.id), name=subject.name, code=subject.code)
+
+
+def _tutor(view: TutorView) -> TutorRead:
+    return TutorRead(
+        id=str(view.user.id),
+        name=view.user.name,
+        picture_url=view.user.picture_url,
+        bio=view.profile.bio,
+        subjects=[_subject(s) for s in view.subjects],
+        timezone=view.user.timezone,
+        calendar_connected=view.calendar_status == CalendarStatus.CONNECTED,
+    )
+
+
+def _detail(view: TutorView) -> TutorDetail:
+    return TutorDetail(
+        **_tutor(view).model_dump(),
+        calendar_status=view.calendar_status,
+        last_synced_at=view.last_synced_at,
+    )
+
+
+@router.get(
+    "/subjects", response_model=list[SubjectRead], tags=["subjects"], summary="All subjects"
+)
+async def list_subjects(_: UserDep) -> list[SubjectRead]:
+    return [_subject(s) for s in await service.list_subjects()]
+
+
+@router.post(
+    "/subjects",
+    status_code=201,
+    response_model=SubjectRead,
+    tags=["subjects"],
+    summary="Add a subject (admin)",
+    responses=problem_responses(Forbidden, SubjectCodeTaken),
+)
+async def create_subject(body: SubjectCreate, admin: AdminDep) -> SubjectRead:
+    return _subject(await service.create_subject(admin, body.name, body.code))
+
+
+@router.get(
+    "/tutors",
+    response_model=Page[TutorRead],
+    tags=["tutors"],
+    summary="Tutors, newest first",
+    responses=problem_responses(InvalidCursor),
+)
+async def list_tutors(
+    _: UserDep,
+    limit: LimitQuery = 50,
+    cursor: CursorQuery = None,
+    subject: Annotated[str | None, Query(max_length=36, description="A subject id.")] = None,
+    q: Annotated[str | None, Query(max_length=100, description="Part of a name or bio.")] = None,
+) -> Page[TutorRead]:
+    views, next_cursor = await service.list_tutors(
+        subject_id=subject, query=q, limit=limit, cursor=cursor
+    )
+    return Page(items=[_tutor(v) for v in views], next_cursor=next_cursor)
+
+
+@router.get(
+    "/tutors/me/settings",
+    response_model=TutorSettings,
+    tags=["tutor settings"],
+    summary="My profile and booking rules (tutor)",
+    responses=problem_responses(Forbidden),
+)
+async def read_settings(tutor: TutorDep) -> TutorSettings:
+    return service.settings_of(await service.get_tutor(str(tutor.id)))
+
+
+@router.put(
+    "/tutors/me/settings",
+    response_model=TutorSettings,
+    tags=["tutor settings"],
+    summary="Replace my profile and booking rules (tutor)",
+    description="Changing the session calendar, keyword, busy calendars or horizon re-reads the "
+    "calendars from Google in the background.",
+    responses=problem_responses(Forbidden, UnknownSubject),
+)
+async def update_settings(
+    body: TutorSettings, tutor: TutorDep, runtime: RuntimeDep
+) -> TutorSettings:
+    view, mirror_changed = await service.update_settings(tutor, body)
+    if mirror_changed and view.calendar_status == CalendarStatus.CONNECTED:
+        runtime.calendar.resync_in_background(tutor)
+    return service.settings_of(view)
+
+
+@router.get(
+    "/tutors/me/calendars",
+    response_model=list[CalendarChoice],
+    tags=["tutor settings"],
+    summary="The Google calendars I can choose from (tutor)",
+    responses=problem_responses(Forbidden, CalendarNotConnectedError, GoogleCalendarUnavailable),
+)
+async def list_my_calendars(tutor: TutorDep, runtime: RuntimeDep) -> list[CalendarChoice]:
+    try:
+        client = await runtime.calendar.client_for(str(tutor.id))
+        entries = await client.list_calendars()
+    except CalendarNotConnected as exc:
+        raise CalendarNotConnectedError(
+            f"Calendar status: {exc.status.value}. Connect your Google Calendar."
+        ) from exc
+    except (CalendarApiError, Unreachable) as exc:
+        raise GoogleCalendarUnavailable() from exc
+    return [
+        CalendarChoice(
+            id=e.id,
+            summary=e.summary,
+            primary=bool(e.primary),
+            access_role=e.access_role,
+            time_zone=e.time_zone,
+        )
+        for e in entries
+    ]
+
+
+@router.get(
+    "/tutors/{tutor_id}",
+    response_model=TutorDetail,
+    tags=["tutors"],
+    summary="One tutor",
+    responses=problem_responses(NotFound),
+)
+async def read_tutor(tutor_id: str, _: UserDep) -> TutorDetail:
+    return _detail(await service.get_tutor(tutor_id))
