@@ -17,7 +17,8 @@ from tutorcal.emulator.demo import demo_accounts, demo_client
 from tutorcal.emulator.server import serving_in_background
 from tutorcal.emulator.state import EmulatorState
 
-from .flows import CALLBACK, OTHER_CALLBACK
+from .calendar_flows import access_token, calendar_client
+from .flows import CALLBACK, OTHER_CALLBACK, TARA
 
 
 class ManualClock:
@@ -58,3 +59,10 @@ def emulator(_running_emulator: tuple[str, ManualClock, EmulatorState]) -> Itera
     with httpx2.Client(base_url=base_url, timeout=5) as http:
         http.post("/_emulator/reset").raise_for_status()
         yield Emulator(base_url, http, clock, state)
+
+
+@pytest.fixture
+def tara_api(emulator: Emulator) -> Iterator[httpx2.Client]:
+    """Tara's Calendar API client, with the scopes tutorcal asks for, through the code flow."""
+    with calendar_client(emulator.base_url, access_token(emulator.http, TARA)) as api:
+        yield api

@@ -195,6 +195,7 @@ def test_stats_count_token_requests_revocations_and_userinfo_calls(emulator: Emu
         "authorizations": 1,
         "revocations": 1,
         "userinfo_requests": 1,
+        "calendar_requests": {},
     }
 
 

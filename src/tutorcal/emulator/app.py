@@ -1,4 +1,5 @@
-"""create_emulator_app(): Google's identity paths plus the control API, over one state."""
+"""create_emulator_app(): Google's identity paths, the Calendar API v3 subset (under
+``/calendar/v3``) and the control API, over one state."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from tutorcal.emulator import control, identity
+from tutorcal.emulator import calendar_api, calendar_control, control, identity
+from tutorcal.emulator.calendar_errors import CalendarError
+from tutorcal.emulator.calendar_guard import error_response
 from tutorcal.emulator.control import ControlError
 from tutorcal.emulator.models import OAuthClient
 from tutorcal.emulator.state import EmulatorState
@@ -17,6 +20,13 @@ from tutorcal.emulator.state import EmulatorState
 async def _control_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ControlError)
     return JSONResponse({"error": exc.error, "message": exc.message}, status_code=exc.status_code)
+
+
+async def _calendar_error(_: Request, exc: Exception) -> JSONResponse:
+    # Calendar routes answer their own errors (calendar_guard); this catches any other route
+    # that reuses Calendar code, so Google's words never turn into a 500.
+    assert isinstance(exc, CalendarError)
+    return error_response(exc)
 
 
 async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
@@ -47,17 +57,21 @@ def create_emulator_app(
     state.add_seed(clients=clients)
     app = FastAPI(
         title="Google emulator",
-        summary="Google's OAuth 2.0 / OpenID Connect for local development and tests.",
+        summary="Google's OAuth 2.0 / OpenID Connect and Calendar API v3 for local development "
+        "and tests.",
         version="0.1.0",
         docs_url=f"{control.PREFIX}/docs",
         redoc_url=None,
         openapi_url=f"{control.PREFIX}/openapi.json",
         exception_handlers={
             ControlError: _control_error,
+            CalendarError: _calendar_error,
             RequestValidationError: _validation_error,
         },
     )
     app.state.emulator = state
     app.include_router(identity.router)
+    app.include_router(calendar_api.router)
     app.include_router(control.router)
+    app.include_router(calendar_control.router)
     return app

@@ -1,4 +1,5 @@
-"""The demo seed: one OAuth client and six people of a made-up school.
+"""The demo seed: one OAuth client, six people of a made-up school, and the two tutors'
+calendars full of sessions and busy time (``demo_calendars``).
 
 tutorcal's demo mode grants the admin and tutor roles itself from these addresses; the
 emulator only shows the role on its account chooser.
@@ -13,6 +14,7 @@ from typing import Literal
 from fastapi import FastAPI
 
 from tutorcal.emulator.app import create_emulator_app
+from tutorcal.emulator.demo_calendars import DEMO_DOMAIN, seed_demo_calendars
 from tutorcal.emulator.models import OAuthClient, User
 from tutorcal.emulator.state import EmulatorState
 
@@ -20,7 +22,6 @@ DemoRole = Literal["admin", "tutor", "student"]
 
 DEMO_CLIENT_ID = "demo-client-id.apps.googleusercontent.com"
 DEMO_CLIENT_SECRET = "demo-client-secret"  # noqa: S105 - public by design, like the emulator
-DEMO_DOMAIN = "demo.tutorcal.test"
 DEMO_REDIRECT_URIS = (
     "http://localhost:8000/api/v1/auth/google/callback",
     "http://127.0.0.1:8000/api/v1/auth/google/callback",
@@ -69,8 +70,11 @@ def demo_accounts() -> list[User]:
 
 
 def create_demo_state(redirect_uris: Sequence[str] | None = None) -> EmulatorState:
-    """Seeded, so ``POST /_emulator/reset`` comes back to exactly this."""
-    return EmulatorState(users=demo_accounts(), clients=[demo_client(redirect_uris)])
+    """Seeded, so ``POST /_emulator/reset`` comes back to this (calendars relative to the
+    time of the reset)."""
+    return EmulatorState(
+        users=demo_accounts(), clients=[demo_client(redirect_uris)], calendars=[seed_demo_calendars]
+    )
 
 
 def create_demo_emulator(redirect_uris: Sequence[str] | None = None) -> FastAPI:

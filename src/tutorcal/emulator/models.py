@@ -133,6 +133,11 @@ class Stats:
     authorizations: int = 0
     revocations: int = 0
     userinfo_requests: int = 0
+    # Calendar API requests by Google's method name ("events.list", "events.watch", ...).
+    calendar_requests: dict[str, int] = field(default_factory=dict)
+
+    def count_calendar_request(self, name: str) -> None:
+        self.calendar_requests[name] = self.calendar_requests.get(name, 0) + 1
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -140,4 +145,5 @@ class Stats:
             "authorizations": self.authorizations,
             "revocations": self.revocations,
             "userinfo_requests": self.userinfo_requests,
+            "calendar_requests": dict(sorted(self.calendar_requests.items())),
         }
