@@ -8,7 +8,9 @@ sees the final status of every request, faults and errors included.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable, Coroutine
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -80,6 +82,21 @@ def error_response(exc: CalendarError) -> JSONResponse:
     return JSONResponse(exc.body(), status_code=exc.code, headers=exc.headers)
 
 
+_dropping: ContextVar[bool] = ContextVar("emulator_dropping_connection", default=False)
+_UNFINISHED = "ASGI callable returned without completing response."
+
+
+class _ExpectedDrop(logging.Filter):
+    """uvicorn reports an unfinished answer as an error; for a fault that asked for it, it is
+    the point, so that one line is left out (in the request's own context only)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (_dropping.get() and record.msg == _UNFINISHED)
+
+
+_DROP_FILTER = _ExpectedDrop()
+
+
 class DroppedConnection(Response):
     """Starts an answer and never finishes it: uvicorn closes the connection ("ASGI callable
     returned without completing response"), and the client sees a transport error."""
@@ -88,6 +105,10 @@ class DroppedConnection(Response):
         super().__init__(status_code=200)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        uvicorn_errors = logging.getLogger("uvicorn.error")
+        if _DROP_FILTER not in uvicorn_errors.filters:
+            uvicorn_errors.addFilter(_DROP_FILTER)
+        _dropping.set(True)
         await send(
             {
                 "type": "http.response.start",
