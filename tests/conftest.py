@@ -42,6 +42,11 @@ BASE_SETTINGS: dict[str, object] = {
     "google_client_secret": "test-secret",
     "token_encryption_keys": Fernet.generate_key().decode(),
     "public_base_url": "http://127.0.0.1:8000",
+    "internal_task_token": "test-internal-task-token",
+    # Google's backoff starts at a second; tests cannot wait that long for each retry.
+    "google_retry_base_seconds": 0.01,
+    "google_retry_total_seconds": 5,
+    "sync_coalesce_seconds": 0.05,
 }
 
 
@@ -133,6 +138,7 @@ def settings(database: ScratchDatabase, emulator: EmulatorServer) -> Settings:
     return make_settings(
         database_url=database.url,
         google_discovery_url=emulator.discovery_url,
+        google_calendar_api_url=emulator.calendar_url,
         google_client_id=TEST_CLIENT_ID,
         google_client_secret=TEST_CLIENT_SECRET,
         admin_emails=TEST_ADMIN,
@@ -146,6 +152,8 @@ async def app(settings: Settings) -> AsyncIterator[FastAPI]:
     application = create_app(settings)
     async with application.router.lifespan_context(application):
         yield application
+        # Background syncs still running would race the clean-up below.
+        await application.state.runtime.calendar.background.wait_idle()
         await empty_tables()
 
 
@@ -157,8 +165,8 @@ async def client(app: FastAPI) -> AsyncIterator[httpx2.AsyncClient]:
 
 
 @pytest.fixture
-def browser(client: httpx2.AsyncClient, emulator: EmulatorServer) -> Browser:
-    return Browser(client, emulator)
+def browser(app: FastAPI, client: httpx2.AsyncClient, emulator: EmulatorServer) -> Browser:
+    return Browser(client, emulator, app)
 
 
 @pytest.fixture
@@ -166,4 +174,4 @@ async def other_browser(app: FastAPI, emulator: EmulatorServer) -> AsyncIterator
     """A second person's browser, with its own cookies."""
     transport = httpx2.ASGITransport(app=app)
     async with httpx2.AsyncClient(transport=transport, base_url=APP_URL) as http:
-        yield Browser(http, emulator)
+        yield Browser(http, emulator, app)

@@ -156,6 +156,7 @@ def worker(once: bool) -> None:
 
     settings = _settings()
     configure_logging(settings.log_level)
+
     async def work(runtime: Runtime) -> None:
         await run_worker(runtime, once=once)
 

@@ -28,6 +28,8 @@ async def tutor_with_calendar(browser: Browser, emulator: EmulatorServer) -> Use
     await browser.sign_in(TEST_TUTOR)
     response = await browser.connect_calendar("/settings")
     assert response.status_code == 303, response.text
+    assert browser.app_instance is not None
+    await runtime_of(browser.app_instance).calendar.background.wait_idle()
     return await User.get(email=TEST_TUTOR)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import httpx2
+from fastapi import FastAPI
 
 from tests.support.emulator import EmulatorServer, path_and_query
 
@@ -15,6 +16,7 @@ class Browser:
 
     app: httpx2.AsyncClient
     emulator: EmulatorServer
+    app_instance: FastAPI | None = None
 
     async def to_google(self, path: str, **params: str) -> str:
         """Follow an app route that redirects to Google; returns the Google URL."""

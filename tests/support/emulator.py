@@ -44,6 +44,15 @@ class EmulatorServer:
     def discovery_url(self) -> str:
         return f"{self.url}/.well-known/openid-configuration"
 
+    @property
+    def calendar_url(self) -> str:
+        return f"{self.url}/calendar/v3"
+
+    def calendar_calls(self, method: str = "events.list") -> int:
+        """How many Calendar API calls of this kind Google has answered so far."""
+        counts: dict[str, int] = self.stats().get("calendar_requests", {})
+        return int(counts.get(method, 0))
+
     def stop(self) -> None:
         self.http.close()
         self._server.should_exit = True
@@ -54,7 +63,7 @@ class EmulatorServer:
         assert response.status_code < 300, response.text
         return response.json() if response.content else None
 
-    def reset(self, redirect_uri: str) -> None:
+    def reset(self, *redirect_uris: str) -> None:
         self.control("POST", "/reset")
         self.control(
             "POST",
@@ -62,7 +71,7 @@ class EmulatorServer:
             {
                 "client_id": TEST_CLIENT_ID,
                 "client_secret": TEST_CLIENT_SECRET,
-                "redirect_uris": [redirect_uri],
+                "redirect_uris": list(redirect_uris),
             },
         )
 

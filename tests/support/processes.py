@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -42,10 +43,13 @@ class ServerProcess:
     def __init__(self, env: Mapping[str, str], port: int | None = None) -> None:
         self.port = port or free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
+        # A file, not a pipe: nobody reads a pipe while the test runs, and a server whose
+        # log fills the pipe's buffer blocks on its next write.
+        self._log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - closed in output()
         self.process = subprocess.Popen(
             [TUTORCAL, "serve", "--host", "127.0.0.1", "--port", str(self.port)],
             env={**os.environ, "PUBLIC_BASE_URL": self.base_url, **env},
-            stdout=subprocess.PIPE,
+            stdout=self._log,
             stderr=subprocess.STDOUT,
             text=True,
         )
@@ -79,9 +83,9 @@ class ServerProcess:
         if self.process.poll() is None:
             return ""
         if self._output is None:
-            assert self.process.stdout is not None
-            self._output = self.process.stdout.read()
-            self.process.stdout.close()
+            self._log.seek(0)
+            self._output = self._log.read()
+            self._log.close()
         return self._output
 
     def stop(self) -> None:

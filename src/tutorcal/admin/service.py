@@ -23,7 +23,7 @@ async def list_users(
     elif role == Role.ADMIN:
         users = users.filter(is_admin=True)
     rows, next_cursor = await paginate(users, limit=limit, cursor=cursor)
-    grants = {g.user_id: g for g in await GoogleGrant.filter(user_id__in=[u.id for u in rows])}  # type: ignore[attr-defined]
+    grants = {g.user_id: g for g in await GoogleGrant.filter(user_id__in=[u.id for u in rows])}
     return [(user, grants.get(user.id)) for user in rows], next_cursor
 
 

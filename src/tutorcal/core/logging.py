@@ -64,4 +64,6 @@ def configure_logging(level: str = "INFO") -> None:
     # Our middleware writes one access line per request without the query string,
     # which can carry OAuth codes; uvicorn's own access log would print it.
     logging.getLogger("uvicorn.access").disabled = True
+    # One line per call to Google adds nothing the metrics and our own logs do not say.
+    logging.getLogger("httpx2").setLevel(logging.WARNING)
     logging.getLogger("tortoise").setLevel(max(logging.getLevelName(level), logging.WARNING))

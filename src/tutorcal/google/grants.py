@@ -194,7 +194,7 @@ class GrantStore:
 async def rotate_stored_tokens(cipher: TokenCipher) -> int:
     """Re-encrypt every stored token under the newest key; returns how many grants changed."""
     rotated = 0
-    async for grant in GoogleGrant.all():
+    for grant in await GoogleGrant.all():
         owner = str(grant.user_id)
         changed = False
         for field in ("refresh_token_ciphertext", "access_token_ciphertext"):

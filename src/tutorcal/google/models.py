@@ -70,6 +70,8 @@ class MirroredCalendar(TimestampedModel):
     # burst of notifications on any number of instances costs at most one extra sync.
     sync_requested_at = fields.DatetimeField(null=True)
     sync_started_at = fields.DatetimeField(null=True)
+    # When the last successful sync began reading Google: a request older than this is served.
+    last_sync_started_at = fields.DatetimeField(null=True)
     sync_lease_until = fields.DatetimeField(null=True)
     status = fields.CharEnumField(CalendarSyncStatus, max_length=32, default=CalendarSyncStatus.OK)
     consecutive_failures = fields.IntField(default=0)
@@ -118,6 +120,8 @@ class WatchChannel(TimestampedModel):
     token_hash = fields.CharField(max_length=64)
     expires_at = fields.DatetimeField()
     stopped_at = fields.DatetimeField(null=True)
+    # Google numbers each channel's messages; a redelivered message carries the same number.
+    last_message_number = fields.BigIntField(null=True)
 
     class Meta:
         table = "watch_channels"

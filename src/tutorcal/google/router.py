@@ -55,6 +55,7 @@ async def calendar_notification(
         str | None, Header(alias="X-Goog-Channel-Token", max_length=256)
     ] = None,
     resource_id: Annotated[str | None, Header(alias="X-Goog-Resource-ID", max_length=255)] = None,
+    message_number: Annotated[int | None, Header(alias="X-Goog-Message-Number", ge=0)] = None,
 ) -> Response:
     verdict, channel = await runtime.calendar.check_notification(
         channel_id, channel_token, resource_id
@@ -64,7 +65,9 @@ async def calendar_notification(
     if not verdict.authentic:
         logger.warning("push notification with a wrong token for channel %s", channel_id)
         raise ChannelTokenMismatch()
-    if resource_state != "sync":  # "sync" only announces a new channel; nothing changed
+    if resource_state == "sync":  # only announces a new channel; nothing changed
+        return Response(status_code=200)
+    if await runtime.calendar.is_new_message(channel, message_number):
         await runtime.calendar.notified(channel)
     return Response(status_code=200)
 

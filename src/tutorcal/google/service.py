@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import uuid
 from collections.abc import Coroutine
 from dataclasses import dataclass, field
@@ -29,6 +30,8 @@ from tutorcal.users.models import User
 logger = logging.getLogger("tutorcal.google.service")
 
 PRIMARY = "primary"
+# A change must show within seconds, so a burst is waited out for at most this long.
+MAX_DEBOUNCE_SECONDS = 1.0
 WEBHOOK_PATH = "/api/v1/webhooks/google/calendar"
 
 
@@ -49,13 +52,16 @@ class BackgroundSyncs:
     engine: SyncEngine
     coalesce_seconds: float
     _tasks: dict[str, asyncio.Task[None]] = field(default_factory=dict)
+    _last_request: dict[str, float] = field(default_factory=dict)
+    _latest_request_at: dict[str, datetime] = field(default_factory=dict)
 
     def request(self, calendar_id: str) -> None:
+        self._last_request[calendar_id] = time.monotonic()
+        self._latest_request_at[calendar_id] = utcnow()
         running = self._tasks.get(calendar_id)
         if running is not None and not running.done():
-            return  # its sync looks at sync_requested_at when it finishes
-        task = asyncio.create_task(self._run(calendar_id))
-        self._tasks[calendar_id] = task
+            return  # it waits for the burst to end, or its sync looks at sync_requested_at
+        self._tasks[calendar_id] = asyncio.create_task(self._run(calendar_id))
 
     def spawn(self, key: str, work: Coroutine[Any, Any, object]) -> None:
         """Run ``work`` in the background unless work under the same key is still running."""
@@ -73,8 +79,19 @@ class BackgroundSyncs:
 
     async def _run(self, calendar_id: str) -> None:
         try:
-            await asyncio.sleep(self.coalesce_seconds)  # let a burst of notifications land first
-            await self.engine.sync_until_quiet(calendar_id)
+            # Google sends notifications in bursts: wait until one has been quiet for the
+            # coalescing time (but never more than MAX_DEBOUNCE), then sync once for all.
+            first = time.monotonic()
+            while True:
+                quiet_for = time.monotonic() - self._last_request.get(calendar_id, first)
+                if (
+                    quiet_for >= self.coalesce_seconds
+                    or time.monotonic() - first >= MAX_DEBOUNCE_SECONDS
+                ):
+                    break
+                await asyncio.sleep(self.coalesce_seconds - quiet_for)
+            requested_at = self._latest_request_at.pop(calendar_id, None)
+            await self.engine.sync_until_quiet(calendar_id, requested_at=requested_at)
         except Exception:
             logger.exception("background sync of calendar %s failed", calendar_id)
 
@@ -83,10 +100,18 @@ class BackgroundSyncs:
         if tasks:
             await asyncio.gather(*tasks, return_exceptions=True)
 
-    async def close(self) -> None:
-        for task in self._tasks.values():
-            task.cancel()
-        await asyncio.gather(*self._tasks.values(), return_exceptions=True)
+    async def close(self, grace_seconds: float = 5.0) -> None:
+        """Let running syncs finish (each is one transaction), then cancel what is left.
+
+        Cancelling mid-transaction is safe for the database, but waiting is kinder: the work
+        is done instead of redone by the next periodic sync.
+        """
+        tasks = [task for task in self._tasks.values() if not task.done()]
+        if tasks:
+            _, pending = await asyncio.wait(tasks, timeout=grace_seconds)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
         self._tasks.clear()
 
 
@@ -155,7 +180,7 @@ class CalendarService:
             if dropped.holds_sessions or dropped.counts_as_busy:
                 dropped.holds_sessions = False
                 dropped.counts_as_busy = False
-                await dropped.save(update_fields=["holds_sessions", "counts_as_busy", "updated_at"])
+                await dropped.save(update_fields=["holds_sessions", "counts_as_busy"])
                 await self._stop_channels(dropped)
         return mirrored
 
@@ -163,10 +188,11 @@ class CalendarService:
         """After the calendar is connected or the settings change: full sync and push channels."""
         outcomes: list[SyncOutcome] = []
         for calendar in await self.ensure_mirror(tutor):
+            # Watch first, then read: a change made between the two still notifies us.
+            await self.ensure_channel(calendar)
             outcomes += await self.engine.sync_until_quiet(
                 calendar.id, force_full=calendar.sync_token is None
             )
-            await self.ensure_channel(calendar)
         return outcomes
 
     def connect_in_background(self, tutor: User) -> None:
@@ -280,6 +306,16 @@ class CalendarService:
         if resource_id is not None and not same_secret(channel.resource_id, resource_id):
             authentic = False
         return NotificationVerdict(True, authentic), channel
+
+    async def is_new_message(self, channel: WatchChannel, message_number: int | None) -> bool:
+        """False for a message already taken by this or another instance (a redelivery)."""
+        if message_number is None:
+            return True
+        taken = await WatchChannel.filter(
+            Q(id=channel.id)
+            & (Q(last_message_number__isnull=True) | Q(last_message_number__lt=message_number))
+        ).update(last_message_number=message_number)
+        return taken == 1
 
     async def notified(self, channel: WatchChannel) -> None:
         await MirroredCalendar.filter(id=channel.calendar_id).update(sync_requested_at=utcnow())

@@ -53,10 +53,10 @@ _SYNC_RESULT_FIELDS = [
     "last_full_sync_at",
     "sync_token",
     "last_synced_at",
+    "last_sync_started_at",
     "status",
     "consecutive_failures",
     "last_error",
-    "updated_at",
 ]
 
 
@@ -82,6 +82,12 @@ async def _claim(calendar_id: object) -> datetime | None:
     return now if claimed == 1 else None
 
 
+async def _already_served(calendar_id: object, requested_at: datetime) -> bool:
+    calendar = await MirroredCalendar.get_or_none(id=calendar_id)
+    served_from = calendar.last_sync_started_at if calendar else None
+    return served_from is not None and served_from >= requested_at
+
+
 async def _release(calendar_id: object) -> None:
     await MirroredCalendar.filter(id=calendar_id).update(sync_lease_until=None)
 
@@ -91,14 +97,21 @@ class SyncEngine:
         self._client_for_tutor = client_for_tutor
 
     async def sync_until_quiet(
-        self, calendar_id: object, *, force_full: bool = False
+        self, calendar_id: object, *, force_full: bool = False, requested_at: datetime | None = None
     ) -> list[SyncOutcome]:
-        """Sync now if nobody else is; again while notifications keep arriving meanwhile."""
+        """Sync now if nobody else is; again while notifications keep arriving meanwhile.
+
+        With ``requested_at`` (when the latest notification came in), nothing happens if a
+        sync that began after it has finished already: duplicates on other instances are free.
+        """
         outcomes: list[SyncOutcome] = []
         for _ in range(MAX_PASSES):
             started_at = await _claim(calendar_id)
             if started_at is None:
                 return outcomes  # another worker holds it and will look at the request flag
+            if requested_at is not None and await _already_served(calendar_id, requested_at):
+                await _release(calendar_id)
+                return outcomes
             try:
                 outcomes.append(await self._sync_once(calendar_id, force_full=force_full))
             finally:
@@ -164,6 +177,7 @@ class SyncEngine:
                 calendar.window_end_at = window_end
                 calendar.last_full_sync_at = now
             calendar.sync_token = page.next_sync_token
+            calendar.last_sync_started_at = now
             calendar.last_synced_at = utcnow()
             calendar.status = CalendarSyncStatus.OK
             calendar.consecutive_failures = 0

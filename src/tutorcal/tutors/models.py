@@ -6,7 +6,6 @@ import uuid
 from typing import TYPE_CHECKING
 
 from tortoise import fields
-from tortoise.models import Model
 
 from tutorcal.core.models import TimestampedModel
 
@@ -22,19 +21,16 @@ class Subject(TimestampedModel):
         table = "subjects"
 
 
-class TutorProfile(Model):
-    """Keyed by the tutor's user id, so that the tutor id in the API is the user id."""
+class TutorProfile(TimestampedModel):
+    """One per tutor; the tutor id in the API is the user id, not this row's."""
 
     # Foreign-key id columns, declared for the type checker (Tortoise adds them).
     user_id: uuid.UUID
 
     user: fields.OneToOneRelation[User] = fields.OneToOneField(
-        "models.User", related_name="tutor_profile", primary_key=True, on_delete=fields.CASCADE
+        "models.User", related_name="tutor_profile", on_delete=fields.CASCADE
     )
     bio = fields.TextField(default="")
-    subjects: fields.ManyToManyRelation[Subject] = fields.ManyToManyField(
-        "models.Subject", related_name="tutors", through="tutor_subjects"
-    )
     session_calendar_id = fields.CharField(max_length=255, null=True)
     session_keyword = fields.CharField(max_length=100, default="Tutoring")
     busy_calendar_ids: list[str] = fields.JSONField(default=list)
@@ -51,3 +47,22 @@ class TutorProfile(Model):
 
     class Meta:
         table = "tutor_profiles"
+
+
+class TutorSubject(TimestampedModel):
+    """Which subjects a tutor teaches (an explicit table: Tortoise's many-to-many cannot bind
+    a UUID primary key that is also a one-to-one key on SQLite)."""
+
+    tutor_id: uuid.UUID
+    subject_id: uuid.UUID
+
+    tutor: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="taught_subjects", on_delete=fields.CASCADE
+    )
+    subject: fields.ForeignKeyRelation[Subject] = fields.ForeignKeyField(
+        "models.Subject", related_name="taught_by", on_delete=fields.CASCADE
+    )
+
+    class Meta:
+        table = "tutor_subjects"
+        unique_together = (("tutor", "subject"),)

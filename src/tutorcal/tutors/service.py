@@ -15,7 +15,7 @@ from tutorcal.core.ids import parse_id
 from tutorcal.google.grants import CalendarStatus, calendar_status
 from tutorcal.google.models import GoogleGrant, MirroredCalendar
 from tutorcal.tutors.errors import SubjectCodeTaken, TutorNotFound, UnknownSubject
-from tutorcal.tutors.models import Subject, TutorProfile
+from tutorcal.tutors.models import Subject, TutorProfile, TutorSubject
 from tutorcal.tutors.schemas import TutorSettings
 from tutorcal.users.models import User
 
@@ -55,10 +55,14 @@ async def _profile(user: User) -> TutorProfile:
 
 async def _views(users: list[User]) -> list[TutorView]:
     ids = [user.id for user in users]
-    profiles = {
-        p.user_id: p
-        for p in await TutorProfile.filter(user_id__in=ids).prefetch_related("subjects")
-    }
+    profiles = {p.user_id: p for p in await TutorProfile.filter(user_id__in=ids)}
+    taught: dict[uuid.UUID, list[Subject]] = {}
+    for link in (
+        await TutorSubject.filter(tutor_id__in=ids)
+        .select_related("subject")
+        .order_by("subject__name")
+    ):
+        taught.setdefault(link.tutor_id, []).append(link.subject)
     grants = {g.user_id: g for g in await GoogleGrant.filter(user_id__in=ids)}
     synced: dict[uuid.UUID, datetime] = {}
     for calendar in await MirroredCalendar.filter(tutor_id__in=ids, holds_sessions=True):
@@ -71,7 +75,7 @@ async def _views(users: list[User]) -> list[TutorView]:
             TutorView(
                 user,
                 profile,
-                list(profile.subjects) if user.id in profiles else [],
+                taught.get(user.id, []),
                 calendar_status(grants.get(user.id)),
                 synced.get(user.id),
             )
@@ -86,7 +90,7 @@ async def list_tutors(
 
     tutors = User.filter(is_tutor=True, deleted_at__isnull=True)
     if subject_id:
-        tutors = tutors.filter(tutor_profile__subjects__id=parse_id(subject_id, "subject"))
+        tutors = tutors.filter(taught_subjects__subject_id=parse_id(subject_id, "subject"))
     if query:
         tutors = tutors.filter(Q(name__icontains=query) | Q(tutor_profile__bio__icontains=query))
     rows, next_cursor = await paginate(tutors.distinct(), limit=limit, cursor=cursor)
@@ -155,9 +159,10 @@ async def update_settings(tutor: User, new: TutorSettings) -> tuple[TutorView, b
             setattr(profile, name, getattr(new, name))
         profile.busy_calendar_ids = list(dict.fromkeys(new.busy_calendar_ids))
         await profile.save()
-        await profile.subjects.clear()
-        if subjects:
-            await profile.subjects.add(*subjects)
+        await TutorSubject.filter(tutor=tutor).delete()
+        await TutorSubject.bulk_create(
+            [TutorSubject(tutor=tutor, subject=subject) for subject in subjects]
+        )
         tutor.timezone = new.timezone
         await tutor.save(update_fields=["timezone", "updated_at"])
         await audit.record(

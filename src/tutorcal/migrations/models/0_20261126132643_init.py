@@ -93,6 +93,7 @@ CREATE TABLE IF NOT EXISTS "mirrored_calendars" (
     "time_zone" VARCHAR(64) NOT NULL,
     "sync_requested_at" TIMESTAMPTZ,
     "sync_started_at" TIMESTAMPTZ,
+    "last_sync_started_at" TIMESTAMPTZ,
     "sync_lease_until" TIMESTAMPTZ,
     "status" VARCHAR(32) NOT NULL,
     "consecutive_failures" INT NOT NULL,
@@ -126,6 +127,7 @@ CREATE TABLE IF NOT EXISTS "watch_channels" (
     "token_hash" VARCHAR(64) NOT NULL,
     "expires_at" TIMESTAMPTZ NOT NULL,
     "stopped_at" TIMESTAMPTZ,
+    "last_message_number" BIGINT,
     "calendar_id" UUID NOT NULL REFERENCES "mirrored_calendars" ("id") ON DELETE CASCADE
 );
 CREATE INDEX IF NOT EXISTS "idx_watch_chann_expires_26cac5" ON "watch_channels" ("expires_at");
@@ -137,6 +139,8 @@ CREATE TABLE IF NOT EXISTS "subjects" (
     "code" VARCHAR(32) NOT NULL UNIQUE
 );
 CREATE TABLE IF NOT EXISTS "tutor_profiles" (
+    "id" UUID NOT NULL PRIMARY KEY,
+    "created_at" TIMESTAMPTZ NOT NULL,
     "bio" TEXT NOT NULL,
     "session_calendar_id" VARCHAR(255),
     "session_keyword" VARCHAR(100) NOT NULL,
@@ -151,9 +155,17 @@ CREATE TABLE IF NOT EXISTS "tutor_profiles" (
     "reschedule_notice_minutes" INT NOT NULL,
     "ignore_all_day_events" BOOL NOT NULL,
     "updated_at" TIMESTAMPTZ NOT NULL,
-    "user_id" UUID NOT NULL PRIMARY KEY REFERENCES "users" ("id") ON DELETE CASCADE
+    "user_id" UUID NOT NULL UNIQUE REFERENCES "users" ("id") ON DELETE CASCADE
 );
-COMMENT ON TABLE "tutor_profiles" IS 'Keyed by the tutor''s user id, so that the tutor id in the API is the user id.';
+COMMENT ON TABLE "tutor_profiles" IS 'One per tutor; the tutor id in the API is the user id, not this row''s.';
+CREATE TABLE IF NOT EXISTS "tutor_subjects" (
+    "id" UUID NOT NULL PRIMARY KEY,
+    "created_at" TIMESTAMPTZ NOT NULL,
+    "subject_id" UUID NOT NULL REFERENCES "subjects" ("id") ON DELETE CASCADE,
+    "tutor_id" UUID NOT NULL REFERENCES "users" ("id") ON DELETE CASCADE,
+    CONSTRAINT "uid_tutor_subje_tutor_i_3f9934" UNIQUE ("tutor_id", "subject_id")
+);
+COMMENT ON TABLE "tutor_subjects" IS 'Which subjects a tutor teaches (an explicit table: Tortoise''s many-to-many cannot bind';
 CREATE TABLE IF NOT EXISTS "availability_overrides" (
     "id" UUID NOT NULL PRIMARY KEY,
     "created_at" TIMESTAMPTZ NOT NULL,
@@ -293,11 +305,6 @@ CREATE TABLE IF NOT EXISTS "aerich" (
     "app" VARCHAR(100) NOT NULL,
     "content" JSONB NOT NULL
 );
-CREATE TABLE IF NOT EXISTS "tutor_subjects" (
-    "tutor_profiles_id" UUID NOT NULL REFERENCES "tutor_profiles" ("user_id") ON DELETE CASCADE,
-    "subject_id" UUID NOT NULL REFERENCES "subjects" ("id") ON DELETE CASCADE
-);
-CREATE UNIQUE INDEX IF NOT EXISTS "uidx_tutor_subje_tutor_p_79507f" ON "tutor_subjects" ("tutor_profiles_id", "subject_id");
 
 -- Written by hand: rules Tortoise cannot express, which make double booking impossible
 -- however many app instances race (DESIGN.md, "Booking without double booking").
@@ -322,126 +329,129 @@ async def downgrade(db: BaseDBAsyncClient) -> str:
 
 
 MODELS_STATE = (
-    "eJztXVtz2ziy/isovUymSs7Gl3hSnq1TpThyVhvbyrGV2Tk7nqIgEpKwpgAuL3aUPfnvC4"
-    "CkeAMpkrqYYvCSWCQaJLsBdKP768Z/OgtqINN5/RkRA5PZHTXRRxsSt3MB/tMhcIHYH7lt"
-    "uqADLStqwS+4cGIKIstvrdmsuTbj7cV9OHFcG+r8AVNoOohdMpCj29hyMSWcsAc4CRAkyA"
-    "CvxmPXc6mtQxPoNoIuOoLGApPxuAuoDSAB4ufPwKX8B1pAbAJ3Dl0whw4g1AUOnhHWESZg"
-    "idzX/CUMqrO3YG+3p+d5BP/bQ5pLZ8idI5s99Y8/2WVMDPQVOeFP61GbYmQaCd5jg3cgrm"
-    "vu0hLXvnwZfLgSLfm3TDSdmt6CRK2tpTunZNXc87DxmtPwezNEkM0+yogJgHimGYgtvOS/"
-    "Mbvg2h5avaoRXTDQFHomF2Pnr1OP6Fx6QDyJ/3P2P8GrxZpp2u1wpN33R5rWyUidv0JKMM"
-    "ElnRI+YjAfP4wx3/1+I4aIqx3+gMu/9e5enZ7/LFhAHXdmi5uCXZ3vghC60CcVTI+47Ava"
-    "0KCb5fYHdsfFCyTneJIyxXkjIH0d/lFHAuGFSATRxAmZG7JvBwzvsA80hsRcBrIvEMBocN"
-    "O/H/VuPvPHLRzn36bgX2/U53dOxNVl6uorX16UrQn+urHqBPxjMPob4D/BP4e3/bRUV+1G"
-    "/+zwd4Js0mqEPmvQiA3T8GrINdYykrqYu1mBX86hLRf2iiAlZ8av3cytXcp1Ab9qJiIzd8"
-    "5+np68KRDsb707f3KdvElJ6za4deLf+57gL3Y0sZRmWfyesiUXkpxFLEaWYvSE0e1qDq2u"
-    "7HfVej8cXifmy/vBKMXjLzfv+3evjgXrWSPsisuD21GW30I3Vef3ikzxew2/uaKePsaUCL"
-    "8wgfrjM7QNLXOHntC8ttlbi5NF+gokcCb4x7+Tf1Vgi31xhBmRsdHE9UK7zGMtSltiHymd"
-    "MdsI6jr1iPsrGI9n4ormeJPxGGCHWT4IYAMRF7vLbmANUaYtAARMJi7rn9lLBluzHZnltf"
-    "X+laWlLC1laTXO0opmdRVzK0nVOpvr5O3bEjYXa5Vrc4l73xtl02bnUMuMWsEv7QnZmHUq"
-    "URmFplaWWBlcFQxc8X+FsR2239XQzvK4syttnFo63pQZ2axV/tLxJjOyLay7no00z660gK"
-    "TIavE6WCMao4lTzD57V4rbZ+8K2M1vJvnNzZRvlFQa0XGaPY7qL6PL/Qzs87MSnD4/y+Uz"
-    "v6WcEMoJ8ePw24SOq/GQg4ZJjV2VhHwLW6uGrecHspMKeVK4lTKQieptoJOUSspNlrJnGT"
-    "XdJElK5SZpsNjF21dwKEfDA1pYc+kjIo5EzQa0V5/ukAkFd7MDIXAX9yw84t0c4DD4Hg78"
-    "8Go0HGLKkc6YWnOQ47DeN+TVNe/r3u+qrfyibHTOtalJnzdk1rDHOrpi/RysGilm1ALbNr"
-    "XZMqtDtncxoL0hv26C/i6D7to6wOATxOwDMLNnlxp9QraN2eM2XMRifQ6DLn8I/tmeuU3e"
-    "3bHu2so3sZfncLTt6IJR0F3L1QHbeT+yTtjW3NEc1+Nh2M349t7v8EfgV57TSXFrFQoOdJ"
-    "02RUyRbsOcDbXnFeuw1XYt03ALi7qI6EwLIJ3axoacG0Qd3on+2sS5SkCcTNB6FmKd5dwd"
-    "EjSi7J/1PPbBLivodAutYrHmaZZNp9iUhDWqs0zo2c9Rfy3hWUWw12qXLgF8xXfw+aCvpL"
-    "9gLfIr/wsVvmof7kqFr1KOw0r4KjG3tTl05pWCyQmq1uGrth9Lbj7+ZG/MPS6FQDkuQKAc"
-    "ZxEoIhjpObWWrzStim81J9CRXbBs9MQWnzpyTlIqKTdZyjzXQKtm98VItmn8NVeoa2y9TH"
-    "gwyd0sa6+ojfCMfEJLweABew9IdJkaSqWMHCZLM5srdtmGz6v9R3xAsW/3MRCC7737y96H"
-    "fuf7yyTwJKKJkn1dOtqYv7fLxjjV/k7t79T+Tu3v1P6u4v5Od+ypVo/XEtIW7vq2z3Iff4"
-    "pQfexqRNvCNe1A1rBSuwH01cKsuxqCTlIqMTdazGpr/yNIWWyr2NZGFhrN15JJqtal5b09"
-    "PimhH1mrXAUp7n1XThTlRFFOlPVOlAhlLPGgJCDI+e6TFOR5fVWUIUGA01AbfxPwBWAjJk"
-    "zH5RXfpiaezSVF5soQPZAHNuIscYmXPeE+gAnkr8CryrGLlk115DhggRbUXnbBBOmQSSao"
-    "ovKTw/o0mJ2ku2ABl8CExACU9QkZ+RzZ4NKkngHuPML68sczr1vnP4sS5BexYzdsXgaPX+"
-    "RMUVVVmrKIdZVXSHmFEpYBm6suquypSFIpr9D6qD8NVH/psD+V2wpt8AAdn5SphcBa5cf9"
-    "TzKVEHSmlsOqKLamY4spGRd9lSxmI3Y1ZyEr6KMVcihauPq/jxJrVsjtVze9339OrFvXw9"
-    "uPYfOYdC6vh+/T5UA8m61XOQO/T7xFxjROlgWJyJvM/s794OOtNri9AEES/AO5HN7e9i9H"
-    "2mXvun/7oXd3wSvNEWZWrZK90uZdmYlzWmZreJq/MzzNbAwJG92aBd1Kq3+CaI8b8L/sZw"
-    "e+q1otyndZa11qkEFVyqvFP81b1DOkk6TKe9lkOb+YT+1wZHooLrVmcvRQPWphBl3/CckP"
-    "gUg26BZ51lb5fYi3Lelde+85yyO+QLIGuusAOhW+KdHFym914ZcA5s2cLndZuZ4DuLuLdU"
-    "4cC9o8jw2w/8AjsiTeuF09ROIn+6MTNxqDlDLxIC79P1NutGRr4Yvj+uRP5V5T7rVmWn8t"
-    "dq+lJ2tG9GsrF8dJm7wJrrvZ2kUBYxvpni1KNdRhvJy6hTVJd8F6X8dV9SX7FC0c3sfnZT"
-    "yd6QUq5ug8lzDYV+gVtUicroU65EB0RjmQG6ljJkRUSryNFi8vU2uamgGXWRGvrW8bEaoK"
-    "t9UqCkdbLlkljnV1nJPEivfVeG8g3cSE7WEmS40+E5lvZ50EpF0oOVSQg6oHm2+0HeYOVK"
-    "Ju8itkVXPzpMgUBLTYXx13uW3os25xGc9uyoGdGmRNcmLHC21JXNipOlz5Dux4AbDSR+Zx"
-    "x/5PDhDoU/9Q4ddAVGhyhK/4hgkLXyGbIBdEIBUnAF8iaPpwTK4kWS+YHyPsYAPJDs/b4Z"
-    "MU4LMBS1ZXeaR/IHugjEfaRlPW2TzIM62Hkyvqow1+0n3D5KDOMfkbiaSgCyWRDSVSH7hV"
-    "0I0C9zRn0ySJ23FTiGk4R6eWrD763++HtzlhuwxlWtJYd8H/AxM7ZUq41kNKRtbJxMPMhC"
-    "POa/68lzBQOKeKp2d6JqbEyTtIT8+iKNN6WPFLRJzYUuDiJ1RRAJ3e5WjwW/8C+NQP5P5y"
-    "+Lmv3Qzu7we3Hy+AGGTaAjsOk84Duev/NvzU/3ABgizotMH/Mhhjlcz9I6yYyruYP8EOcz"
-    "dRxrvYnMTyF00f26JPsYq7ax1eNiySvl20bCNZv2Ww7Ea+w4wHV+JAlHl5872I8qOiyuWZ"
-    "+65KEFJyoCoEosq+78YTf7K7wH+I0wXP2J0D7DrAWRJdoFYlvsPtdi1Fva6OPwmcqHF3cR"
-    "r1qnyJypeotP8WtX8FdGthiHEtwLU40tgGEOBugJbeYgFtCYSoAGkZkbSubNJOeDynbKEr"
-    "Ou6tCLOSJVZolQpoFZ167Hn8FLSJ51RFymWJ98j7UMEfLOu5beb7rKtEIJJUKuhQPejwzL"
-    "6T6d+6CG8JuXKZNcd3kjWfAoHVg3tniJWsmyxrUWd4yj5TE+tkzULF6Q6UzBsvcy6t+ocR"
-    "JaiVtJssbS4B7Rsllcp8JYj2uCn7Mrrcz75s+6XUxPIXVL6sNbGkHai51eS5JUQWlBWtK/"
-    "EkuZJ34+XNtvcO0thGHpu1BJ6iVxJvtMQPD9FDHyuq0M7w0wWgjw/kqje4FvidKcSmQO58"
-    "ue39xi723l/3L4BH4BO7IV6uhsrdPoKHPw7pHocgafyVPVuGiRuQ3LKacvKUrHCpM81rye"
-    "rNrmydGX+Do5Pjs1/O3p2en71jTcRbrq78UiCLrOdN2PyIx0qreN6SVMrzVt3z5h86Xy1U"
-    "HKdR6XHF6XGrSP6GuXEtPyIhPqSqJsPFykesSqWlIiYB3dWnO2SKAwTyGZ0p0dYSjifV2h"
-    "wSEkBt6rPqH9DV55d+V23llBiYvCJSQSy0AstGQXexs0nbwrVd5qQmRpoEU5Yeifl4smfe"
-    "UouP/zJpqQHcy/KcOQhowavx2F9vXos+x+OffxU5odgABvXY4xwAHTAe/37EqY+CtzsafB"
-    "iPZfmou3jE+kTUP+IVllWhRAUla+iq02IoGeuJeraOKtfqS5Ap8Fg5YFNzzgJuFK+3H6xQ"
-    "Nf/raI8mLV4lvZfUsuqFJhKUykfdZCmrUkqqlNILsfiQSynde5N/IV1aRim81S3arDp+o3"
-    "Lb1HzGqnpEDZj3XbXxUxu/hFIV/2fkXXD4WNC+hduP4zdvSuw/WKv8cuH8XvZcxCr8Ddu3"
-    "7lDP7YTFK+RrRzKYUPrIXnRDr/l7v5eD3QNs3Vmeik9I2HsDyXJE+b8lLUYRmfhs0yk2a+"
-    "mJpqbCi8/TUtZX+mNtPgSZGo1SDCPDa0ptIZNHtFwxXLN8WicwOleCCxoF9MFdd25TbzaP"
-    "qOPdS+1Vdl2LC2A1ZnJNzcQXSezN9BfnG53JDywXIWEbE2SAyVJEJ0QHPzmiwibARhc4NE"
-    "iKD2/69TLF797nAcCO+DNonw2ObL33DQxiVfZjh3bwBNMsY/PRP0HzFmT07hv1EwSz6+av"
-    "55C3AX+1j/z1gHtMVzxTuxbjY6R7HP0heGFXs2APewKeFB0ftpUKHEqJVY3D4tWpRo3D4A"
-    "MYqy2oY1eSAp8LuJWR7g9se7yribFlsK1jUldbYOK5ldDMabL9Mfb8UGDME286ZdZedd5m"
-    "CRVGPM1cxhyNUBfrqAaD5cT7Y/IvJ4fC5jlT8t/4thQuqzA4TaZWh+wAZvZN6BHTLDbdHd"
-    "cz+EGb/O9nhB6rjOcyfdWSQdMs8i0LQed+MLP+QpJLv0c74+zsUIY8M/P0OTI8E9XneGEf"
-    "iuuyg+dmhNooPDNRy82LKDx5Lq8PVcxLHT33A4d2JYCplXte1TPeTRBnh/WM43UlY0GfzY"
-    "JpMXRPW0QgjaPFvjMdQosFJpMBtGRsLB05k4bXNg+g+eiLwghaz888x2wtXw6fkG1jQxpJ"
-    "k7brFkXUYIxCowFJhTrWfI33Y1w2skyoIz+ixY18cwlsZhc5vwJCgQ3JjN1bMJXuxFPpAd"
-    "PhrJOlvJT1VnsvrmYtdodMUKqEdaPCbgp+1jYbpQz8LJyMUpHLxR0jKZL1Acq5QK5cVqpo"
-    "giqa8PKosbQhvJ2iCb5elzgHKgD0ZDbRHe+3RdzfaYJ7PgNLWqArblc0Q7VI/CrDQJl4ys"
-    "Rrk4nnF0QP5ZKC1RUkZsap8iR+oNJeI92ECKXii+BF7zITkRNwaSUToYlRWQRxGiWADQWw"
-    "UnXVVE2KTNnsxTY7jbnCNjTb8zxsh8nmtWZ8aqA1KYE1Lok7T55ZkGlT3ggVzsWdm54xBy"
-    "R3ahpwqSodKXO0qatGi83RcPZlRH6/gKaZC/+Ike0P7LF7QNPpyS/nK5wH/1EE8bi/6V1f"
-    "S4C8ysB/eftSGfgvLADljlfu+AbY8Zu443dpxKdrzuZlByfL0q5JEE6XxC2HZBAgQoCDkQ"
-    "KYCQtXCb1Bb9GZ2gKToEO2NwogCWGLIPtNDmfY7iMeyAMZses2feaJxI/xTOSgYqv/wDAL"
-    "GQJ+Uhlgc4sf8+1j+ByA+RsBga64EIeAY6P7QJ7nWJ+DEMQNLMrGFuB9EAP49/hjgvtsyE"
-    "HiQN/wN6n+6HQBYc+2RbXYGXLy8RfxulLB0cPipWWnicc2S6vjFNVuSe2WGro2t3i3lJ6p"
-    "GdGvPV88TtrCokE7Sc62ke7ZQrvVYbycWuXFl2I9cuGsCrPD9i2o/5DKfD95Vybz/eRdfu"
-    "Y7v5faJGHXrHhAY0DQPv6+OSlT7pg3K6gtcJIpeRx/uQyj88uYpMhawO59lzNh5jCUcz1/"
-    "eMdp2rdA72qILxByNRMTSaZqPqsTRIrXZXkdP86+itEfp2uhyX8gJr4kTSxr40dn2FcRcE"
-    "SlxNto8dYoYKMK1xTlNVN7Bgn+hmwNLaDscNx8JSQhbZ8qOj0pUzOLtSqo9ZqpmQVdl604"
-    "CPmMq1QxS0Kq6mUVm7816mVhR+N+4SfJ9q44wz9Ot8es/tBJq5L626e+D9QhK1Hn2UMz1S"
-    "Eo24t2qOi9it4fWPRethZsga/qqJ6yIAl1rMBLpiiG3JLAR2KMzIeNxGVW5szdoJ6dgG1A"
-    "gZ+AITyjC6jNflGCjlx6xP4DvDRpEusRjjXZWbvb6pqjQ4YEfPbX4/v/vRaAjQWe2WLkAW"
-    "ZbOOCZw0JG1HYpdhCjJYT1h75abAF3LlivFrRdDE3gDy4ghtQDYdSvVq8UvO/PYMpejkl9"
-    "iu0Fx6EEHO0KxAj6qpueD2+JRkuES3kgq9dfdcA/zRHEMMaT7AMCoAlPVDChVfpo4aBLYU"
-    "2vsCRdIIWY8MtOhD5iN1zPUcgThTxpqs470I1OGeQJm/M5qIc+8RYZsyYh95C2yXiTzn3/"
-    "/n4wvL0IF/0Hcn89HF2I9TCtLkpFgM7LxH/ycc78Vib2w9e/mkKIqPcYTF6pjYpLXOdyeH"
-    "s1uLvpf7iIVM8DuezdXvavr8VVUXHVDHpugmxUXK6SBmrSAqjickq8zAKXZevkInTC9gqa"
-    "UxmaowAjEpW0I8BIAPuteaiTnLp93N8JdnXFtTqoYSmxYnw1xvN8m7r2cqaTPS70Fnty9T"
-    "O1Ovf/x8xjZhvzN+bm8uf+7YfB7ccLEPT3QK56A2E9TyFujOm8suTreBRStFuwsRo2Xdpk"
-    "YkXSmkjgT0VrYZKufcvgrmaVZiPoVMNAZwjbx+23pU4RfFtwiuDb7CmCCv+Rz/3DdIuWwX"
-    "9Ex9AY2tSmi4qYhRzyDYISDZt424GDhEecVmNukkrxNO2x9I8Gq8jTBJWC2aSZmjjHojRT"
-    "E1RqoCos2D6xYLEI+4aoJUnFkIMcsGsxS0nNkoAs3TGL4m5wOepkx/AWOPyj4u3kXI1hSR"
-    "RfC8drQmuX4Wx0htOGnC1/6tWhrgUJ5Z3gLXsFcPvl+rpTuGXYApNbB1pMMzlnn5TD7TJo"
-    "0XiPLs3K4MfGjCby6zx3Qr9q/6KTDaG1Q9HR3+mkRYzaJbg2BH9fIWSM6COSVmnLNuoWAW"
-    "5XUY0pEgOfEahzPhRgUwE2D8ozWQawKea2NofOvIr3P0m1nZDni55emvT8n5fBWJznIyzO"
-    "M/gKGz0xltWZXElKFblsjpc/O5lixwuX1VYxEuWBKvZAyY+3Vpv4TY643lsl4YGBFhZ1Ed"
-    "GXd0indtLCy21UaKXiqLlmi/YlM8R4Wd4pth1eL9d5RjZwKYBgPP48vB+Bv4SpS+MxeMbu"
-    "nLVht2KvdsTG2njcBY/IcsHJGZhn88R28QBpfd5wTvAjsNXRyMqePoy1rMX2NJ+IFQzpoH"
-    "mTU56aBNmcsucj27KxzJ2fz+UUWQu5vf0dC3YYAxeWMB8yrF5XGyhOucfqQKsrB1seiC1E"
-    "Fnsu0vKy+HKrv0koaxWBa9j2cNtl4FZsmlBDslLn1yPLEG5UjaxhXN532TH01cLsdp1EuQ"
-    "TlfmyjfTqiDsQUUu6QLQlVuUN+SHdIFOSUuEESEdB890cq4rrjg1Ajs4KgrzwX3UULS53x"
-    "oxwNTV4lWuxooBayK59ckCBS2+AS22ALLk0KJetY/k4hRtKMisX8sa2pWHyA5W1q5ulm83"
-    "I/sKXkAhiUoGbm6AZGQRW3RZxkf0Xr3+xqNdqytyJtalXU7xLyFir5A1HqpbbMugmZEAzN"
-    "I67sjII15lyaWKFFmixrEzquhngF36yg8wsKJanakHW977pCYXCi1o4pRatmWJNnmEq2z7"
-    "dUDnNnLBF7JhMhgNdU9DwnqVR2baHveRKlsqicpGIHdHJcNckHPYLO450nTRcJb3WL/M8u"
-    "a6TZXsnMkM6QIMBaAzrllcuRjamBdcA74Ui3Ja8ZvgSXJvUMcB/kXPGS42H+FeAL7QXALs"
-    "AOgO6RiZghdETZ4MrC73b7KCkQj3fOb8YS0JiFpiB5ylOu7IGXTnEJpmbp5JagvfKPl/CP"
-    "J9e7ClzOECp2l8ojcvj7ZvhciFsKKBRgqVrUIWP/voyZ1vMM7PaJay9lllrsbqGxBnk7Db"
-    "GGGO0DLgD1MMwYU50KKaDsn6Yu3O21f9hUzKmMla+d4zQ78jG/XHrvaZnA52l+4PM0G/jU"
-    "qyIxIgpl95QxM4PyOYJLVazMFF0LjmFIH9tdZiyfFBzancfqagtGYXHCw2fz9ke0gVzpMf"
-    "T5lnxEoWBFrTLwkY31eUdm3Pt3ig37qE1jivPkon2kq4ME5xPYBptZ7I3PSso31J+QLS+2"
-    "mb8Ax0haaFHsJJuUT6oqJpvfvIXcPS5V6f64oNL9cbbSPXuiKy27ma/hYiT7V3HKW1VfmX"
-    "3/L7yZ9Fc="
+    "eJztXWtz2ziW/Ssofemkys7YsuNk3VtbpThyRhPHylhKd+/EXRREQhLaFMDhw44ym/++AE"
+    "hKfIAUST1MMfjSaZO4IHUuCFxcHBz8pzWnBjKdV58RMTCZ3lETfbAhcVuX4D8tAueI/U9m"
+    "mSPQgpa1KsEvuHBsCiPLL63ZrLg25eXFfTh2XBvq/AETaDqIXTKQo9vYcjEl3LADuAkQJs"
+    "gAL0Yj13OprUMT6DaCLjqGxhyT0egIUBtAAsSfL4FL+R9oDrEJ3Bl0wQw6gFAXOHhKWEWY"
+    "gAVyX/GXMKjO3oK93Z6e5xH8bw9pLp0id4Zs9tSvf7LLmBjoG3LCP60HbYKRacSwxwavQF"
+    "zX3IUlrn350nt/LUry3zLWdGp6c7IqbS3cGSXL4p6HjVfcht+bIoJs9qOMiAOIZ5qB28JL"
+    "/huzC67toeWrGqsLBppAz+RubP33xCM69x4QT+L/Of+f4NUixTTttj/UBt2hprVSXuevkH"
+    "BMcEmnhLcYzNsPA+aHX+8KEHG1xR9w9ffO3Yuzi5cCAuq4U1vcFHC1fghD6ELfVIC+Qtl3"
+    "tKFBN432e3bHxXMkRzxumUDeCExfhf9TxQPhhZULVh9OCG4I3w4Ab7EfaPSJuQh8n+OAYe"
+    "9TdzDsfPrMHzd3nH+bAr/OsMvvtMXVReLqC99flPUJfr+xrAT83hv+HfA/wb/6t92kV5fl"
+    "hv9q8XeC7KPVCH3SoBFppuHVEDVWcuV18e2mHX41g7bc2UuDhJ8ZXrv5tnbp1zn8ppmITN"
+    "0Z+/OsfZLj2N86d/7H1T5JeOs2uNX27/2I4YsdTXSlaYjfUdblQpLRiUXMEkCPmd2uvqHl"
+    "lf32Wu/6/ZvY9/KuN0xg/OXTu+7di1MBPSuEXXG5dztM4y3GpvJ4L80U3mvw5gP15CEyiP"
+    "ALY6g/PEHb0FJ3aJtmlU3fmrfnySuQwKnAj/9O/quCWOyLI8KIVIwmrufGZR4rUTgS+0Dp"
+    "lMVGUNepR9xfwWg0FVc0xxuPRgA7LPJBABuIuNhdHAXREGWjBYCA+cRl9bN4yWB9tiOLvL"
+    "Zev4q0VKSlIq3aRVqrr7pMuBW3alzM1X79ukDMxUplxlzi3o9axbTpb6hhQa3AS3tENmaV"
+    "SoaM3FArbawCrhIBrvi3RNsOy++qaacxbu1qNE50HSdFWjYrld11nKRatoV117OR5tmlOp"
+    "CEWSWsgz6iNiNxAuzzt4XQPn+bAze/GcebhynfKSnVoqM2e2zVX4ZX+2nYF+cFkL44z8SZ"
+    "31JJCJWE+HnwNqHjanzJQcOkwqxKYr6FqVXN+vMDmUmFmOROpQxkomoT6Lil8nKdvexZRs"
+    "U0SdxSpUlq7Hbx9iUSyqvmAS2sufQBEUcyzAa21x/vkAkFuumGEKSLOxYe8moOsBn8CBt+"
+    "eHXVHCKDI52yYc1BjsNq3xCrG17XwK+qqXhR1jpn2sSkTxuC1e+wiq5ZPQc7jOQDNce2TW"
+    "3WzeqQzV0MaG+I16egvquguqY2MBd605nLU7p/Id3dELQhn6AN/KqaChh8hJj9AMwmAAuN"
+    "PiLbxuxxG/b6kTr7QZU/BX62Z24TuztWXVNxE8kPzt/bzuA5DKpr+Pg5pvSBVeJo0NEc1+"
+    "Pr1pvh9s6v8GfAKytLp9Barp0HwYE2QSzy2Eb8H4Yb16zCRk8E2Ag3t6iLiM5GAaRT29gQ"
+    "ud6qwjtRX5OQK8VcSq3yT0NyuBzdPkFDyv6zHmOfHbTkmjdwGiH6PM2y6QSbknWg8pCJcf"
+    "bzqr6GYFaSHbdMa0gYctGURzZLLp5gWUuVy/6FipC2j/yuIqSpTGspQpr4trUZdGalVt9j"
+    "Vo0jpG1/8b3+hJ29gXtaiLJzmkPZOU1TdsTqredU6r6StmpBsD4rQ+kOy0aPrPOp4ue4pf"
+    "Jynb3MN2do5eK+iMk2g7/6OnVNrJdaT42jm4b2mtoIT8lHtBAA99h7QKLLhqHEHpvDhDQ1"
+    "uWKXbfi0nH9EGxT77T5pRODeGVx13ndbP55nx1Ns+VUyr0suz2bP7dKLwmp+p+Z3an6n5n"
+    "dqfldyfqc79kSrhrXEtIGzvu1D7hN2EapO9l3ZNrBPO5A+rNBsAH2zMKuugqPjlsrNtXaz"
+    "mtr/DF4W0yo2tZEtjWaPknGrxu1jfH3aLjA+slKZA6S490MlUVQSRSVR1idRVrRsSQYlxt"
+    "nOTp8kOOLrZWT6BAFuQ238XdAXgI2YMx2XS+RNTDydSVT5ihjdk3vW4ixxievE8BzAGPJX"
+    "4DJ87KJlUx05DpijObUXR2CMdMg8E8jO/OKwOg0WJ+kumMMFMCExAGV1QmY+Qza4MqlngD"
+    "uPsLr89syF/vxnUYJ81T92w+a6gfwiB0XJ0NSlEztSWSGVFYpFBuxbdVHpTEXcSmWF1q/6"
+    "02DoL7zsT+WxQhMyQKftIuIRrFT2un87JR2hs2E5lJGxNR1bbJBx0TdJZzZkVzM6spw6Gu"
+    "GHvI6r+8cw1meFaL/41PnjZazfuunffgiLR7xzddN/l9RP8WzWX2U0/C7x5qnQOK6jsjKv"
+    "M/ytQe/Drda7vQSBasA9uerf3navhtpV56Z7+75zd8ml+QgLq5a745LhXZEP56zI1PAse2"
+    "Z4lpoYEta6NQu6pXr/mNEeJ+B/288MfFfiNip3WalfqlFAVSirxX+aN68WSMdNVfayzn5+"
+    "tpza4fj0UFJq9UT0UDNq4Q667iOSn5oRL3CUl1lb7u9DvGzB7No7z1kc8w6SFdBdB9CJyE"
+    "2JKpZ5q0tfM5kXc454ysr1HMDTXaxy4ljQ5vvYAPsHPCBLko3b1UMkebKvrWjQGGwpEw/i"
+    "3v8zkUaLlxa5OD6e/KnSayq9Vs/or8HpteTHmnL9WqnnqGmdJ8FVJ1u7UHy2ke7ZQqqhCv"
+    "By6waKuO4Cen+MK5tL9i0a2LxPL4pkOpMdVCTReSEB2B/QS44iUbsGjiEHMmYUI7mRKmHC"
+    "ykq5t9bu5bq+pqkZcJF28VpB4JWhkgQuJ8G8mnLJlDjWCV/HjRX25bA3kG5iwuYw44VGn4"
+    "gst7POA9IqlB9K+EEJ6GYHbYc5A5UMN9kKWeXSPAkzRQHNz1dHU24b5qwbrHt6lEhgJxpZ"
+    "nZLYUaEtSQo7ocOVncCOCoAVPmOQJ/Z/cYBgn/qnML8CQqHJEbniT8xZ+BrZBLlgRVJxAv"
+    "IlgqZPx+SDJKsF83OXHWwg2WmDO3ySInzWoMs6UhnpnygeKJKRttGEVTYL9plW48nl1dGE"
+    "POm+aXJQ55z8jVySU4XyyIYeqU7cyqlGkXvqM2mSrNvxUIiNcI5OLZk++j8G/duMZbuUZd"
+    "LTWHfB/wETOztT6I9EJ2MPsxCOOK/4854jQOFI5X+eyS8x4U5eQfLzzFtlWk8rfo4VJ9YV"
+    "uPgRlXRAq3M17P3WvQS+9T0ZXPU/d7VPvcGgd/vhEohGps2x4zDv3JO77m/9j933lyDYBZ"
+    "0M+J+HY6w2c/8MPabKLmZ/YIc5myiSXazPxvJn3T62xZximXTXOr5sKJK+XbZsLaHfMll2"
+    "o9xhKoMrSSDKsrzZWUT52VrF9pn7qUoQWnKiKgRCZd9P44n/ZXeB/xDnCDxhdwaw6wBnQX"
+    "TBWpXkDrdbtZT1ujz+JEiiRtPFSdaryiWqXKIa/bc4+pdgt+YuMa4luOavNDaBBLgboqU3"
+    "n0NbQiHKYVquTBonm7QTjGeUdXR5x73lcVbSxoqtUoKtolOPPY+fgjb2nLJMubTxHrEPB/"
+    "iDhZ7HZn7OuswKRNxKLTqUX3R4Yr+Tjb9VGd4Sc5Uyq0/uJB0+BQ6rRvdOGStf19nXQmd4"
+    "wn6mJvrJikLFyQqUz2vvc+6t6ocRxayVt+vsbe4B7TslpWS+YkZ7nJR9GV7tZ162fSk10f"
+    "0FypeVPixpBerbqvO3JVwWyIpW9XjcXPm7zv5ejn0bOD2rDuX5OnteOMxE0EGaR1xsVvrU"
+    "E/bK47X2+OFxuehDyeCp1f94CejDPbnu9G4Ec2sCsSk4W19uO7+xi513N91L4BH4yG6Il6"
+    "sQbG2fu8Ufh3SPk880/sqeLWND9kimoKrcPOErXOg0+0q+OtlVlDvlb3DcPj1/c/727OL8"
+    "LSsi3nJ55U2OL9I5VzFaIb5KXibnGrdSOdfyOVfBMSjJYIraqI2R+RsjlxyODXdFNvxwjG"
+    "iTKrsNMiIcshTJS6yVBXbXH++QKY6OyAY6Jc7XEMTjw9oMEhKQrKpD9Tt09dmVX1VTkRIN"
+    "k2th5ayCl4BsGFQXOZW2KajtcjdyrKVJ2ITJlpjNJHziJbVo+y+yITkg+lmeMwOBLXgxGv"
+    "n9zStR52j08lexGxgbwKAee5wDoANGoz+OufVx8HbHvfejkWwn8i4esX4L8teotraSyFQk"
+    "wpr2Og0mEbKaqGfrqLRKY8xM0QaLUdrqcwp0rbDe/jKVOu2hyuhRp86rYPaSWla1RamYpc"
+    "pR19nLIs82Z3MWFp5rxJuPpQp2eJqZCM2ooFIetGZ+DjKh/9Vun529aZ+cXbx9ff7mzeu3"
+    "J8uUaPpWXm70Xe8DT4/GfC2hBytZMyVrVpOp/9HhyJoNvPFfSJdKmoW3jvLSB45fqFjiIB"
+    "tYpQ1Wg+/+SE3F1VQ8NqiKf1P+zjkIMCjfwAnh6clJgRkhK5Ut3c/vpc8oLYNvWL5xB+xu"
+    "h6hQQjshkgCB3nTmamPZlrKyCxmRIfPAGnuhtZ8xpQ+skg2XfN75tRzexOZZVnpEu/ps0w"
+    "kWkKSitNj93FDNX1K2/KIl9CIsZPvCDf5aiy/nIKRdxd+dzz2AHfG/XFKD3TkChLrsArtq"
+    "06dfHLlWxHaqVYGjChxV4Fi7wHGMadrd2bS1oHgDRAj2TVcLWBhVJTcyzJtAHNyH5EaA3g"
+    "NaPFG7EvAR0z22/pB1s6uvYA9TJ67jEG22pTRZpcZKljW/d6ogyxr8AAa1BXXsSqZYmQsk"
+    "MtP9scRPd/VhbJkl7pjU1eaYeG4pGn7SbH/AXhwK/37sTSbIroBt2lBtbkiCy8BhoaOLdV"
+    "QBYLnx/kB+0z4UmGdskP/OV5vgogzASTPVO6QbMItvwmyYZrHP3XE9g58NzP//CaGHMu25"
+    "SF0NIgZszQk6X2A2q3ckmfZ7jDPOzw+lybMwT58hwzNRdcRz61Coy87KnBJqo/CYVy1zQ0"
+    "/uYZlZdSj9QXVa5k+cyJQw/ZSe/c7JZGV4TkrPvpZ69rG17qw1yUL0MX9NshSJrPX7DOsz"
+    "ENqsBOYRZLGFA15AAtA3y8Q6doF40CUYUtul2EG/OID9qMWxS4/5v4BFgHxNccw8m1qj3M"
+    "1j7gkE/MsAlo259jJ4QAtfGx+zZ5gOZQ+iBHFT9o+4SwkY/POGjUsvCyjjB++r5PDVKqgK"
+    "Hp57FTT4GEvGD3ErxUhXAh1KoOP5SV7JcGu9QIekJ9gCrM2jGCaRjfd/ddos0fG1uLCJ3U"
+    "X/Edk2NpAs/pWWy42DYcRCo4FJCY4eH//9MNJGlgl15DPnePbYXADbM5HzKyAU2JBM2b05"
+    "gsSJioux0NNklSzkVL2t1p4fv4plB+ZsFb+q+PUwurUGx6/hxyh1udzdEZM8Xx+gn3P8yn"
+    "2lolQVpdYvltqOjJw/rktWnUrs+pDFRHe83gahv9ONINkAFoxAl2iXDEO1lfvVDl8V4qkQ"
+    "r0khnn84WOiXxH6NHKmaqFWWxw/U22u8G3Oh1H0r3vrb1IfIDbi3Yk7gZ3aVdUHURjlgQw"
+    "csh7pyQ03CTMXs+TE7jaTCNgzbszJshwnz2jA+0dDqmhO98+R7lFNligehIrm489AzkoDk"
+    "SU0DLpT2qwpH69prNDgcDb++lMsHc2iambziiNn+WMS7Z8qftd9cLAnE/I887vDgU+fmRr"
+    "JDTAX4zx9fqgD/mR2g0vEqHV+DOH6TdPzORYYip3BkcXrjB3WsofUmDwkpxmQQu1MADloK"
+    "J78GzNtfHBDUBsKd+z4nQYdsbhRQEsISgayCnM6w3Ufck3syZNdt+sQ5vOwyMsB4IcoGZ1"
+    "j4D3SoXxkE/NRuwL6tBdGBvznEAZi/ERDsikv2h8MFj+7JkyAhh7sDgUVZ2wK8DmIA/x5/"
+    "THCfNTlIHOgH/ibVH5wjQNizbXF+xhRlKiZ9jem6TsVL+9uEeFtNUjGibGMRJqiTMtRsqb"
+    "59c4NnS8kvNeX6bP0ZiWkDRTt3ovpjI92zxehWBXi5tRJcKgQ9cuG0DNhh+QYIiyUkldpv"
+    "i0gqtd9mSyrxe4lJEnbNUnK0S4Pm4XvSLnIADC+WI1rVTh0CE325FNDZ+ngJswbAnTcK70"
+    "Inj4XDUI56dvOO2jSvg95VE58j5GomJhIJlGyoY0YK66JYL+dfJYP+qF0DQ/4DCfFDTHJj"
+    "fJ4GrnBkGGnwjK5J7q2gjKgUEVf+Tq93UXsKCf6ObA3NITbLDEIS0+YNRWftImKsrFTOWQ"
+    "spMVbouqzHQcgHrpQUq8RUCbHmh78VhFixo/G88KNkepcvHRW126NcVJikVWpRzRu+DzQh"
+    "KxnOU2pR6hBCJflQV0DV6v1+JR/UUZlVMN7wqEx1VtVzblEM0ZLQRyJAZtNGoj5bzxbpgE"
+    "AoWdA2oOBPwJCecQSoHZdS45r3ca5H2NbSLJHtVc3ZIX0CPvv98eCfN4KwMcdTW7Q8wGIL"
+    "BzxxWkgoHheqxaFvFuvAnUtWqwVtF0MT+I0LiCZ1T5j1i+UrBe/7EkzYyzGvT7A95zyUAN"
+    "EjwRhB33TT8+ktq9ay4qXck+XrLyvgP80RxjCCSfoBAdGEb1QwoVXwaK6vraBKEU0vuSRH"
+    "QEox4ZedFfuI3XA9RzFPFPOkrmPegU50ijBPHgLFzHRqrUu8eSqsifk9tK0z36Q16A4Gvf"
+    "7tZdjp35PBTX94KfrD5HBRaAXoosj6TzbPmd9Krf3w/q+iE1bWe1xMXg4bJbu41lX/9rp3"
+    "96n7/nI19NyTq87tVffmRlwVUv4mSsm4Pptv1LpcqRGoTh2gWpdT7mURuGy3TiZDJyyvqD"
+    "mlqTmKMCIZknZEGAlovxVPC5VbNw/9nXBXl6hVYQ1LjRXw5YDn+22qxsupSvbY0VvsyeUP"
+    "a20N/peFxyw25m/Mw+XP3dv3vdsPlyCo755cd3oiep5AXJvQeRnJV8koJGy3EGPV7HNpUo"
+    "i18tZYQn/K6wvjds3rBnf1VWk2gk45DnTKsHlovy50PPXrnOOpX6ePp1b8j2z0DzMtWoT/"
+    "sTrf0NAmNp2X5CxkmG+wKFGzD287dJAgJVv2WJWYlcI0mbH0z5wtiWnMStFskqA+7/k/jW"
+    "yoigu2Wy5YZIV9Q9aSRDHkIBvs+gNrYiNLjLJ0xyKKu97VsJVuw1tA+Gfl28lRjXBJFK65"
+    "7TU2ahdB9hlOrzrUviD78Cr2CuD2y81NK3fKsAWQG0daTIKcMU/KQLsIWzRao0vTPvi5Oa"
+    "Ox/XWeO6bftL/oeENqbV9U9A86bhBQuyTXhuTva4SMIX1AUpW2dKGjPMLtclVjgkTDZwbq"
+    "nA9F2FSEzYPKTBYhbIpvW5tBZ1Ym+x+32s6S5/qvbG+Z/4siHIuLbIbFRYpfYaNHBlmVjy"
+    "tuqVYu65PlT39MHpsflkxBRUxUBio/A+UFs281ic+bA0UaVJ2UhHsGmlvURURf3CGd2vEI"
+    "L7NQbpSKV8U1W5QvuEOMy/JOsO1wvVznCdnApQCC0ehzfzAEfwu3Lo1G4Am7M1aG3Yq82j"
+    "Fra6PREXhAlgva52CW3ie2iwdI9XnDb+IBLdTRyCqePpC+rMHxNP8QSwTSQfE6b3mqE2Vz"
+    "wp6PbMvGsnR+NsoJswaivf0ZC3YYgHNLhA8pqNdpA0Ut96gOtLxysPJArCOy2HORlrWLL1"
+    "P9TWJZSQSuZtPDbcvALWEaU0PSU2frkaUMN1IjqxnK+5YdQ98szG5X2SgXs9xPbLTPRNSB"
+    "hEIqHbIlp6p0yE+ZDlktckrSILEV0Oz0R2LFdccHoa7CCoK+8b3oLppb6owflWiocy/R4E"
+    "QDtZBd+uSCmJGaBheYBltwYVIo6ceyZwoRk3ooFvPHNkax+ADlbSru003vy33PupJLYFCC"
+    "6rlHNwgKyqQtoib7E60/2VVvtOVsRTLUKjm+S8wbOMgfyKBeaMqsm5A5wdA84srOKFgTzi"
+    "WNFVukzr42oeNqiCv4ph2dLSgUt2rCrut96wqFixOVZkwJW/WF1fkLU5vtsyOVw5wZS9ye"
+    "2okQ0GtKZp7jVmp3bW7uebzayqL2JOUnoOPtqk456CF0Hu486XaR8NZRXv7ZZYU02yu4M6"
+    "TVJwiw0oBOuHI5sjE1sA54JZzptuCa4QtwZVLPAINgzxWXHA/3XwHe0V4C7ALsAOgem4gF"
+    "QseUNa40/W63j5IS8Xjl/GZkAxqL0BQlT2XKVTzw3Ftcgk+z8OaWoLzKjxfIj8f7uxIopw"
+    "wV3IX2ETn8fVM45/KWAgtFWCq36pCKf58nTOt4Bna7xLUXskgtcjc3WIO8nIZYQYz2QReA"
+    "erjMGBk6FVNAxT917bibG/+wTzFDGSt7dI7a7CjH/Hzbe8+KLHyeZS98nqUXPvWyTIyVhY"
+    "p7ioSZgXyOQKlMlJmwa8AxDMlju4u05XbOod1ZUJfrMHLFCQ8f5u23aAO50mPosyP5lYWi"
+    "FTUqwEc21mctWXDv38kP7FdlaiPOk8n2kfYOEp5PEBtsFrHXfldSdqD+iGy52GZ2BxwxaW"
+    "BEsZPdpPyjKhOy+cUbiO5pIaX70xyl+9O00j17oiuV3cwe4SIm+x/iVLaq+mD24/8B1j0w"
+    "vA=="
 )

@@ -1,0 +1,352 @@
+"""The mirror of a tutor's calendar, and the sessions read from it (app in-process, Google over HTTP)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from fastapi import FastAPI
+
+from tests.conftest import TEST_TUTOR
+from tests.support.browser import Browser
+from tests.support.calendar import add_event, at, connect_tutor, event_body, runtime_of, sync_now
+from tests.support.emulator import EmulatorServer
+from tutorcal.audit.models import AuditEntry
+from tutorcal.bookings.models import Booking, BookingKind, BookingStatus, CalendarSync
+from tutorcal.core.time import utcnow
+from tutorcal.google.models import CalendarEvent, CalendarSyncStatus, MirroredCalendar
+from tutorcal.tutoring_sessions.models import TutoringSession
+from tutorcal.users.models import User
+
+
+async def sessions_of(browser: Browser, tutor: User, **params: str) -> list[dict[str, object]]:
+    response = await browser.app.get(f"/api/v1/tutors/{tutor.id}/sessions", params=params)
+    assert response.status_code == 200, response.text
+    body: list[dict[str, object]] = response.json()
+    return body
+
+
+async def test_connecting_mirrors_sessions_and_busy_time(
+    app: FastAPI, browser: Browser, emulator: EmulatorServer
+) -> None:
+    emulator.add_user(TEST_TUTOR)
+    add_event(
+        emulator,
+        TEST_TUTOR,
+        event_body(
+            "Tutoring: Algebra",
+            at(2, 10),
+            description="Bring homework\ncapacity: 3",
+            location="Room 4",
+        ),
+    )
+    add_event(emulator, TEST_TUTOR, event_body("Lunch", at(2, 12)))
+    tutor = await connect_tutor(app, browser, emulator)
+
+    sessions = await sessions_of(browser, tutor)
+    assert [s["title"] for s in sessions] == ["Tutoring: Algebra"]
+    session = sessions[0]
+    assert session["capacity"] == 3
+    assert session["seats_taken"] == 0
+    assert session["seats_left"] == 3
+    assert session["location"] == "Room 4"
+    assert session["booked_by_me"] is False
+    assert session["start"] == at(2, 10).isoformat().replace("+00:00", "Z")
+
+    busy = await CalendarEvent.all().order_by("start_at")
+    assert len(busy) == 2  # the session is busy time too
+    calendar = await MirroredCalendar.get(tutor=tutor)
+    assert calendar.sync_token is not None
+    assert calendar.holds_sessions
+    assert calendar.counts_as_busy
+
+    detail = (await browser.app.get(f"/api/v1/tutors/{tutor.id}")).json()
+    assert detail["calendar_status"] == "connected"
+    assert detail["last_synced_at"] is not None
+
+
+async def test_the_keyword_is_case_insensitive_and_seats_are_the_attendees_but_the_organizer(
+    app: FastAPI, browser: Browser, emulator: EmulatorServer
+) -> None:
+    emulator.add_user(TEST_TUTOR)
+    add_event(
+        emulator,
+        TEST_TUTOR,
+        event_body(
+            "group TUTORING session",
+            at(3, 9),
+            description="capacity: 2",
+            attendees=[
+                {"email": TEST_TUTOR, "organizer": True, "responseStatus": "accepted"},
+                {"email": "sam@school.example", "responseStatus": "accepted"},
+                {"email": "sofia@school.example", "responseStatus": "needsAction"},
+            ],
+        ),
+    )
+    tutor = await connect_tutor(app, browser, emulator)
+    (session,) = await sessions_of(browser, tutor)
+    assert session["seats_taken"] == 2
+    assert session["seats_left"] == 0
+
+
+async def test_a_session_follows_its_event_when_it_is_moved_renamed_or_resized(
+    app: FastAPI, browser: Browser, emulator: EmulatorServer
+) -> None:
+    emulator.add_user(TEST_TUTOR)
+    event = add_event(emulator, TEST_TUTOR, event_body("Tutoring: Physics", at(4, 15)))
+    tutor = await connect_tutor(app, browser, emulator)
+    (before,) = await sessions_of(browser, tutor)
+
+    emulator.control(
+        "PATCH",
+        f"/calendars/{TEST_TUTOR}/events/{event['id']}",
+        {
+            "summary": "Tutoring: Physics II",
+            "description": "capacity: 4",
+            "start": {"dateTime": at(5, 16).isoformat()},
+            "end": {"dateTime": at(5, 17).isoformat()},
+        },
+    )
+    await sync_now(app, tutor)
+    (after,) = await sessions_of(browser, tutor)
+    assert after["id"] == before["id"]
+    assert after["title"] == "Tutoring: Physics II"
+    assert after["capacity"] == 4
+    assert after["start"] == at(5, 16).isoformat().replace("+00:00", "Z")
+    assert await AuditEntry.filter(action="session_changed", subject_id=after["id"]).count() == 1
+
+
+async def test_deleting_the_event_in_google_removes_the_session_and_cancels_its_bookings(
+    app: FastAPI, browser: Browser, emulator: EmulatorServer
+) -> None:
+    emulator.add_user(TEST_TUTOR)
+    event = add_event(
+        emulator, TEST_TUTOR, event_body("Tutoring", at(3, 11), description="capacity: 2")
+    )
+    tutor = await connect_tutor(app, browser, emulator)
+    session = await TutoringSession.get()
+    student = await User.create(google_sub="s1", email="sam@school.example")
+    booking = await Booking.create(
+        kind=BookingKind.SESSION,
+        session=session,
+        tutor=tutor,
+        student=student,
+        start_at=session.start_at,
+        end_at=session.end_at,
+        calendar_sync=CalendarSync.SYNCED,
+    )
+
+    emulator.control("DELETE", f"/calendars/{TEST_TUTOR}/events/{event['id']}")
+    await sync_now(app, tutor)
+
+    assert await sessions_of(browser, tutor) == []
+    gone = await browser.app.get(f"/api/v1/sessions/{session.id}")
+    assert gone.status_code == 404
+    await booking.refresh_from_db()
+    assert booking.status == BookingStatus.CANCELLED
+    assert booking.cancel_reason == "event_cancelled"
+    assert await AuditEntry.filter(action="session_removed").count() == 1
+
+
+async def test_a_student_removed_in_google_loses_the_booking_with_a_reason(
+    app: FastAPI, browser: Browser, emulator: EmulatorServer
+) -> None:
+    emulator.add_user(TEST_TUTOR)
+    attendees = [
+        {"email": TEST_TUTOR, "organizer": True},
+        {"email": "sam@school.example"},
+        {"email": "sofia@school.example"},
+    ]
+    event = add_event(
+        emulator,
+        TEST_TUTOR,
+        event_body("Tutoring", at(3, 13), description="capacity: 3", attendees=attendees),
+    )
+    tutor = await connect_tutor(app, browser, emulator)
+    session = await TutoringSession.get()
+    sam = await User.create(google_sub="sam", email="sam@school.example")
+    sofia = await User.create(google_sub="sofia", email="sofia@school.example")
+    kept = await Booking.create(
+        kind=BookingKind.SESSION,
+        session=session,
+        tutor=tutor,
+        student=sofia,
+        start_at=session.start_at,
+        end_at=session.end_at,
+        calendar_sync=CalendarSync.SYNCED,
+    )
+    removed = await Booking.create(
+        kind=BookingKind.SESSION,
+        session=session,
+        tutor=tutor,
+        student=sam,
+        start_at=session.start_at,
+        end_at=session.end_at,
+        calendar_sync=CalendarSync.SYNCED,
+    )
+
+    emulator.control(
+        "PATCH",
+        f"/calendars/{TEST_TUTOR}/events/{event['id']}",
+        {"attendees": [attendees[0], attendees[2]]},
+    )
+    await sync_now(app, tutor)
+
+    await removed.refresh_from_db()
+    await kept.refresh_from_db()
+    assert removed.status == BookingStatus.CANCELLED
+    assert removed.cancel_reason == "removed_in_google"
+    assert kept.status == BookingStatus.CONFIRMED
+
+
+async def test_removing_the_keyword_retires_the_session(
+    app: FastAPI, browser: Browser, emulator: EmulatorServer
+) -> None:
+    emulator.add_user(TEST_TUTOR)
+    event = add_event(emulator, TEST_TUTOR, event_body("Tutoring", at(3, 8)))
+    tutor = await connect_tutor(app, browser, emulator)
+    emulator.control(
+        "PATCH", f"/calendars/{TEST_TUTOR}/events/{event['id']}", {"summary": "Dentist"}
+    )
+    await sync_now(app, tutor)
+    assert await sessions_of(browser, tutor) == []
+    assert await CalendarEvent.filter(google_event_id=event["id"]).count() == 1  # still busy time
+
+
+async def test_busy_time_keeps_googles_transparency_declines_and_all_day_flags(
+    app: FastAPI, browser: Browser, emulator: EmulatorServer
+) -> None:
+    emulator.add_user(TEST_TUTOR)
+    add_event(emulator, TEST_TUTOR, event_body("Focus time", at(2, 9), transparency="transparent"))
+    add_event(
+        emulator,
+        TEST_TUTOR,
+        event_body(
+            "Staff meeting",
+            at(2, 11),
+            attendees=[
+                {"email": "boss@school.example", "organizer": True},
+                {"email": TEST_TUTOR, "self": True, "responseStatus": "declined"},
+            ],
+        ),
+    )
+    day = at(6, 0).date()
+    add_event(
+        emulator,
+        TEST_TUTOR,
+        {
+            "summary": "Conference",
+            "start": {"date": day.isoformat()},
+            "end": {"date": (day + timedelta(days=1)).isoformat()},
+        },
+    )
+    tutor = await connect_tutor(app, browser, emulator)
+    events = {e.google_event_id: e for e in await CalendarEvent.all()}
+    flags = sorted(
+        (e.is_transparent, e.is_declined_by_owner, e.is_all_day) for e in events.values()
+    )
+    assert flags == [(False, False, True), (False, True, False), (True, False, False)]
+    assert await TutoringSession.filter(tutor=tutor).count() == 0
+
+
+async def test_an_expired_sync_token_means_a_clean_full_resync(
+    app: FastAPI, browser: Browser, emulator: EmulatorServer
+) -> None:
+    emulator.add_user(TEST_TUTOR)
+    add_event(emulator, TEST_TUTOR, event_body("Tutoring A", at(2, 10)))
+    gone = add_event(emulator, TEST_TUTOR, event_body("Tutoring B", at(2, 12)))
+    tutor = await connect_tutor(app, browser, emulator)
+    emulator.control("POST", f"/calendars/{TEST_TUTOR}/invalidate-sync-tokens")
+    emulator.control("DELETE", f"/calendars/{TEST_TUTOR}/events/{gone['id']}")
+    add_event(emulator, TEST_TUTOR, event_body("Tutoring C", at(2, 14)))
+    await MirroredCalendar.filter(tutor=tutor).update(last_synced_at=utcnow() - timedelta(hours=1))
+
+    await sync_now(app, tutor)
+
+    titles = [s["title"] for s in await sessions_of(browser, tutor)]
+    assert titles == ["Tutoring A", "Tutoring C"]
+    assert await TutoringSession.filter(title="Tutoring A").count() == 1
+    assert await CalendarEvent.all().count() == 2
+
+
+async def test_a_revoked_grant_fails_closed(
+    app: FastAPI, browser: Browser, emulator: EmulatorServer
+) -> None:
+    emulator.add_user(TEST_TUTOR)
+    add_event(emulator, TEST_TUTOR, event_body("Tutoring", at(2, 10)))
+    tutor = await connect_tutor(app, browser, emulator)
+    emulator.control("POST", f"/users/{TEST_TUTOR}/revoke")
+    from tutorcal.google.models import GoogleGrant
+
+    await GoogleGrant.filter(user=tutor).update(access_token_expires_at=utcnow())
+    await MirroredCalendar.filter(tutor=tutor).update(last_synced_at=utcnow() - timedelta(hours=1))
+    await sync_now(app, tutor)
+
+    response = await browser.app.get(f"/api/v1/tutors/{tutor.id}/sessions")
+    assert response.status_code == 409
+    assert response.json()["code"] == "calendar_unavailable"
+    assert response.json()["calendar_status"] == "reconnect_required"
+    detail = (await browser.app.get(f"/api/v1/tutors/{tutor.id}")).json()
+    assert detail["calendar_status"] == "reconnect_required"
+    assert detail["calendar_connected"] is False
+
+
+async def test_a_mirror_that_fell_behind_is_not_offered(
+    app: FastAPI, browser: Browser, emulator: EmulatorServer
+) -> None:
+    emulator.add_user(TEST_TUTOR)
+    tutor = await connect_tutor(app, browser, emulator)
+    await MirroredCalendar.filter(tutor=tutor).update(last_synced_at=utcnow() - timedelta(hours=2))
+    response = await browser.app.get(f"/api/v1/tutors/{tutor.id}/sessions")
+    assert response.status_code == 409
+    assert response.json()["calendar_status"] == "stale"
+
+
+async def test_repeated_google_failures_fail_closed_and_recover(
+    app: FastAPI, browser: Browser, emulator: EmulatorServer
+) -> None:
+    emulator.add_user(TEST_TUTOR)
+    tutor = await connect_tutor(app, browser, emulator)
+    emulator.control("POST", "/faults", {"count": 100, "status": 500})
+    for _ in range(3):
+        await runtime_of(app).calendar.engine.sync_until_quiet(
+            (await MirroredCalendar.get(tutor=tutor)).id
+        )
+    calendar = await MirroredCalendar.get(tutor=tutor)
+    assert calendar.status == CalendarSyncStatus.UNAVAILABLE
+    assert (await browser.app.get(f"/api/v1/tutors/{tutor.id}/sessions")).status_code == 409
+    assert await AuditEntry.filter(action="sync_failure").count() == 1
+    emulator.control("DELETE", "/faults")
+    await runtime_of(app).calendar.engine.sync_until_quiet(calendar.id)
+    assert (await browser.app.get(f"/api/v1/tutors/{tutor.id}/sessions")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("params", "code"),
+    [
+        ({"start": "2026-12-01T00:00:00Z", "end": "2027-03-01T00:00:00Z"}, "window_too_large"),
+        ({"start": "2026-12-10T00:00:00Z", "end": "2026-12-01T00:00:00Z"}, "invalid_window"),
+        ({"start": "2026-12-01T00:00:00"}, "validation_failed"),
+    ],
+)
+async def test_bad_windows_are_422(
+    app: FastAPI, browser: Browser, emulator: EmulatorServer, params: dict[str, str], code: str
+) -> None:
+    tutor = await connect_tutor(app, browser, emulator)
+    response = await browser.app.get(f"/api/v1/tutors/{tutor.id}/sessions", params=params)
+    assert response.status_code == 422
+    assert response.json()["code"] == code
+
+
+async def test_reading_sessions_costs_no_google_call(
+    app: FastAPI, browser: Browser, emulator: EmulatorServer
+) -> None:
+    emulator.add_user(TEST_TUTOR)
+    add_event(emulator, TEST_TUTOR, event_body("Tutoring", at(2, 10)))
+    tutor = await connect_tutor(app, browser, emulator)
+    emulator.control("DELETE", "/requests")
+    for _ in range(5):
+        await sessions_of(browser, tutor)
+    session_id = (await sessions_of(browser, tutor))[0]["id"]
+    assert (await browser.app.get(f"/api/v1/sessions/{session_id}")).status_code == 200
+    assert emulator.control("GET", "/requests") == []

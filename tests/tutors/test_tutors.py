@@ -1,0 +1,173 @@
+"""Subjects, the tutor directory, and tutors' settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+
+from tests.auth.test_sessions import signed_in
+from tests.conftest import TEST_ADMIN, TEST_TUTOR
+from tests.support.browser import Browser
+from tests.support.calendar import add_event, at, connect_tutor, event_body, runtime_of
+from tests.support.emulator import EmulatorServer
+from tutorcal.google.models import MirroredCalendar
+from tutorcal.users.models import User
+
+SETTINGS: dict[str, Any] = {
+    "bio": "Maths and physics, ten years of it.",
+    "subject_ids": [],
+    "timezone": "Europe/London",
+    "session_calendar_id": None,
+    "session_keyword": "Tutoring",
+    "busy_calendar_ids": [],
+    "default_capacity": 2,
+    "slot_minutes": 45,
+    "buffer_minutes": 10,
+    "min_notice_minutes": 60,
+    "horizon_days": 30,
+    "max_bookings_per_student_per_week": 3,
+    "cancel_notice_minutes": 720,
+    "reschedule_notice_minutes": 360,
+    "ignore_all_day_events": True,
+}
+
+
+async def test_an_admin_adds_subjects_everyone_lists_them(
+    browser: Browser, other_browser: Browser, emulator: EmulatorServer
+) -> None:
+    await signed_in(browser, emulator, TEST_ADMIN)
+    created = await browser.app.post(
+        "/api/v1/subjects", json={"name": "Algebra", "code": "ALG"}, headers=browser.csrf
+    )
+    assert created.status_code == 201
+    again = await browser.app.post(
+        "/api/v1/subjects", json={"name": "Algebra 2", "code": "alg"}, headers=browser.csrf
+    )
+    assert again.status_code == 409
+    assert again.json()["code"] == "subject_code_taken"
+    await signed_in(other_browser, emulator, "sam@school.example")
+    assert (await other_browser.app.get("/api/v1/subjects")).json() == [created.json()]
+    refused = await other_browser.app.post(
+        "/api/v1/subjects", json={"name": "X", "code": "x"}, headers=other_browser.csrf
+    )
+    assert refused.status_code == 403
+
+
+async def test_a_tutor_saves_settings_and_students_see_the_profile(
+    browser: Browser, other_browser: Browser, emulator: EmulatorServer
+) -> None:
+    await signed_in(other_browser, emulator, TEST_ADMIN)
+    subject = (
+        await other_browser.app.post(
+            "/api/v1/subjects", json={"name": "Physics", "code": "phy"}, headers=other_browser.csrf
+        )
+    ).json()
+    await signed_in(browser, emulator, TEST_TUTOR)
+    body = {**SETTINGS, "subject_ids": [subject["id"]]}
+    saved = await browser.app.put("/api/v1/tutors/me/settings", json=body, headers=browser.csrf)
+    assert saved.status_code == 200, saved.text
+    assert saved.json() == body
+    assert (await browser.app.get("/api/v1/tutors/me/settings")).json() == body
+
+    tutor = await User.get(email=TEST_TUTOR)
+    listed = (
+        await other_browser.app.get("/api/v1/tutors", params={"subject": subject["id"]})
+    ).json()
+    assert [t["id"] for t in listed["items"]] == [str(tutor.id)]
+    assert listed["items"][0]["subjects"] == [subject]
+    assert listed["items"][0]["timezone"] == "Europe/London"
+    assert (await other_browser.app.get("/api/v1/tutors", params={"q": "physics"})).json()["items"]
+    assert not (await other_browser.app.get("/api/v1/tutors", params={"q": "chemistry"})).json()[
+        "items"
+    ]
+    detail = (await other_browser.app.get(f"/api/v1/tutors/{tutor.id}")).json()
+    assert detail["calendar_status"] == "not_connected"
+    assert detail["last_synced_at"] is None
+
+
+async def test_bad_settings_are_422_naming_the_field(
+    browser: Browser, emulator: EmulatorServer
+) -> None:
+    await signed_in(browser, emulator, TEST_TUTOR)
+    cases = [
+        ({"slot_minutes": 7}, "slot_minutes"),
+        ({"timezone": "Nowhere/Land"}, "timezone"),
+        ({"default_capacity": 0}, "default_capacity"),
+        ({"horizon_days": 1000}, "horizon_days"),
+        ({"status": "vip"}, "status"),
+    ]
+    for change, field in cases:
+        response = await browser.app.put(
+            "/api/v1/tutors/me/settings", json={**SETTINGS, **change}, headers=browser.csrf
+        )
+        assert response.status_code == 422, change
+        assert response.json()["errors"][0]["loc"][-1] == field
+    unknown = await browser.app.put(
+        "/api/v1/tutors/me/settings",
+        json={**SETTINGS, "subject_ids": ["00000000-0000-0000-0000-000000000000"]},
+        headers=browser.csrf,
+    )
+    assert unknown.json()["code"] == "unknown_subject"
+
+
+async def test_students_may_not_touch_tutor_settings(
+    browser: Browser, emulator: EmulatorServer
+) -> None:
+    await signed_in(browser, emulator, "sam@school.example")
+    assert (await browser.app.get("/api/v1/tutors/me/settings")).status_code == 403
+    assert (
+        await browser.app.put("/api/v1/tutors/me/settings", json=SETTINGS, headers=browser.csrf)
+    ).status_code == 403
+    assert (await browser.app.get("/api/v1/tutors/me/calendars")).status_code == 403
+
+
+async def test_a_tutor_lists_their_google_calendars(
+    app: FastAPI, browser: Browser, emulator: EmulatorServer
+) -> None:
+    await connect_tutor(app, browser, emulator)
+    emulator.control(
+        "POST", "/calendars", {"owner": TEST_TUTOR, "id": "sessions-cal", "summary": "Sessions"}
+    )
+    calendars = (await browser.app.get("/api/v1/tutors/me/calendars")).json()
+    by_id = {c["id"]: c for c in calendars}
+    assert by_id[TEST_TUTOR]["primary"] is True
+    assert by_id["sessions-cal"]["summary"] == "Sessions"
+
+
+async def test_a_tutor_without_a_calendar_is_told_to_connect_it(
+    browser: Browser, emulator: EmulatorServer
+) -> None:
+    await signed_in(browser, emulator, TEST_TUTOR)
+    response = await browser.app.get("/api/v1/tutors/me/calendars")
+    assert response.status_code == 409
+    assert response.json()["code"] == "calendar_not_connected"
+
+
+async def test_choosing_another_session_calendar_and_keyword_re_reads_google(
+    app: FastAPI, browser: Browser, emulator: EmulatorServer
+) -> None:
+    tutor = await connect_tutor(app, browser, emulator)
+    emulator.control(
+        "POST", "/calendars", {"owner": TEST_TUTOR, "id": "lessons", "summary": "Lessons"}
+    )
+    add_event(emulator, "lessons", event_body("Lesson: chemistry", at(2, 10)))
+    add_event(emulator, TEST_TUTOR, event_body("Lesson: in primary, busy only", at(2, 12)))
+    body = {
+        **SETTINGS,
+        "session_calendar_id": "lessons",
+        "session_keyword": "lesson",
+        "busy_calendar_ids": ["lessons", "primary"],
+    }
+    assert (
+        await browser.app.put("/api/v1/tutors/me/settings", json=body, headers=browser.csrf)
+    ).status_code == 200
+    await runtime_of(app).calendar.background.wait_idle()
+
+    sessions = (await browser.app.get(f"/api/v1/tutors/{tutor.id}/sessions")).json()
+    assert [s["title"] for s in sessions] == ["Lesson: chemistry"]
+    assert sessions[0]["capacity"] == 2  # the new default
+    mirrored = {c.google_calendar_id: c for c in await MirroredCalendar.filter(tutor=tutor)}
+    assert mirrored["lessons"].holds_sessions
+    assert mirrored["primary"].counts_as_busy
+    assert not mirrored["primary"].holds_sessions
