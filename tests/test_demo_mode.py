@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -124,3 +125,43 @@ def test_each_demo_user_signs_in_in_a_real_browser(
         assert cookies["tutorcal_csrf"]["httpOnly"] is False
     finally:
         context.close()
+
+
+@pytest.mark.slow
+def test_a_student_sees_the_demo_tutors_sessions_and_a_change_made_in_google(
+    demo_server: ServerProcess,
+) -> None:
+    with httpx2.Client(base_url=demo_server.base_url, follow_redirects=True, timeout=10) as student:
+        student.get("/api/v1/auth/google/login", params={"login_hint": "sam@demo.tutorcal.test"})
+        tutors = {t["name"]: t for t in student.get("/api/v1/tutors").json()["items"]}
+        assert set(tutors) == {"Tara Tutor", "Theo Tutor"}
+        tara = tutors["Tara Tutor"]["id"]
+
+        def sessions() -> list[dict[str, object]]:
+            response = student.get(f"/api/v1/tutors/{tara}/sessions")
+            return list(response.json()) if response.status_code == 200 else []
+
+        deadline = time.monotonic() + 15
+        while not sessions():
+            assert time.monotonic() < deadline, "the demo tutor's sessions never appeared"
+            time.sleep(0.2)
+        listed = sessions()
+        assert any(s["seats_left"] == 0 for s in listed) or len(listed) > 1
+        first = listed[0]
+
+        # Tara renames the session in "Google Calendar" (the emulator's control API).
+        control = "/_google/_emulator/calendars/tara@demo.tutorcal.test/events"
+        events = student.get(control).json()
+        event = next(
+            e
+            for e in events
+            if str(e.get("summary", "")).startswith(str(first["title"]).split(" (")[0])
+        )
+        renamed = f"{event['summary']} (room 12)"
+        assert (
+            student.patch(f"{control}/{event['id']}", json={"summary": renamed}).status_code == 200
+        )
+        deadline = time.monotonic() + 5
+        while not any(s["title"] == renamed for s in sessions()):
+            assert time.monotonic() < deadline, "the change in Google never showed"
+            time.sleep(0.1)

@@ -87,6 +87,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             if settings.dialect == "sqlite":
                 # The zero-set-up database makes its own schema (inside this one ORM start-up).
                 await ensure_generated_schema(settings.dialect)
+            if settings.uses_emulator:
+                from tutorcal.demo import connect_demo_tutors
+
+                runtime.calendar.background.spawn(
+                    "demo", connect_demo_tutors(settings.public_base_url, settings.tutor_emails)
+                )
             logger.info(
                 "tutorcal ready",
                 extra={"dialect": settings.dialect, "demo": settings.tutorcal_demo},

@@ -350,3 +350,46 @@ async def test_reading_sessions_costs_no_google_call(
     session_id = (await sessions_of(browser, tutor))[0]["id"]
     assert (await browser.app.get(f"/api/v1/sessions/{session_id}")).status_code == 200
     assert emulator.control("GET", "/requests") == []
+
+
+async def test_busy_time_blocks_as_google_free_busy_does(
+    app: FastAPI, browser: Browser, emulator: EmulatorServer
+) -> None:
+    from tutorcal.google.busy import busy_periods
+
+    emulator.add_user(TEST_TUTOR)
+    add_event(emulator, TEST_TUTOR, event_body("Lunch", at(2, 12)))
+    add_event(emulator, TEST_TUTOR, event_body("Lunch overrun", at(2, 12, 30)))
+    add_event(emulator, TEST_TUTOR, event_body("Focus time", at(2, 14), transparency="transparent"))
+    add_event(
+        emulator,
+        TEST_TUTOR,
+        event_body(
+            "Staff meeting",
+            at(2, 16),
+            attendees=[
+                {"email": "boss@school.example", "organizer": True},
+                {"email": TEST_TUTOR, "self": True, "responseStatus": "declined"},
+            ],
+        ),
+    )
+    cancelled = add_event(emulator, TEST_TUTOR, event_body("Dentist", at(2, 9)))
+    emulator.control("DELETE", f"/calendars/{TEST_TUTOR}/events/{cancelled['id']}")
+    day = at(3, 0).date()
+    add_event(
+        emulator,
+        TEST_TUTOR,
+        {
+            "summary": "Training day",
+            "start": {"date": day.isoformat()},
+            "end": {"date": (day + timedelta(days=1)).isoformat()},
+        },
+    )
+    tutor = await connect_tutor(app, browser, emulator)
+
+    window = (at(2, 0), at(4, 0))
+    busy = await busy_periods(tutor.id, *window, ignore_all_day=False)
+    assert busy == [(at(2, 12), at(2, 13, 30)), (at(3, 0), at(4, 0))]
+    assert await busy_periods(tutor.id, *window, ignore_all_day=True) == [
+        (at(2, 12), at(2, 13, 30))
+    ]

@@ -101,3 +101,16 @@ async def test_internal_tasks_run_with_the_token_and_skip_a_repeated_schedule(
     )
     assert renew.status_code == 200
     assert renew.json()["result"] == {"renewed": 0, "failed": 0}
+
+
+async def test_metrics_count_google_calls_and_sync_lag(
+    app: FastAPI, browser: Browser, emulator: EmulatorServer, client: httpx2.AsyncClient
+) -> None:
+    await connect_tutor(app, browser, emulator)
+    await runtime_of(app).calendar.sync_stale()
+    await runtime_of(app).calendar.renew_channels()
+    text = (await client.get("/metrics")).text
+    assert 'tutorcal_google_calls_total{method="events.list",outcome="ok"}' in text
+    assert 'tutorcal_google_calls_total{method="events.watch",outcome="ok"}' in text
+    assert "tutorcal_sync_lag_seconds{calendar=" in text
+    assert "tutorcal_channels_expiring_soon 0.0" in text

@@ -48,10 +48,13 @@ class EmulatorServer:
     def calendar_url(self) -> str:
         return f"{self.url}/calendar/v3"
 
-    def calendar_calls(self, method: str = "events.list") -> int:
-        """How many Calendar API calls of this kind Google has answered so far."""
-        counts: dict[str, int] = self.stats().get("calendar_requests", {})
-        return int(counts.get(method, 0))
+    def calendar_calls(self, method: str = "events.list", user: str | None = None) -> int:
+        """How many Calendar API calls of this kind Google has answered so far (for one user)."""
+        if user is None:
+            counts: dict[str, int] = self.stats().get("calendar_requests", {})
+            return int(counts.get(method, 0))
+        log: list[dict[str, Any]] = self.control("GET", "/requests")
+        return sum(1 for entry in log if entry.get("name") == method and entry.get("user") == user)
 
     def stop(self) -> None:
         self.http.close()
