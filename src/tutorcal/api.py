@@ -12,6 +12,7 @@ from fastapi import APIRouter
 
 from tutorcal.admin.router import router as admin_router
 from tutorcal.auth.router import router as auth_router
+from tutorcal.bookings.router import router as bookings_router
 from tutorcal.google.router import router as google_router
 from tutorcal.operations.router import router as operations_router
 from tutorcal.tutoring_sessions.router import router as sessions_router
@@ -26,3 +27,4 @@ router.include_router(admin_router)
 router.include_router(tutors_router)
 router.include_router(sessions_router)
 router.include_router(google_router)
+router.include_router(bookings_router)

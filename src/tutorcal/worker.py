@@ -18,9 +18,18 @@ logger = logging.getLogger("tutorcal.worker")
 
 
 async def run_round(runtime: Runtime) -> dict[str, object]:
+    from tutorcal.bookings.google_sync import drain_booking_writes
+    from tutorcal.bookings.idempotency import purge_expired
+
+    outbox = await drain_booking_writes(runtime.calendar)
     synced = await runtime.calendar.sync_stale()
     channels = await runtime.calendar.renew_channels()
-    return {"sync": synced, "channels": channels}
+    return {
+        "outbox": outbox,
+        "sync": synced,
+        "channels": channels,
+        "idempotency_purged": await purge_expired(),
+    }
 
 
 async def run_worker(runtime: Runtime, *, once: bool = False) -> None:
@@ -28,7 +37,8 @@ async def run_worker(runtime: Runtime, *, once: bool = False) -> None:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
-    interval = runtime.settings.sync_interval_minutes * 60 / 2
+    # The outbox wants short rounds (a pending invite should follow within a minute).
+    interval = min(60.0, runtime.settings.sync_interval_minutes * 60 / 2)
     while not stop.is_set():
         try:
             result = await run_round(runtime)

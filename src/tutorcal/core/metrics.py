@@ -34,3 +34,7 @@ SYNCS = Counter(
     "Calendar syncs run, by kind (full, incremental) and outcome.",
     ["kind", "outcome"],
 )
+OUTBOX_PENDING = Gauge(
+    "tutorcal_outbox_pending",
+    "Google writes recorded but not yet carried out.",
+)

@@ -107,12 +107,12 @@ async def _check_task_caller(runtime: Runtime, authorization: str | None) -> Non
     tags=["operations"],
     summary="Run a periodic task now (Cloud Scheduler)",
     description="`sync`: re-sync every stale calendar. `renew-channels`: renew push channels that "
-    "expire soon. Runs to completion. A repeated Cloud Scheduler delivery (same "
+    "expire soon. `drain-outbox`: carry out Google writes of bookings that are still pending. Runs to completion. A repeated Cloud Scheduler delivery (same "
     "`X-CloudScheduler-ScheduleTime`) is answered without running again.",
     responses=problem_responses(InternalTaskRefused, NotFound),
 )
 async def run_task(
-    task: Literal["sync", "renew-channels"],
+    task: Literal["sync", "renew-channels", "drain-outbox"],
     request: Request,
     runtime: RuntimeDep,
     authorization: Annotated[str | None, Header()] = None,
@@ -128,6 +128,10 @@ async def run_task(
             return TaskResult(task=task, duplicate=True)
     if task == "sync":
         result = await runtime.calendar.sync_stale()
-    else:
+    elif task == "renew-channels":
         result = await runtime.calendar.renew_channels()
+    else:
+        from tutorcal.bookings.google_sync import drain_booking_writes
+
+        result = await drain_booking_writes(runtime.calendar)
     return TaskResult(task=task, result=result)

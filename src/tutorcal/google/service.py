@@ -30,6 +30,7 @@ from tutorcal.users.models import User
 logger = logging.getLogger("tutorcal.google.service")
 
 PRIMARY = "primary"
+QUICK_RETRY = RetryPolicy(attempts=2, base_seconds=0.2, max_wait_seconds=1.0, total_seconds=4.0)
 # A change must show within seconds, so a burst is waited out for at most this long.
 MAX_DEBOUNCE_SECONDS = 1.0
 WEBHOOK_PATH = "/api/v1/webhooks/google/calendar"
@@ -131,14 +132,17 @@ class CalendarService:
         self.engine = SyncEngine(self.client_for)
         self.background = BackgroundSyncs(self.engine, settings.sync_coalesce_seconds)
 
-    async def client_for(self, user_id: str) -> CalendarClient:
+    async def client_for(self, user_id: str, *, quick: bool = False) -> CalendarClient:
+        """``quick``: for a request someone waits on; the outbox retries later at its own pace."""
+
         async def token(refresh: bool) -> str:
             if refresh:
                 await self._grants.expire_access_token(user_id)
             return await self._grants.access_token(user_id)
 
+        retry = QUICK_RETRY if quick else self._retry
         return CalendarClient(
-            self._http.client(), self._settings.google_calendar_api_url, token, self._retry
+            self._http.client(), self._settings.google_calendar_api_url, token, retry
         )
 
     # Which calendars to mirror --------------------------------------------------------------

@@ -1,0 +1,112 @@
+"""Making Google match a booking's state: the outbox's handler for booking jobs.
+
+Each run reads the bookings as they are now and makes the tutor's event agree, so running it
+twice, late, or out of order converges on the same result and nothing is written twice.
+"""
+
+from __future__ import annotations
+
+from tutorcal.bookings.models import Booking, BookingKind, BookingStatus, CalendarSync
+from tutorcal.google.calendar_errors import BadRequest, Forbidden
+from tutorcal.google.event_writes import (
+    NotOurEvent,
+    put_slot_event,
+    remove_slot_event,
+    set_attendance,
+)
+from tutorcal.google.service import CalendarService
+from tutorcal.outbox.models import OutboxJob
+from tutorcal.outbox.service import PermanentFailure
+
+
+def slot_summary(booking: Booking) -> str:
+    subject = booking.subject.name if booking.subject else "one-to-one"
+    return f"Tutoring: {subject} with {booking.student.name}"
+
+
+class BookingWrites:
+    def __init__(self, calendars: CalendarService, *, quick: bool = False) -> None:
+        self._calendars = calendars
+        self._quick = quick
+
+    async def __call__(self, job: OutboxJob) -> None:
+        booking = await Booking.get(id=job.booking_id).select_related(
+            "student", "tutor", "subject", "session"
+        )
+        try:
+            if booking.kind == BookingKind.SESSION:
+                await self._seat(booking)
+            else:
+                await self._slot(booking)
+        except (NotOurEvent, BadRequest, Forbidden) as exc:
+            raise PermanentFailure(str(exc)) from exc
+
+    async def _client(self, booking: Booking):  # type: ignore[no-untyped-def]
+        return await self._calendars.client_for(str(booking.tutor_id), quick=self._quick)
+
+    async def _seat(self, booking: Booking) -> None:
+        session = booking.session
+        assert session is not None
+        calendar = await session.calendar
+        holder = await Booking.filter(
+            session_id=session.id, student_id=booking.student_id, status=BookingStatus.CONFIRMED
+        ).first()
+        await set_attendance(
+            await self._client(booking),
+            calendar.google_calendar_id,
+            session.google_event_id,
+            email=booking.student.email,
+            display_name=booking.student.name,
+            booking_id=holder.id if holder else booking.id,
+            present=holder is not None,
+        )
+        await Booking.filter(session_id=session.id, student_id=booking.student_id).update(
+            calendar_sync=CalendarSync.SYNCED
+        )
+
+    async def _slot(self, booking: Booking) -> None:
+        assert booking.google_calendar_id is not None
+        assert booking.calendar_event_id is not None
+        owner = (
+            await Booking.filter(
+                kind=BookingKind.SLOT,
+                status=BookingStatus.CONFIRMED,
+                google_calendar_id=booking.google_calendar_id,
+                calendar_event_id=booking.calendar_event_id,
+            )
+            .select_related("student", "subject")
+            .first()
+        )
+        client = await self._client(booking)
+        if owner is None:
+            await remove_slot_event(client, booking.google_calendar_id, booking.calendar_event_id)
+            await Booking.filter(id=booking.id).update(calendar_sync=CalendarSync.SYNCED)
+            return
+        event = await put_slot_event(
+            client,
+            owner.google_calendar_id or booking.google_calendar_id,
+            booking.calendar_event_id,
+            booking_id=owner.id,
+            summary=slot_summary(owner),
+            start=owner.start_at,
+            end=owner.end_at,
+            student_email=owner.student.email,
+            student_name=owner.student.name,
+        )
+        await Booking.filter(id=owner.id).update(
+            calendar_sync=CalendarSync.SYNCED, meet_link=event.meet_link
+        )
+        if booking.id != owner.id:
+            await Booking.filter(id=booking.id).update(calendar_sync=CalendarSync.SYNCED)
+
+
+async def mark_failed(job: OutboxJob) -> None:
+    if job.booking_id is not None:
+        await Booking.filter(id=job.booking_id).update(calendar_sync=CalendarSync.FAILED)
+
+
+async def drain_booking_writes(calendars: CalendarService, limit: int = 200) -> dict[str, int]:
+    from tutorcal.outbox.service import drain
+
+    result = await drain(BookingWrites(calendars), limit=limit, on_failed=mark_failed)
+    return result.as_dict()

@@ -1,0 +1,274 @@
+"""Bookings: create, list, read, cancel, reschedule; and the private calendar feed."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Header, Request, Response
+from fastapi.responses import JSONResponse
+
+from tutorcal.auth.dependencies import RuntimeDep, UserDep
+from tutorcal.bookings import feed, idempotency
+from tutorcal.bookings import service as bookings
+from tutorcal.bookings.errors import (
+    AlreadyBooked,
+    BeyondHorizon,
+    BookingNotFound,
+    CancelWindowPassed,
+    IdempotencyInProgress,
+    IdempotencyKeyReused,
+    MinimumNotice,
+    OutsideAvailability,
+    OwnSession,
+    RescheduleWindowPassed,
+    SessionFull,
+    SlotTaken,
+    StudentConflict,
+    WeeklyLimit,
+)
+from tutorcal.bookings.google_sync import BookingWrites
+from tutorcal.bookings.models import Booking, BookingStatus
+from tutorcal.bookings.schemas import (
+    BookingCreate,
+    BookingRead,
+    CancelRequest,
+    PersonRef,
+    StudentRef,
+)
+from tutorcal.core.pagination import CursorQuery, InvalidCursor, LimitQuery, Page, paginate
+from tutorcal.core.schemas import ResponseModel
+from tutorcal.core.windows import EndQuery, StartQuery
+from tutorcal.errors import AppError, NotAuthenticated, NotFound, problem_body, problem_responses
+from tutorcal.outbox import service as outbox
+from tutorcal.outbox.models import OutboxJob
+from tutorcal.runtime import Runtime
+from tutorcal.tutoring_sessions.errors import CalendarUnavailable
+from tutorcal.tutors.errors import UnknownSubject
+from tutorcal.users.models import User
+
+router = APIRouter(
+    prefix="/api/v1", tags=["bookings"], responses=problem_responses(NotAuthenticated)
+)
+
+BOOKING_ERRORS = (
+    NotFound,
+    SessionFull,
+    SlotTaken,
+    StudentConflict,
+    AlreadyBooked,
+    MinimumNotice,
+    BeyondHorizon,
+    WeeklyLimit,
+    OutsideAvailability,
+    OwnSession,
+    UnknownSubject,
+    CalendarUnavailable,
+)
+
+
+def booking_read(booking: Booking) -> BookingRead:
+    return BookingRead(
+        id=str(booking.id),
+        status=booking.status,
+        kind=booking.kind,
+        session_id=str(booking.session_id) if booking.session_id else None,
+        tutor=PersonRef(id=str(booking.tutor.id), name=booking.tutor.name),
+        student=StudentRef(
+            id=str(booking.student.id), name=booking.student.name, email=booking.student.email
+        ),
+        start=booking.start_at,
+        end=booking.end_at,
+        subject_id=str(booking.subject_id) if booking.subject_id else None,
+        note=booking.note,
+        meet_link=booking.meet_link,
+        calendar_event_id=booking.calendar_event_id,
+        calendar_sync=booking.calendar_sync,
+        created_at=booking.created_at,
+        cancelled_at=booking.cancelled_at,
+        cancelled_by=booking.cancelled_by,
+        cancel_reason=booking.cancel_reason,
+        rescheduled_from=str(booking.rescheduled_from_id) if booking.rescheduled_from_id else None,
+    )
+
+
+async def _fresh(booking_id: object) -> Booking:
+    return await Booking.get(id=booking_id).select_related("tutor", "student")
+
+
+async def _write_now(runtime: Runtime, *jobs: OutboxJob | None) -> None:
+    """Try Google at once, briefly; whatever does not get through, the outbox worker finishes."""
+    writes = BookingWrites(runtime.calendar, quick=True)
+    for job in jobs:
+        if job is not None:
+            await outbox.run_job(job.id, writes)
+
+
+async def _check_slot(
+    tutor: User, start: datetime, minutes: int, now: datetime, ignore: uuid.UUID | None
+) -> str | None:
+    from tutorcal.availability.service import check_bookable_slot
+
+    problem = await check_bookable_slot(tutor, start, minutes, now, ignore_booking_id=ignore)
+    return None if problem is None else str(problem.value)
+
+
+def _stale(runtime: Runtime) -> timedelta:
+    return timedelta(minutes=runtime.settings.mirror_stale_after_minutes)
+
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        max_length=255,
+        description="Repeat a request safely: same key, same answer (24 h).",
+    ),
+]
+
+
+@router.post(
+    "/bookings",
+    status_code=201,
+    response_model=BookingRead,
+    summary="Book a seat in a session, or a one-to-one slot",
+    description="The student is added to the tutor's Google event (or a new event with a Meet link is created), "
+    "so Google sends the invite. If Google cannot be reached the booking still stands with "
+    '`calendar_sync: "pending"` and the invite follows within minutes.',
+    responses=problem_responses(*BOOKING_ERRORS, IdempotencyInProgress, IdempotencyKeyReused),
+)
+async def create_booking(
+    request: Request,
+    body: BookingCreate,
+    user: UserDep,
+    runtime: RuntimeDep,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    digest = idempotency.fingerprint(request.url.path, body.model_dump(mode="json"))
+    if idempotency_key:
+        replay = await idempotency.begin(user, idempotency_key, digest)
+        if replay is not None:
+            return JSONResponse(replay.body, status_code=replay.status)
+    try:
+        placed = await bookings.book(
+            user, body, stale_after=_stale(runtime), check_slot=_check_slot
+        )
+        await _write_now(runtime, placed.job)
+        answer: dict[str, Any] = booking_read(await _fresh(placed.booking.id)).model_dump(
+            mode="json"
+        )
+    except AppError as exc:
+        if idempotency_key:
+            await idempotency.finish(
+                user,
+                idempotency_key,
+                exc.status_code,
+                problem_body(exc.status_code, exc.code, exc.detail, exc.extra),
+            )
+        raise
+    except BaseException:
+        if idempotency_key:
+            await idempotency.abandon(user, idempotency_key)
+        raise
+    if idempotency_key:
+        await idempotency.finish(user, idempotency_key, 201, answer)
+    return JSONResponse(answer, status_code=201)
+
+
+@router.get(
+    "/bookings",
+    response_model=Page[BookingRead],
+    summary="My bookings, newest first",
+    responses=problem_responses(InvalidCursor),
+)
+async def list_bookings(
+    user: UserDep,
+    role: Literal["student", "tutor"] = "student",
+    status: BookingStatus | None = None,
+    start: StartQuery = None,
+    end: EndQuery = None,
+    limit: LimitQuery = 50,
+    cursor: CursorQuery = None,
+) -> Page[BookingRead]:
+    query = Booking.filter(student=user) if role == "student" else Booking.filter(tutor=user)
+    if status is not None:
+        query = query.filter(status=status)
+    if start is not None:
+        query = query.filter(end_at__gt=start)
+    if end is not None:
+        query = query.filter(start_at__lt=end)
+    rows, next_cursor = await paginate(
+        query.select_related("tutor", "student"), limit=limit, cursor=cursor
+    )
+    return Page(items=[booking_read(b) for b in rows], next_cursor=next_cursor)
+
+
+@router.get(
+    "/bookings/{booking_id}",
+    response_model=BookingRead,
+    summary="One booking (its student, tutor or an admin)",
+    responses=problem_responses(BookingNotFound),
+)
+async def read_booking(booking_id: str, user: UserDep) -> BookingRead:
+    return booking_read(await bookings.get_visible(user, booking_id))
+
+
+@router.post(
+    "/bookings/{booking_id}/cancel",
+    response_model=BookingRead,
+    summary="Cancel a booking",
+    description="Students only before the tutor's cancel window; tutors and admins any time. "
+    "Google removes the student from the event (or deletes the one-to-one event) and e-mails them.",
+    responses=problem_responses(BookingNotFound, CancelWindowPassed),
+)
+async def cancel_booking(
+    booking_id: str, user: UserDep, runtime: RuntimeDep, body: CancelRequest | None = None
+) -> BookingRead:
+    booking, job = await bookings.cancel(user, booking_id, body.reason if body else None)
+    await _write_now(runtime, job)
+    return booking_read(await _fresh(booking.id))
+
+
+@router.post(
+    "/bookings/{booking_id}/reschedule",
+    response_model=BookingRead,
+    summary="Move a booking: the new booking, with the old one cancelled in the same step",
+    responses=problem_responses(BookingNotFound, RescheduleWindowPassed, *BOOKING_ERRORS),
+)
+async def reschedule_booking(
+    booking_id: str, body: BookingCreate, user: UserDep, runtime: RuntimeDep
+) -> BookingRead:
+    placed, old_job = await bookings.reschedule(
+        user, booking_id, body, stale_after=_stale(runtime), check_slot=_check_slot
+    )
+    # The new place first: a moved one-to-one event is updated, not deleted and re-created.
+    await _write_now(runtime, placed.job, old_job)
+    return booking_read(await _fresh(placed.booking.id))
+
+
+class FeedCreated(ResponseModel):
+    url: str
+
+
+@router.post(
+    "/me/calendar-feed",
+    status_code=201,
+    response_model=FeedCreated,
+    tags=["me"],
+    summary="A new secret iCalendar URL of my bookings (the old one stops working)",
+)
+async def create_calendar_feed(user: UserDep, runtime: RuntimeDep) -> FeedCreated:
+    token = await feed.create_feed_token(user)
+    return FeedCreated(url=f"{runtime.settings.public_base_url}/api/v1/calendar-feed/{token}.ics")
+
+
+@router.get(
+    "/calendar-feed/{token}.ics",
+    response_class=Response,
+    tags=["me"],
+    summary="iCalendar of a user's confirmed bookings (the URL is the secret)",
+    responses={200: {"content": {"text/calendar": {}}}, **problem_responses(NotFound)},
+)
+async def calendar_feed(token: str) -> Response:
+    return Response(await feed.render_feed(token), media_type="text/calendar; charset=utf-8")

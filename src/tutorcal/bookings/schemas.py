@@ -1,0 +1,70 @@
+"""Shapes of bookings."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Self
+
+from pydantic import AwareDatetime, Field, model_validator
+
+from tutorcal.bookings.models import BookingKind, BookingStatus, CalendarSync
+from tutorcal.core.schemas import RequestModel, ResponseModel
+
+
+class BookingCreate(RequestModel):
+    """Either ``session_id`` (a seat in a session) or ``tutor_id`` + ``start`` + ``minutes`` (a slot)."""
+
+    session_id: str | None = Field(default=None, max_length=36)
+    tutor_id: str | None = Field(default=None, max_length=36)
+    start: AwareDatetime | None = None
+    minutes: int | None = Field(default=None, ge=5, le=480)
+    subject_id: str | None = Field(default=None, max_length=36)
+    note: str | None = Field(default=None, max_length=1000)
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Self:
+        slot_fields = (self.tutor_id, self.start, self.minutes)
+        if self.session_id is not None:
+            if any(value is not None for value in slot_fields):
+                raise ValueError("give session_id, or tutor_id with start and minutes, not both")
+        elif any(value is None for value in slot_fields):
+            raise ValueError("give session_id, or tutor_id with start and minutes")
+        return self
+
+    @property
+    def kind(self) -> BookingKind:
+        return BookingKind.SESSION if self.session_id else BookingKind.SLOT
+
+
+class CancelRequest(RequestModel):
+    reason: str | None = Field(default=None, max_length=500)
+
+
+class PersonRef(ResponseModel):
+    id: str
+    name: str
+
+
+class StudentRef(PersonRef):
+    email: str
+
+
+class BookingRead(ResponseModel):
+    id: str
+    status: BookingStatus
+    kind: BookingKind
+    session_id: str | None
+    tutor: PersonRef
+    student: StudentRef
+    start: datetime
+    end: datetime
+    subject_id: str | None
+    note: str
+    meet_link: str | None
+    calendar_event_id: str | None
+    calendar_sync: CalendarSync
+    created_at: datetime
+    cancelled_at: datetime | None
+    cancelled_by: str | None
+    cancel_reason: str | None
+    rescheduled_from: str | None

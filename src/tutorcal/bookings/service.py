@@ -1,0 +1,407 @@
+"""Booking a seat or a slot, cancelling, rescheduling: the invariants live in the database.
+
+Inside one transaction: lock (the session row, or the tutor's profile for one-to-one slots),
+check the rules, insert the booking and its outbox job. PostgreSQL's constraints (a partial
+unique index and exclusion constraints) are the last word if two instances race anyway; their
+violations map to the same 409s. Google is written after commit, through the outbox.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from tutorcal.audit import service as audit
+from tutorcal.bookings.errors import (
+    AlreadyBooked,
+    BeyondHorizon,
+    BookingNotFound,
+    CancelWindowPassed,
+    MinimumNotice,
+    OutsideAvailability,
+    OwnSession,
+    RescheduleWindowPassed,
+    SessionFull,
+    SlotTaken,
+    StudentConflict,
+    WeeklyLimit,
+)
+from tutorcal.bookings.models import Booking, BookingKind, BookingStatus, CalendarSync
+from tutorcal.bookings.schemas import BookingCreate
+from tutorcal.core.ids import parse_id
+from tutorcal.core.time import utcnow
+from tutorcal.google.event_writes import slot_event_id
+from tutorcal.google.models import MirroredCalendar
+from tutorcal.outbox import service as outbox
+from tutorcal.outbox.models import OutboxJob
+from tutorcal.tutoring_sessions.errors import SessionNotFound
+from tutorcal.tutoring_sessions.models import TutoringSession
+from tutorcal.tutoring_sessions.service import ensure_readable
+from tutorcal.tutors.errors import TutorNotFound, UnknownSubject
+from tutorcal.tutors.models import Subject, TutorProfile
+from tutorcal.users.models import User
+
+logger = logging.getLogger("tutorcal.bookings")
+
+SlotCheck = Callable[[User, datetime, int, datetime, uuid.UUID | None], Awaitable[str | None]]
+"""Whether a slot is bookable: None, or why not ("busy", "taken", "outside_availability", …)."""
+
+
+@dataclass(frozen=True)
+class Placed:
+    booking: Booking
+    job: OutboxJob
+
+
+def _constraint_error(exc: IntegrityError) -> Exception:
+    text = str(exc)
+    if "ex_bookings_student_overlap" in text:
+        return StudentConflict()
+    if "ex_bookings_tutor_slot_overlap" in text:
+        return SlotTaken()
+    if "uq_bookings_confirmed_seat" in text:
+        return AlreadyBooked()
+    return exc
+
+
+async def _check_rules(
+    profile: TutorProfile, tutor: User, student: User, start: datetime, now: datetime
+) -> None:
+    if start - now < timedelta(minutes=profile.min_notice_minutes):
+        raise MinimumNotice()
+    if start > now + timedelta(days=profile.horizon_days):
+        raise BeyondHorizon()
+    if profile.max_bookings_per_student_per_week:
+        zone = ZoneInfo(tutor.timezone)
+        local = start.astimezone(zone)
+        week_start = (local - timedelta(days=local.weekday())).replace(
+            hour=0, minute=0, second=0, microsecond=0
+        )
+        held = await Booking.filter(
+            student=student,
+            tutor=tutor,
+            status=BookingStatus.CONFIRMED,
+            start_at__gte=week_start,
+            start_at__lt=week_start + timedelta(days=7),
+        ).count()
+        if held >= profile.max_bookings_per_student_per_week:
+            raise WeeklyLimit()
+
+
+async def _student_is_free(
+    student: User, start: datetime, end: datetime, *, ignore: Booking | None
+) -> None:
+    clashes = Booking.filter(
+        student=student, status=BookingStatus.CONFIRMED, start_at__lt=end, end_at__gt=start
+    )
+    if ignore is not None:
+        clashes = clashes.exclude(id=ignore.id)
+    if await clashes.exists():
+        raise StudentConflict()
+
+
+async def _place_seat(
+    student: User, session_id: str, now: datetime, *, replacing: Booking | None
+) -> Placed:
+    session = await TutoringSession.select_for_update().get_or_none(
+        id=parse_id(session_id, "session"), is_active=True
+    )
+    if session is None:
+        raise SessionNotFound()
+    tutor = await User.get(id=session.tutor_id)
+    if tutor.id == student.id:
+        raise OwnSession()
+    profile, _ = await TutorProfile.get_or_create(user=tutor)
+    await _check_rules(profile, tutor, student, session.start_at, now)
+    seat_holders = await Booking.filter(
+        session=session, status=BookingStatus.CONFIRMED
+    ).select_related("student")
+    if replacing is not None:
+        seat_holders = [b for b in seat_holders if b.id != replacing.id]
+    if any(b.student_id == student.id for b in seat_holders):
+        raise AlreadyBooked()
+    emails = set(session.attendee_emails) | {b.student.email.lower() for b in seat_holders}
+    # A student the tutor invited by hand already holds a seat in Google.
+    if student.email.lower() not in emails and len(emails) >= session.capacity:
+        raise SessionFull()
+    await _student_is_free(student, session.start_at, session.end_at, ignore=replacing)
+    calendar = await MirroredCalendar.get(id=session.calendar_id)
+    booking = await Booking.create(
+        kind=BookingKind.SESSION,
+        session=session,
+        tutor=tutor,
+        student=student,
+        start_at=session.start_at,
+        end_at=session.end_at,
+        meet_link=session.meet_link,
+        google_calendar_id=calendar.google_calendar_id,
+        calendar_event_id=session.google_event_id,
+        calendar_sync=CalendarSync.PENDING,
+        rescheduled_from=replacing,
+    )
+    return Placed(booking, await outbox.enqueue(booking.id))
+
+
+async def _place_slot(
+    student: User,
+    request: BookingCreate,
+    now: datetime,
+    *,
+    replacing: Booking | None,
+    check_slot: SlotCheck,
+) -> Placed:
+    assert request.tutor_id is not None
+    assert request.start is not None
+    assert request.minutes is not None
+    tutor = await User.get_or_none(
+        id=parse_id(request.tutor_id, "tutor"), is_tutor=True, deleted_at__isnull=True
+    )
+    if tutor is None:
+        raise TutorNotFound()
+    if tutor.id == student.id:
+        raise OwnSession()
+    # Serialises one-to-one bookings of this tutor: the overlap check below cannot race.
+    profile = await TutorProfile.select_for_update().get_or_none(user_id=tutor.id)
+    if profile is None:
+        profile = await TutorProfile.create(user=tutor)
+    start = request.start.astimezone(now.tzinfo)
+    end = start + timedelta(minutes=request.minutes)
+    await _check_rules(profile, tutor, student, start, now)
+    subject = None
+    if request.subject_id:
+        subject = await Subject.get_or_none(id=parse_id(request.subject_id, "subject"))
+        if subject is None:
+            raise UnknownSubject()
+    ignore = replacing.id if replacing is not None else None
+    verdict = await check_slot(tutor, start, request.minutes, now, ignore)
+    if verdict == "taken":
+        raise SlotTaken()
+    if verdict == "busy":
+        raise SlotTaken("The tutor is busy at this time.")
+    if verdict is not None:
+        raise OutsideAvailability()
+    taken = Booking.filter(
+        tutor=tutor,
+        kind=BookingKind.SLOT,
+        status=BookingStatus.CONFIRMED,
+        start_at__lt=end,
+        end_at__gt=start,
+    )
+    if ignore is not None:
+        taken = taken.exclude(id=ignore)
+    if await taken.exists():
+        raise SlotTaken()
+    await _student_is_free(student, start, end, ignore=replacing)
+    same_slot_event = (
+        replacing is not None
+        and replacing.kind == BookingKind.SLOT
+        and replacing.tutor_id == tutor.id
+    )
+    booking = Booking(
+        kind=BookingKind.SLOT,
+        tutor=tutor,
+        student=student,
+        subject=subject,
+        start_at=start,
+        end_at=end,
+        note=request.note or "",
+        calendar_sync=CalendarSync.PENDING,
+        rescheduled_from=replacing,
+        google_calendar_id=profile.session_calendar_id or "primary",
+    )
+    if same_slot_event:
+        # Moving a one-to-one slot moves the same Google event: same id, same Meet link, one mail.
+        assert replacing is not None
+        booking.calendar_event_id = replacing.calendar_event_id
+        booking.google_calendar_id = replacing.google_calendar_id
+        booking.meet_link = replacing.meet_link
+    await booking.save()
+    if not booking.calendar_event_id:
+        booking.calendar_event_id = slot_event_id(booking.id)
+        await booking.save(update_fields=["calendar_event_id"])
+    return Placed(booking, await outbox.enqueue(booking.id))
+
+
+async def book(
+    student: User, request: BookingCreate, *, stale_after: timedelta, check_slot: SlotCheck
+) -> Placed:
+    """A confirmed booking and its Google job, or a domain error (404, 409, 422)."""
+    now = utcnow()
+    await _ensure_calendar(request, stale_after)
+    try:
+        async with in_transaction():
+            if request.kind == BookingKind.SESSION:
+                assert request.session_id is not None
+                placed = await _place_seat(student, request.session_id, now, replacing=None)
+            else:
+                placed = await _place_slot(
+                    student, request, now, replacing=None, check_slot=check_slot
+                )
+            await audit.record(
+                "booking_created",
+                actor_id=str(student.id),
+                subject_type="booking",
+                subject_id=str(placed.booking.id),
+                detail={
+                    "kind": placed.booking.kind.value,
+                    "start": placed.booking.start_at.isoformat(),
+                },
+            )
+    except IntegrityError as exc:
+        raise _constraint_error(exc) from exc
+    return placed
+
+
+async def _ensure_calendar(request: BookingCreate, stale_after: timedelta) -> None:
+    """Fail closed before booking: never on a calendar we cannot currently read."""
+    if request.kind == BookingKind.SESSION:
+        assert request.session_id is not None
+        session = await TutoringSession.get_or_none(
+            id=parse_id(request.session_id, "session"), is_active=True
+        )
+        if session is None:
+            raise SessionNotFound()
+        await ensure_readable(session.tutor_id, stale_after=stale_after, sessions_only=True)
+    else:
+        assert request.tutor_id is not None
+        tutor = await User.get_or_none(id=parse_id(request.tutor_id, "tutor"), is_tutor=True)
+        if tutor is None:
+            raise TutorNotFound()
+        await ensure_readable(tutor.id, stale_after=stale_after, sessions_only=False)
+
+
+def _role_of(user: User, booking: Booking) -> str | None:
+    if booking.student_id == user.id:
+        return "student"
+    if booking.tutor_id == user.id:
+        return "tutor"
+    if user.is_admin:
+        return "admin"
+    return None
+
+
+async def get_visible(user: User, booking_id: str) -> Booking:
+    """The booking if ``user`` is its student, its tutor or an admin; else 404 as if it did not exist."""
+    booking = await Booking.get_or_none(id=parse_id(booking_id, "booking")).select_related(
+        "tutor", "student"
+    )
+    if booking is None or _role_of(user, booking) is None:
+        raise BookingNotFound()
+    return booking
+
+
+async def cancel(
+    user: User, booking_id: str, reason: str | None
+) -> tuple[Booking, OutboxJob | None]:
+    """Students only before the tutor's cancel window; tutors and admins any time. Idempotent."""
+    booking = await get_visible(user, booking_id)
+    role = _role_of(user, booking)
+    if booking.status == BookingStatus.CANCELLED:
+        return booking, None
+    if role == "student":
+        profile, _ = await TutorProfile.get_or_create(user_id=booking.tutor_id)
+        if booking.start_at - utcnow() < timedelta(minutes=profile.cancel_notice_minutes):
+            raise CancelWindowPassed()
+    async with in_transaction():
+        changed = await Booking.filter(id=booking.id, status=BookingStatus.CONFIRMED).update(
+            status=BookingStatus.CANCELLED,
+            cancelled_at=utcnow(),
+            cancelled_by=role,
+            cancel_reason=reason,
+            calendar_sync=CalendarSync.PENDING,
+        )
+        job = await outbox.enqueue(booking.id) if changed else None
+        if changed:
+            await audit.record(
+                "booking_cancelled",
+                actor_id=str(user.id),
+                subject_type="booking",
+                subject_id=str(booking.id),
+                detail={"by": role, "reason": reason},
+            )
+    await booking.refresh_from_db()
+    return booking, job
+
+
+async def reschedule(
+    user: User,
+    booking_id: str,
+    request: BookingCreate,
+    *,
+    stale_after: timedelta,
+    check_slot: SlotCheck,
+) -> tuple[Placed, OutboxJob]:
+    """One step: the new place is taken and the old booking cancelled together, or neither."""
+    old = await get_visible(user, booking_id)
+    role = _role_of(user, old)
+    if old.status != BookingStatus.CONFIRMED:
+        raise BookingNotFound("Only a confirmed booking can be moved.")
+    if role == "student":
+        profile, _ = await TutorProfile.get_or_create(user_id=old.tutor_id)
+        if old.start_at - utcnow() < timedelta(minutes=profile.reschedule_notice_minutes):
+            raise RescheduleWindowPassed()
+    student = old.student
+    now = utcnow()
+    await _ensure_calendar(request, stale_after)
+    try:
+        async with in_transaction():
+            changed = await Booking.filter(id=old.id, status=BookingStatus.CONFIRMED).update(
+                status=BookingStatus.CANCELLED,
+                cancelled_at=now,
+                cancelled_by=role,
+                cancel_reason="rescheduled",
+                calendar_sync=CalendarSync.PENDING,
+            )
+            if not changed:
+                raise BookingNotFound("Only a confirmed booking can be moved.")
+            if request.kind == BookingKind.SESSION:
+                assert request.session_id is not None
+                placed = await _place_seat(student, request.session_id, now, replacing=old)
+            else:
+                placed = await _place_slot(
+                    student, request, now, replacing=old, check_slot=check_slot
+                )
+            old_job = await outbox.enqueue(old.id)
+            await audit.record(
+                "booking_rescheduled",
+                actor_id=str(user.id),
+                subject_type="booking",
+                subject_id=str(placed.booking.id),
+                detail={"from": str(old.id), "by": role},
+            )
+    except IntegrityError as exc:
+        raise _constraint_error(exc) from exc
+    return placed, old_job
+
+
+async def cancel_future_bookings_of(user: User, reason: str) -> list[OutboxJob]:
+    """For account deletion: the user's future bookings, as student and as tutor."""
+    now = utcnow()
+    jobs: list[OutboxJob] = []
+    upcoming = await Booking.filter(status=BookingStatus.CONFIRMED, start_at__gt=now).filter(
+        student=user
+    ) + await Booking.filter(status=BookingStatus.CONFIRMED, start_at__gt=now, tutor=user)
+    for booking in upcoming:
+        async with in_transaction():
+            if await Booking.filter(id=booking.id, status=BookingStatus.CONFIRMED).update(
+                status=BookingStatus.CANCELLED,
+                cancelled_at=now,
+                cancelled_by="system",
+                cancel_reason=reason,
+                calendar_sync=CalendarSync.PENDING,
+            ):
+                jobs.append(await outbox.enqueue(booking.id))
+                await audit.record(
+                    "booking_cancelled",
+                    subject_type="booking",
+                    subject_id=str(booking.id),
+                    detail={"reason": reason},
+                )
+    return jobs

@@ -1,0 +1,199 @@
+"""Writing bookings into tutors' Google events, idempotently.
+
+Adding or removing a student is read-modify-write of the whole attendee list (an update
+replaces the array), guarded by the event's etag: on 412 the event is read again and the
+change re-applied. Every other attendee object goes back unchanged. A one-to-one event is
+created with a client-supplied id derived from the booking, so a retry after a timeout
+meets 409 instead of making a second event, and ``extendedProperties.private`` proves
+the event is ours. https://developers.google.com/workspace/calendar/api/guides/version-resources
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from tutorcal.google.calendar_client import CalendarClient
+from tutorcal.google.calendar_errors import (
+    CalendarApiError,
+    Duplicate,
+    NotFound,
+    PreconditionFailed,
+)
+from tutorcal.google.calendar_types import Attendee, Event, EventDateTime
+from tutorcal.google.mirror import BOOKING_PROPERTY
+
+ETAG_RETRIES = 5
+SEAT_PROPERTY_PREFIX = "tcs_"  # + booking id hex: Google allows keys of up to 44 characters
+
+
+class NotOurEvent(CalendarApiError):
+    """The client-supplied id is taken by an event that does not carry our booking id."""
+
+
+def slot_event_id(booking_id: uuid.UUID) -> str:
+    """base32hex (a to v, 0 to 9), 5 to 1024 characters, unique per calendar (events reference: id)."""
+    return f"tc{booking_id.hex}"
+
+
+def seat_key(booking_id: uuid.UUID) -> str:
+    return f"{SEAT_PROPERTY_PREFIX}{booking_id.hex}"
+
+
+def _private(event: Event) -> dict[str, str]:
+    properties = dict(event.extended_properties or {})
+    private = dict(properties.get("private", {}))
+    properties["private"] = private
+    event.extended_properties = properties
+    return private
+
+
+async def set_attendance(
+    client: CalendarClient,
+    calendar_id: str,
+    event_id: str,
+    *,
+    email: str,
+    display_name: str,
+    booking_id: uuid.UUID,
+    present: bool,
+) -> Event | None:
+    """Make ``email`` an attendee of the event, or not. None if the event is gone."""
+    for _ in range(ETAG_RETRIES):
+        try:
+            event = await client.get_event(calendar_id, event_id)
+        except NotFound:
+            return None
+        if event.is_cancelled:
+            return None
+        attendees = list(event.attendees)
+        listed = any((a.email or "").lower() == email.lower() for a in attendees)
+        private = _private(event)
+        key = seat_key(booking_id)
+        if listed == present and (key in private) == present:
+            return event
+        if present and not listed:
+            attendees.append(
+                Attendee(email=email, displayName=display_name, responseStatus="needsAction")
+            )
+        if not present:
+            attendees = [a for a in attendees if (a.email or "").lower() != email.lower()]
+        if present:
+            private[key] = email
+        else:
+            private.pop(key, None)
+        event.attendees = attendees
+        # Students in a group session must not see each other's addresses.
+        setattr(event, "guestsCanSeeOtherGuests", False)  # noqa: B010 - an extra field of Google's
+        try:
+            return await client.update_event(calendar_id, event, send_updates="all")
+        except PreconditionFailed:
+            continue  # changed since we read it: read again and re-apply
+    raise PreconditionFailed(412, "conditionNotMet", f"event {event_id} kept changing")
+
+
+async def put_slot_event(
+    client: CalendarClient,
+    calendar_id: str,
+    event_id: str,
+    *,
+    booking_id: uuid.UUID,
+    summary: str,
+    start: datetime,
+    end: datetime,
+    student_email: str,
+    student_name: str,
+) -> Event:
+    """The one-to-one event exists at these times with the student invited (and a Meet link)."""
+    for _ in range(ETAG_RETRIES):
+        try:
+            event = await client.get_event(calendar_id, event_id)
+        except NotFound:
+            return await _insert_slot_event(
+                client,
+                calendar_id,
+                event_id,
+                booking_id=booking_id,
+                summary=summary,
+                start=start,
+                end=end,
+                student_email=student_email,
+                student_name=student_name,
+            )
+        owner = _private(event).get(BOOKING_PROPERTY)
+        if owner is None:
+            raise NotOurEvent(409, "duplicate", f"event {event_id} exists and is not tutorcal's")
+        times = event.times("UTC")
+        has_student = any((a.email or "").lower() == student_email.lower() for a in event.attendees)
+        if (
+            not event.is_cancelled
+            and times == (start, end)
+            and has_student
+            and owner == str(booking_id)
+        ):
+            return event
+        event.status = "confirmed"
+        event.start = EventDateTime.model_validate({"dateTime": start.isoformat()})
+        event.end = EventDateTime.model_validate({"dateTime": end.isoformat()})
+        if not has_student:
+            event.attendees = [
+                *event.attendees,
+                Attendee(email=student_email, displayName=student_name),
+            ]
+        _private(event)[BOOKING_PROPERTY] = str(booking_id)
+        try:
+            return await client.update_event(calendar_id, event, send_updates="all")
+        except PreconditionFailed:
+            continue
+    raise PreconditionFailed(412, "conditionNotMet", f"event {event_id} kept changing")
+
+
+async def _insert_slot_event(
+    client: CalendarClient,
+    calendar_id: str,
+    event_id: str,
+    *,
+    booking_id: uuid.UUID,
+    summary: str,
+    start: datetime,
+    end: datetime,
+    student_email: str,
+    student_name: str,
+) -> Event:
+    body: dict[str, Any] = {
+        "id": event_id,
+        "summary": summary,
+        # Google e-mails the description to guests: nothing private goes here.
+        "description": "Booked through tutorcal.",
+        "start": {"dateTime": start.isoformat()},
+        "end": {"dateTime": end.isoformat()},
+        "attendees": [{"email": student_email, "displayName": student_name}],
+        "guestsCanSeeOtherGuests": False,
+        "extendedProperties": {"private": {BOOKING_PROPERTY: str(booking_id)}},
+        "conferenceData": {
+            "createRequest": {
+                "requestId": booking_id.hex,
+                "conferenceSolutionKey": {"type": "hangoutsMeet"},
+            }
+        },
+    }
+    try:
+        return await client.insert_event(calendar_id, body, send_updates="all", with_meet=True)
+    except Duplicate:
+        # Our earlier attempt got through (a retry after a timeout): prove it is ours.
+        event = await client.get_event(calendar_id, event_id)
+        if _private(event).get(BOOKING_PROPERTY) != str(booking_id):
+            raise NotOurEvent(409, "duplicate", f"event {event_id} is not tutorcal's") from None
+        return event
+
+
+async def remove_slot_event(client: CalendarClient, calendar_id: str, event_id: str) -> None:
+    try:
+        await client.delete_event(calendar_id, event_id, send_updates="all")
+    except NotFound:
+        return
+    except CalendarApiError as exc:
+        if exc.status == 410:  # deleted already
+            return
+        raise

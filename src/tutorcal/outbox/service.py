@@ -1,0 +1,157 @@
+"""The transactional outbox: Google writes recorded with the booking, carried out after commit.
+
+A job is claimed by one worker at a time with a compare-and-swap on ``claimed_until`` (works
+alike on every database; a claim expires, so a killed worker strands nothing). Failures are
+retried with exponential backoff and jitter; after MAX_ATTEMPTS, or at once for an error
+retrying cannot fix, the job is ``failed``, audited, and visible to admins.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from tortoise.expressions import Q
+
+from tutorcal.audit import service as audit
+from tutorcal.core.metrics import OUTBOX_PENDING
+from tutorcal.core.time import utcnow
+from tutorcal.outbox.models import OutboxJob, OutboxStatus
+
+logger = logging.getLogger("tutorcal.outbox")
+
+MAX_ATTEMPTS = 8
+CLAIM = timedelta(minutes=2)
+RETRY_BASE_SECONDS = 5.0
+RETRY_CAP_SECONDS = 3600.0
+
+
+class PermanentFailure(Exception):
+    """Retrying will not help (Google refused for good); the job is failed at once."""
+
+
+JobHandler = Callable[[OutboxJob], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class DrainResult:
+    done: int
+    retried: int
+    failed: int
+
+    def as_dict(self) -> dict[str, int]:
+        return {"done": self.done, "retried": self.retried, "failed": self.failed}
+
+
+async def enqueue(booking_id: uuid.UUID, operation: str = "reconcile") -> OutboxJob:
+    """Call inside the booking's transaction, so the job exists exactly when the booking does."""
+    return await OutboxJob.create(
+        booking_id=booking_id, operation=operation, next_attempt_at=utcnow()
+    )
+
+
+async def _claim(job_id: uuid.UUID) -> OutboxJob | None:
+    now = utcnow()
+    claimed = await OutboxJob.filter(
+        Q(id=job_id, status=OutboxStatus.PENDING, next_attempt_at__lte=now)
+        & (Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+    ).update(claimed_until=now + CLAIM)
+    if claimed != 1:
+        return None
+    job = await OutboxJob.get(id=job_id)
+    # Jobs of one booking run in order: an earlier one still open goes first.
+    earlier = await OutboxJob.filter(
+        booking_id=job.booking_id, status=OutboxStatus.PENDING, created_at__lt=job.created_at
+    ).exists()
+    if earlier:
+        await OutboxJob.filter(id=job_id).update(claimed_until=None)
+        return None
+    return job
+
+
+async def run_job(job_id: uuid.UUID, handler: JobHandler) -> OutboxStatus | None:
+    """Run one job if it is due and nobody else has it; returns its new status, or None."""
+    job = await _claim(job_id)
+    if job is None:
+        return None
+    try:
+        await handler(job)
+    except PermanentFailure as exc:
+        await _fail(job, str(exc))
+        return OutboxStatus.FAILED
+    except Exception as exc:  # anything else may be passing: Google down, a revoked grant, …
+        return await _retry_or_fail(job, exc)
+    await OutboxJob.filter(id=job.id).update(
+        status=OutboxStatus.DONE,
+        completed_at=utcnow(),
+        claimed_until=None,
+        attempts=job.attempts + 1,
+        last_error=None,
+    )
+    return OutboxStatus.DONE
+
+
+async def _retry_or_fail(job: OutboxJob, error: Exception) -> OutboxStatus:
+    attempts = job.attempts + 1
+    if attempts >= MAX_ATTEMPTS:
+        await _fail(job, f"{type(error).__name__}: {error}")
+        return OutboxStatus.FAILED
+    delay = min(RETRY_CAP_SECONDS, RETRY_BASE_SECONDS * 2**attempts) * random.uniform(0.5, 1.0)  # noqa: S311
+    logger.warning(
+        "outbox job %s failed (attempt %s), retrying in %.0f s: %s", job.id, attempts, delay, error
+    )
+    await OutboxJob.filter(id=job.id).update(
+        attempts=attempts,
+        next_attempt_at=utcnow() + timedelta(seconds=delay),
+        claimed_until=None,
+        last_error=f"{type(error).__name__}: {error}"[:1000],
+    )
+    return OutboxStatus.PENDING
+
+
+async def _fail(job: OutboxJob, error: str) -> None:
+    await OutboxJob.filter(id=job.id).update(
+        status=OutboxStatus.FAILED,
+        claimed_until=None,
+        attempts=job.attempts + 1,
+        last_error=error[:1000],
+        completed_at=utcnow(),
+    )
+    await audit.record(
+        "outbox_failure",
+        subject_type="booking",
+        subject_id=str(job.booking_id),
+        detail={"job_id": str(job.id), "operation": job.operation, "error": error[:300]},
+    )
+
+
+async def drain(
+    handler: JobHandler, *, limit: int = 100, on_failed: JobHandler | None = None
+) -> DrainResult:
+    """Run every due job (up to ``limit``); safe on several workers at once."""
+    due = (
+        await OutboxJob.filter(
+            Q(status=OutboxStatus.PENDING, next_attempt_at__lte=utcnow())
+            & (Q(claimed_until__isnull=True) | Q(claimed_until__lt=utcnow()))
+        )
+        .order_by("created_at")
+        .limit(limit)
+        .values_list("id", flat=True)
+    )
+    done = retried = failed = 0
+    for job_id in due:
+        status = await run_job(uuid.UUID(str(job_id)), handler)
+        if status == OutboxStatus.DONE:
+            done += 1
+        elif status == OutboxStatus.PENDING:
+            retried += 1
+        elif status == OutboxStatus.FAILED:
+            failed += 1
+            if on_failed is not None:
+                await on_failed(await OutboxJob.get(id=job_id))
+    OUTBOX_PENDING.set(await OutboxJob.filter(status=OutboxStatus.PENDING).count())
+    return DrainResult(done, retried, failed)

@@ -1,0 +1,322 @@
+"""Booking a seat in a group session: the student joins the tutor's Google event."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi import FastAPI
+
+from tests.conftest import TEST_ADMIN, TEST_TUTOR
+from tests.support.booking import attendees, group_session, student
+from tests.support.browser import Browser
+from tests.support.calendar import add_event, at, event_body, runtime_of, sync_now
+from tests.support.emulator import EmulatorServer
+from tutorcal.audit.models import AuditEntry
+from tutorcal.bookings.models import Booking
+from tutorcal.core.time import utcnow
+from tutorcal.outbox.models import OutboxJob
+from tutorcal.tutors.models import TutorProfile
+
+
+async def book(browser: Browser, **body: object) -> tuple[int, dict[str, object]]:
+    response = await browser.app.post("/api/v1/bookings", json=body, headers=browser.csrf)
+    return response.status_code, response.json()
+
+
+async def test_a_student_books_a_seat_and_is_added_to_the_google_event(
+    app: FastAPI, browser: Browser, other_browser: Browser, emulator: EmulatorServer
+) -> None:
+    group = await group_session(app, browser, emulator)
+    sam = await student(other_browser, emulator, "sam@school.example")
+    status, booking = await book(sam, session_id=group.session_id)
+
+    assert status == 201, booking
+    assert booking["status"] == "confirmed"
+    assert booking["kind"] == "session"
+    assert booking["calendar_sync"] == "synced"
+    assert booking["student"]["email"] == "sam@school.example"
+    assert booking["tutor"]["id"] == str(group.tutor.id)
+    assert attendees(emulator, TEST_TUTOR, group.event["id"]) == ["sam@school.example"]
+    event = emulator.control("GET", f"/calendars/{TEST_TUTOR}/events/{group.event['id']}")
+    assert event["guestsCanSeeOtherGuests"] is False
+    assert any(key.startswith("tcs_") for key in event["extendedProperties"]["private"])
+    writes = emulator.control("GET", "/requests", None)
+    assert [w["send_updates"] for w in writes if w["name"] == "events.update"] == ["all"]
+
+    await sync_now(app, group.tutor)
+    (session,) = (await sam.app.get(f"/api/v1/tutors/{group.tutor.id}/sessions")).json()
+    assert session["seats_taken"] == 1
+    assert session["booked_by_me"] is True
+    assert await AuditEntry.filter(action="booking_created").count() == 1
+
+
+async def test_the_last_seat_goes_once_then_session_full(
+    app: FastAPI, browser: Browser, other_browser: Browser, emulator: EmulatorServer
+) -> None:
+    group = await group_session(app, browser, emulator, capacity=1)
+    sam = await student(other_browser, emulator, "sam@school.example")
+    assert (await book(sam, session_id=group.session_id))[0] == 201
+    again = await book(sam, session_id=group.session_id)
+    assert again[0] == 409
+    assert again[1]["code"] == "already_booked"
+    await sam.app.post("/api/v1/auth/logout", headers=sam.csrf)
+    sofia = await student(sam, emulator, "sofia@school.example")
+    full = await book(sofia, session_id=group.session_id)
+    assert full[0] == 409
+    assert full[1]["code"] == "session_full"
+
+
+async def test_a_tutor_cannot_book_their_own_session(
+    app: FastAPI, browser: Browser, emulator: EmulatorServer
+) -> None:
+    group = await group_session(app, browser, emulator)
+    status, body = await book(browser, session_id=group.session_id)
+    assert status == 422
+    assert body["code"] == "own_session"
+
+
+@pytest.mark.parametrize(
+    ("profile_change", "code"),
+    [({"min_notice_minutes": 10 * 24 * 60}, "min_notice"), ({"horizon_days": 1}, "beyond_horizon")],
+)
+async def test_the_tutors_rules_are_enforced_with_a_code_naming_the_rule(
+    app: FastAPI,
+    browser: Browser,
+    other_browser: Browser,
+    emulator: EmulatorServer,
+    profile_change: dict[str, int],
+    code: str,
+) -> None:
+    group = await group_session(app, browser, emulator)
+    await TutorProfile.filter(user=group.tutor).update(**profile_change)
+    sam = await student(other_browser, emulator, "sam@school.example")
+    status, body = await book(sam, session_id=group.session_id)
+    assert status == 422
+    assert body["code"] == code
+
+
+async def test_the_weekly_limit_and_a_students_overlapping_bookings_are_refused(
+    app: FastAPI, browser: Browser, other_browser: Browser, emulator: EmulatorServer
+) -> None:
+    group = await group_session(app, browser, emulator)
+    add_event(
+        emulator,
+        TEST_TUTOR,
+        event_body("Tutoring: overlapping", at(3, 10, 30), description="capacity: 5"),
+    )
+    add_event(
+        emulator, TEST_TUTOR, event_body("Tutoring: later", at(3, 15), description="capacity: 5")
+    )
+    await sync_now(app, group.tutor)
+    sessions = {
+        s["title"]: s["id"]
+        for s in (await browser.app.get(f"/api/v1/tutors/{group.tutor.id}/sessions")).json()
+    }
+    sam = await student(other_browser, emulator, "sam@school.example")
+    assert (await book(sam, session_id=group.session_id))[0] == 201
+    clash = await book(sam, session_id=sessions["Tutoring: overlapping"])
+    assert clash[0] == 409
+    assert clash[1]["code"] == "student_conflict"
+    await TutorProfile.filter(user=group.tutor).update(max_bookings_per_student_per_week=1)
+    limited = await book(sam, session_id=sessions["Tutoring: later"])
+    assert limited[0] == 422
+    assert limited[1]["code"] == "weekly_limit"
+
+
+async def test_when_google_is_down_the_booking_stands_pending_and_the_worker_finishes_it_once(
+    app: FastAPI, browser: Browser, other_browser: Browser, emulator: EmulatorServer
+) -> None:
+    group = await group_session(app, browser, emulator)
+    sam = await student(other_browser, emulator, "sam@school.example")
+    emulator.control("POST", "/faults", {"count": 50, "status": 503})
+    status, booking = await book(sam, session_id=group.session_id)
+    assert status == 201
+    assert booking["calendar_sync"] == "pending"
+    assert attendees(emulator, TEST_TUTOR, group.event["id"]) == []
+
+    emulator.control("DELETE", "/faults")
+    await OutboxJob.all().update(next_attempt_at=utcnow())  # its backoff is over
+    from tutorcal.bookings.google_sync import drain_booking_writes
+
+    result = await drain_booking_writes(runtime_of(app).calendar)
+    assert result["done"] == 1
+    assert attendees(emulator, TEST_TUTOR, group.event["id"]) == ["sam@school.example"]
+    again = await drain_booking_writes(runtime_of(app).calendar)
+    assert again == {"done": 0, "retried": 0, "failed": 0}
+    assert (await sam.app.get(f"/api/v1/bookings/{booking['id']}")).json()[
+        "calendar_sync"
+    ] == "synced"
+
+
+async def test_a_stale_etag_is_re_read_and_re_applied(
+    app: FastAPI, browser: Browser, other_browser: Browser, emulator: EmulatorServer
+) -> None:
+    group = await group_session(app, browser, emulator)
+    emulator.add_user("guest@school.example")
+    sam = await student(other_browser, emulator, "sam@school.example")
+    emulator.control(
+        "POST",
+        "/faults",
+        {"count": 1, "status": 412, "reason": "conditionNotMet", "match": {"method": "PUT"}},
+    )
+    status, booking = await book(sam, session_id=group.session_id)
+    assert status == 201
+    assert booking["calendar_sync"] == "synced"
+    assert attendees(emulator, TEST_TUTOR, group.event["id"]) == ["sam@school.example"]
+
+
+async def test_existing_guests_keep_their_answers_when_a_student_is_added(
+    app: FastAPI, browser: Browser, other_browser: Browser, emulator: EmulatorServer
+) -> None:
+    emulator.add_user(TEST_TUTOR)
+    event = add_event(
+        emulator,
+        TEST_TUTOR,
+        event_body(
+            "Tutoring",
+            at(3, 10),
+            description="capacity: 3",
+            attendees=[
+                {"email": TEST_TUTOR, "organizer": True, "responseStatus": "accepted"},
+                {"email": "parent@family.example", "responseStatus": "accepted", "optional": True},
+            ],
+        ),
+    )
+    from tests.support.calendar import connect_tutor
+
+    tutor = await connect_tutor(app, browser, emulator)
+    session_id = (await browser.app.get(f"/api/v1/tutors/{tutor.id}/sessions")).json()[0]["id"]
+    sam = await student(other_browser, emulator, "sam@school.example")
+    assert (await book(sam, session_id=session_id))[0] == 201
+    stored = emulator.control("GET", f"/calendars/{TEST_TUTOR}/events/{event['id']}")
+    parent = next(a for a in stored["attendees"] if a["email"] == "parent@family.example")
+    assert parent["responseStatus"] == "accepted"
+    assert parent["optional"] is True
+
+
+async def test_cancelling_removes_the_student_from_the_event(
+    app: FastAPI, browser: Browser, other_browser: Browser, emulator: EmulatorServer
+) -> None:
+    group = await group_session(app, browser, emulator)
+    sam = await student(other_browser, emulator, "sam@school.example")
+    _, booking = await book(sam, session_id=group.session_id)
+    await TutorProfile.filter(user=group.tutor).update(cancel_notice_minutes=60)
+    response = await sam.app.post(
+        f"/api/v1/bookings/{booking['id']}/cancel", json={"reason": "ill"}, headers=sam.csrf
+    )
+    assert response.status_code == 200
+    cancelled = response.json()
+    assert cancelled["status"] == "cancelled"
+    assert cancelled["cancelled_by"] == "student"
+    assert cancelled["cancel_reason"] == "ill"
+    assert cancelled["calendar_sync"] == "synced"
+    assert attendees(emulator, TEST_TUTOR, group.event["id"]) == []
+    twice = await sam.app.post(f"/api/v1/bookings/{booking['id']}/cancel", headers=sam.csrf)
+    assert twice.json()["status"] == "cancelled"
+    assert (await book(sam, session_id=group.session_id))[0] == 201  # the seat can be had again
+
+
+async def test_a_student_cannot_cancel_late_but_the_tutor_can(
+    app: FastAPI, browser: Browser, other_browser: Browser, emulator: EmulatorServer
+) -> None:
+    group = await group_session(app, browser, emulator)
+    sam = await student(other_browser, emulator, "sam@school.example")
+    _, booking = await book(sam, session_id=group.session_id)
+    await TutorProfile.filter(user=group.tutor).update(cancel_notice_minutes=7 * 24 * 60)
+    late = await sam.app.post(f"/api/v1/bookings/{booking['id']}/cancel", headers=sam.csrf)
+    assert late.status_code == 422
+    assert late.json()["code"] == "cancel_window_passed"
+    by_tutor = await browser.app.post(
+        f"/api/v1/bookings/{booking['id']}/cancel", json={"reason": "sick"}, headers=browser.csrf
+    )
+    assert by_tutor.status_code == 200
+    assert by_tutor.json()["cancelled_by"] == "tutor"
+
+
+async def test_only_the_student_the_tutor_and_admins_see_a_booking(
+    app: FastAPI, browser: Browser, other_browser: Browser, emulator: EmulatorServer
+) -> None:
+    group = await group_session(app, browser, emulator)
+    sam = await student(other_browser, emulator, "sam@school.example")
+    _, booking = await book(sam, session_id=group.session_id)
+    assert (await browser.app.get(f"/api/v1/bookings/{booking['id']}")).status_code == 200
+    tutor_view = (await browser.app.get("/api/v1/bookings", params={"role": "tutor"})).json()
+    assert [b["id"] for b in tutor_view["items"]] == [booking["id"]]
+    await sam.app.post("/api/v1/auth/logout", headers=sam.csrf)
+    sofia = await student(sam, emulator, "sofia@school.example")
+    assert (await sofia.app.get(f"/api/v1/bookings/{booking['id']}")).status_code == 404
+    assert (
+        await sofia.app.post(f"/api/v1/bookings/{booking['id']}/cancel", headers=sofia.csrf)
+    ).status_code == 404
+    assert (await sofia.app.get("/api/v1/bookings")).json()["items"] == []
+    await sofia.app.post("/api/v1/auth/logout", headers=sofia.csrf)
+    emulator.add_user(TEST_ADMIN)
+    await sofia.sign_in(TEST_ADMIN)
+    assert (await sofia.app.get(f"/api/v1/bookings/{booking['id']}")).status_code == 200
+
+
+async def test_an_idempotency_key_replays_the_first_answer(
+    app: FastAPI, browser: Browser, other_browser: Browser, emulator: EmulatorServer
+) -> None:
+    group = await group_session(app, browser, emulator)
+    sam = await student(other_browser, emulator, "sam@school.example")
+    headers = {**sam.csrf, "Idempotency-Key": "booking-attempt-1"}
+    first = await sam.app.post(
+        "/api/v1/bookings", json={"session_id": group.session_id}, headers=headers
+    )
+    second = await sam.app.post(
+        "/api/v1/bookings", json={"session_id": group.session_id}, headers=headers
+    )
+    assert first.status_code == second.status_code == 201
+    assert first.json() == second.json()
+    assert await Booking.all().count() == 1
+    other = await sam.app.post(
+        "/api/v1/bookings", json={"session_id": group.event["id"]}, headers=headers
+    )
+    assert other.status_code == 422
+    assert other.json()["code"] == "idempotency_key_reused"
+
+
+async def test_a_booking_body_must_be_one_kind_or_the_other(
+    browser: Browser, emulator: EmulatorServer, app: FastAPI
+) -> None:
+    sam = await student(browser, emulator, "sam@school.example")
+    for body in (
+        {},
+        {"session_id": "x", "tutor_id": "y"},
+        {"tutor_id": "y"},
+        {"session_id": "x", "status": "confirmed"},
+        {"tutor_id": "y", "start": "2030-01-01T10:00:00", "minutes": 60},
+    ):
+        response = await sam.app.post("/api/v1/bookings", json=body, headers=sam.csrf)
+        assert response.status_code == 422, body
+
+
+async def test_the_private_calendar_feed_lists_confirmed_bookings(
+    app: FastAPI, browser: Browser, other_browser: Browser, emulator: EmulatorServer
+) -> None:
+    group = await group_session(app, browser, emulator)
+    sam = await student(other_browser, emulator, "sam@school.example")
+    await book(sam, session_id=group.session_id)
+    first = (await sam.app.post("/api/v1/me/calendar-feed", headers=sam.csrf)).json()["url"]
+    path = first.removeprefix("http://127.0.0.1:8000")
+    feed = await sam.app.get(path)
+    assert feed.status_code == 200
+    assert feed.headers["content-type"].startswith("text/calendar")
+    assert "BEGIN:VEVENT" in feed.text
+    assert "Tutoring with" in feed.text
+    second = (await sam.app.post("/api/v1/me/calendar-feed", headers=sam.csrf)).json()["url"]
+    assert second != first
+    assert (await sam.app.get(path)).status_code == 404
+
+
+async def test_deleting_an_account_cancels_its_future_bookings(
+    app: FastAPI, browser: Browser, other_browser: Browser, emulator: EmulatorServer
+) -> None:
+    group = await group_session(app, browser, emulator)
+    sam = await student(other_browser, emulator, "sam@school.example")
+    _, booking = await book(sam, session_id=group.session_id)
+    assert (await sam.app.delete("/api/v1/me", headers=sam.csrf)).status_code == 204
+    stored = await Booking.get(id=booking["id"])
+    assert stored.status == "cancelled"
+    assert stored.cancel_reason == "account_deleted"
+    assert attendees(emulator, TEST_TUTOR, group.event["id"]) == []

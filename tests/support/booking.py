@@ -1,0 +1,53 @@
+"""A tutor with a session in Google, and students ready to book it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import FastAPI
+
+from tests.conftest import TEST_TUTOR
+from tests.support.browser import Browser
+from tests.support.calendar import add_event, at, connect_tutor, event_body
+from tests.support.emulator import EmulatorServer
+from tutorcal.users.models import User
+
+
+@dataclass
+class GroupSession:
+    tutor: User
+    event: dict[str, Any]
+    session_id: str
+
+
+async def group_session(
+    app: FastAPI,
+    tutor_browser: Browser,
+    emulator: EmulatorServer,
+    *,
+    capacity: int = 2,
+    days: int = 3,
+    hour: int = 10,
+) -> GroupSession:
+    emulator.add_user(TEST_TUTOR)
+    event = add_event(
+        emulator,
+        TEST_TUTOR,
+        event_body("Tutoring: Algebra", at(days, hour), description=f"capacity: {capacity}"),
+    )
+    tutor = await connect_tutor(app, tutor_browser, emulator)
+    sessions = (await tutor_browser.app.get(f"/api/v1/tutors/{tutor.id}/sessions")).json()
+    return GroupSession(tutor, event, sessions[0]["id"])
+
+
+async def student(browser: Browser, emulator: EmulatorServer, email: str) -> Browser:
+    emulator.add_user(email, email.split("@")[0].title())
+    response = await browser.sign_in(email)
+    assert response.status_code == 303
+    return browser
+
+
+def attendees(emulator: EmulatorServer, calendar: str, event_id: str) -> list[str]:
+    event = emulator.control("GET", f"/calendars/{calendar}/events/{event_id}")
+    return sorted(a["email"] for a in event.get("attendees", []) if not a.get("organizer"))
