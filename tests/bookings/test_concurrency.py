@@ -128,3 +128,38 @@ def test_twelve_students_on_three_instances_race_for_two_seats_and_two_get_them(
     winners = sorted(attendees(cluster.emulator, TUTOR, event["id"]))
     assert len(winners) == 2
     assert all(email.startswith("racer") for email in winners)
+
+
+@pytest.mark.slow
+@pytest.mark.postgres_only
+def test_ten_students_on_three_instances_race_for_one_slot_and_one_gets_it(
+    cluster: Cluster,
+) -> None:
+    tutor = cluster.browser(TUTOR)
+    tutor.get("/api/v1/auth/google/connect-calendar")
+    tutor_id = tutor.get("/api/v1/me").json()["id"]
+    csrf = {"X-CSRF-Token": tutor.cookies["tutorcal_csrf"]}
+    availability = {
+        "timezone": "UTC",
+        "overrides": [],
+        "weekly": [{"weekday": day, "start": "08:00", "end": "20:00"} for day in range(7)],
+    }
+    assert (
+        tutor.put("/api/v1/tutors/me/availability", json=availability, headers=csrf).status_code
+        == 200
+    )
+    wait_for(lambda: tutor.get(f"/api/v1/tutors/{tutor_id}/slots").status_code == 200, timeout=10)
+    students = [
+        cluster.browser(f"slotter{n}@school.example", instance=n % INSTANCES) for n in range(10)
+    ]
+    start = at(6, 9).isoformat().replace("+00:00", "Z")
+
+    outcomes = book_all_at_once(
+        cluster, students, {"tutor_id": tutor_id, "start": start, "minutes": 60}
+    )
+
+    assert [o for o in outcomes if o[0] == 201] == [(201, "confirmed")], outcomes
+    assert {code for status, code in outcomes if status != 201} == {"slot_taken"}
+    events = cluster.emulator.control("GET", f"/calendars/{TUTOR}/events")
+    ours = [e for e in events if e.get("status") != "cancelled" and e["id"].startswith("tc")]
+    assert len(ours) == 1

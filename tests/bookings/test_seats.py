@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from fastapi import FastAPI
 
@@ -320,3 +322,63 @@ async def test_deleting_an_account_cancels_its_future_bookings(
     assert stored.status == "cancelled"
     assert stored.cancel_reason == "account_deleted"
     assert attendees(emulator, TEST_TUTOR, group.event["id"]) == []
+
+
+async def test_a_write_google_refuses_for_good_is_failed_audited_and_shown_to_admins(
+    app: FastAPI, browser: Browser, other_browser: Browser, emulator: EmulatorServer
+) -> None:
+    group = await group_session(app, browser, emulator)
+    sam = await student(other_browser, emulator, "sam@school.example")
+    emulator.control(
+        "POST",
+        "/faults",
+        {
+            "count": 5,
+            "status": 403,
+            "reason": "forbiddenForNonOrganizer",
+            "match": {"method": "PUT"},
+        },
+    )
+    status, booking = await book(sam, session_id=group.session_id)
+    assert status == 201
+    assert booking["calendar_sync"] == "failed"
+    job = await OutboxJob.get()
+    assert job.status == "failed"
+    await sam.app.post("/api/v1/auth/logout", headers=sam.csrf)
+    emulator.add_user(TEST_ADMIN)
+    await sam.sign_in(TEST_ADMIN)
+    audit = (await sam.app.get("/api/v1/admin/audit", params={"action": "outbox_failure"})).json()
+    assert audit["items"][0]["subject_id"] == booking["id"]
+    assert "forbiddenForNonOrganizer" in audit["items"][0]["detail"]["error"]
+
+
+async def test_a_repeat_while_the_first_request_is_running_is_409(
+    app: FastAPI, browser: Browser, other_browser: Browser, emulator: EmulatorServer
+) -> None:
+    from tutorcal.bookings.idempotency import fingerprint
+    from tutorcal.bookings.models import IdempotencyRecord
+    from tutorcal.users.models import User
+
+    group = await group_session(app, browser, emulator)
+    sam = await student(other_browser, emulator, "sam@school.example")
+    user = await User.get(email="sam@school.example")
+    body = {"session_id": group.session_id}
+    digest = fingerprint(
+        "/api/v1/bookings",
+        {
+            **body,
+            "tutor_id": None,
+            "start": None,
+            "minutes": None,
+            "subject_id": None,
+            "note": None,
+        },
+    )
+    await IdempotencyRecord.create(
+        user=user, key="k-running", fingerprint=digest, expires_at=utcnow() + timedelta(hours=24)
+    )
+    response = await sam.app.post(
+        "/api/v1/bookings", json=body, headers={**sam.csrf, "Idempotency-Key": "k-running"}
+    )
+    assert response.status_code == 409
+    assert response.json()["code"] == "idempotency_in_progress"

@@ -102,6 +102,11 @@ async def test_internal_tasks_run_with_the_token_and_skip_a_repeated_schedule(
     )
     assert renew.status_code == 200
     assert renew.json()["result"] == {"renewed": 0, "failed": 0}
+    drained = await client.post(
+        "/api/v1/internal/tasks/drain-outbox", headers={"Authorization": headers["Authorization"]}
+    )
+    assert drained.status_code == 200
+    assert drained.json()["result"] == {"done": 0, "retried": 0, "failed": 0}
 
 
 async def test_metrics_count_google_calls_and_sync_lag(

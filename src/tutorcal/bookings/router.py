@@ -28,7 +28,7 @@ from tutorcal.bookings.errors import (
     StudentConflict,
     WeeklyLimit,
 )
-from tutorcal.bookings.google_sync import BookingWrites
+from tutorcal.bookings.google_sync import BookingWrites, mark_failed
 from tutorcal.bookings.models import Booking, BookingStatus
 from tutorcal.bookings.schemas import (
     BookingCreate,
@@ -102,7 +102,7 @@ async def _write_now(runtime: Runtime, *jobs: OutboxJob | None) -> None:
     writes = BookingWrites(runtime.calendar, quick=True)
     for job in jobs:
         if job is not None:
-            await outbox.run_job(job.id, writes)
+            await outbox.run_job(job.id, writes, mark_failed)
 
 
 async def _check_slot(

@@ -185,6 +185,14 @@ async def _place_slot(
         raise SlotTaken()
     if verdict == "busy":
         raise SlotTaken("The tutor is busy at this time.")
+    if verdict == "too_soon":
+        raise MinimumNotice()
+    if verdict == "too_far":
+        raise BeyondHorizon()
+    if verdict == "not_on_grid":
+        raise OutsideAvailability(
+            "Slots start on the tutor's grid; pick one of GET /tutors/{id}/slots."
+        )
     if verdict is not None:
         raise OutsideAvailability()
     taken = Booking.filter(

@@ -73,7 +73,9 @@ async def _claim(job_id: uuid.UUID) -> OutboxJob | None:
     return job
 
 
-async def run_job(job_id: uuid.UUID, handler: JobHandler) -> OutboxStatus | None:
+async def run_job(
+    job_id: uuid.UUID, handler: JobHandler, on_failed: JobHandler | None = None
+) -> OutboxStatus | None:
     """Run one job if it is due and nobody else has it; returns its new status, or None."""
     job = await _claim(job_id)
     if job is None:
@@ -82,9 +84,17 @@ async def run_job(job_id: uuid.UUID, handler: JobHandler) -> OutboxStatus | None
         await handler(job)
     except PermanentFailure as exc:
         await _fail(job, str(exc))
-        return OutboxStatus.FAILED
+        status: OutboxStatus = OutboxStatus.FAILED
     except Exception as exc:  # anything else may be passing: Google down, a revoked grant, …
-        return await _retry_or_fail(job, exc)
+        status = await _retry_or_fail(job, exc)
+    else:
+        status = OutboxStatus.DONE
+    if status == OutboxStatus.FAILED:
+        if on_failed is not None:
+            await on_failed(job)
+        return status
+    if status == OutboxStatus.PENDING:
+        return status
     await OutboxJob.filter(id=job.id).update(
         status=OutboxStatus.DONE,
         completed_at=utcnow(),
@@ -144,14 +154,12 @@ async def drain(
     )
     done = retried = failed = 0
     for job_id in due:
-        status = await run_job(uuid.UUID(str(job_id)), handler)
+        status = await run_job(uuid.UUID(str(job_id)), handler, on_failed)
         if status == OutboxStatus.DONE:
             done += 1
         elif status == OutboxStatus.PENDING:
             retried += 1
         elif status == OutboxStatus.FAILED:
             failed += 1
-            if on_failed is not None:
-                await on_failed(await OutboxJob.get(id=job_id))
     OUTBOX_PENDING.set(await OutboxJob.filter(status=OutboxStatus.PENDING).count())
     return DrainResult(done, retried, failed)

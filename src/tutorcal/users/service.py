@@ -82,14 +82,14 @@ async def delete_account(user: User, calendars: CalendarService) -> None:
 
     The row stays, anonymised, so that booking history keeps its shape.
     """
-    from tutorcal.bookings.google_sync import BookingWrites
+    from tutorcal.bookings.google_sync import BookingWrites, mark_failed
     from tutorcal.bookings.service import cancel_future_bookings_of
     from tutorcal.outbox.service import run_job
 
     # Cancel first, while the tutor's grant (for a tutor deleting their account) still works.
     writes = BookingWrites(calendars, quick=True)
     for job in await cancel_future_bookings_of(user, "account_deleted"):
-        await run_job(job.id, writes)
+        await run_job(job.id, writes, mark_failed)
     await calendars.disconnect(user)
     user_id = str(user.id)
     async with in_transaction():
