@@ -10,47 +10,46 @@ For each subject, started as a subprocess of the same Python on a free loopback 
   time is start-up work, not a busy machine.
 
 One discarded warm-up run per subject (so .pyc files exist), then ``--runs`` runs, the two
-subjects interleaved so that background noise hits both alike. Prints a Markdown table and
-writes it as JSON to bench/results/latest.json. Exits 0 whatever the ratios: this measures,
-it does not judge (each row says PASS or OVER against its target).
+subjects interleaved so that background noise hits both alike. Each row says PASS or OVER
+against its target.
 
-    python -m bench [--runs 7] [--postgres]
+    python -m bench --only startup [--runs 7] [--postgres]
 """
 
 from __future__ import annotations
 
-import argparse
-import asyncio
 import contextlib
 import http.client
-import json
 import os
-import platform
-import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
-from types import FrameType
-from typing import Literal
+from typing import Any, Literal
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-RESULTS_PATH = REPO_ROOT / "bench" / "results" / "latest.json"
+from bench.support import (
+    BenchError,
+    KilledBySignal,
+    base_environment,
+    create_postgres_database,
+    drop_postgres_database,
+    free_port,
+    get_status,
+    log_tail,
+    new_fernet_key,
+    spawned,
+    tutorcal_command,
+    tutorcal_launcher,
+)
 
-POSTGRES_SERVER_URL = "postgres://postgres@127.0.0.1:5432"
 READY_TIMEOUT_SECONDS = 60.0
 POLL_INTERVAL_SECONDS = 0.005
 WARM_REQUESTS = 20
 IDLE_SECONDS = 1.0
-STOP_TIMEOUT_SECONDS = 10.0
 TARGET_RATIO = 1.3
 # A subject killed by a signal the bench did not send (another job on a shared machine) is
 # started again, this many times per sample, rather than failing the whole run.
@@ -63,14 +62,6 @@ SUBJECT_LABELS: dict[SubjectName, str] = {
     "baseline": "bare FastAPI+Tortoise",
 }
 DIALECT_LABELS: dict[Dialect, str] = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
-
-
-class BenchError(Exception):
-    """A subject failed to start or answer; the message carries the tail of its log."""
-
-
-class KilledBySignal(BenchError):
-    """A subject died of a signal before the bench stopped it: not its own failure."""
 
 
 @dataclass
@@ -124,25 +115,6 @@ class Row:
 # --- processes -----------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def tutorcal_launcher() -> list[str]:
-    # The installed console script runs on this same interpreter (the venv's python).
-    script = Path(sys.executable).parent / "tutorcal"
-    if script.exists():
-        return [str(script)]
-    return [sys.executable, "-c", "from tutorcal.cli import main; main()"]
-
-
-def tutorcal_command(port: int) -> list[str]:
-    return [*tutorcal_launcher(), "serve", "--host", "127.0.0.1", "--port", str(port)]
-
-
 def baseline_command(port: int) -> list[str]:
     return [
         sys.executable,
@@ -155,29 +127,13 @@ def baseline_command(port: int) -> list[str]:
     ]
 
 
-def base_environment() -> dict[str, str]:
-    """A small, explicit environment, so nothing from the caller's shell changes the subjects."""
-    env = {
-        name: os.environ[name]
-        for name in ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "TZ")
-        if name in os.environ
-    }
-    # `bench` is imported from the repository; the subjects run in a scratch directory so that
-    # a developer's .env (which tutorcal's settings read from the working directory) is ignored.
-    env["PYTHONPATH"] = str(REPO_ROOT)
-    env["PYTHONUNBUFFERED"] = "1"
-    return env
-
-
 def tutorcal_environment(port: int, database_url: str) -> dict[str, str]:
-    from cryptography.fernet import Fernet
-
     return {
         **base_environment(),
         "TUTORCAL_DEMO": "false",
         "GOOGLE_CLIENT_ID": "bench-client-id.apps.googleusercontent.com",
         "GOOGLE_CLIENT_SECRET": "bench-client-secret",
-        "TOKEN_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        "TOKEN_ENCRYPTION_KEYS": new_fernet_key(),
         "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
         "DATABASE_URL": database_url,
     }
@@ -227,61 +183,6 @@ def cpu_seconds(pid: int) -> float:
 
 def tree_cpu_seconds(pid: int) -> float:
     return sum(cpu_seconds(p) for p in [pid, *descendants(pid)])
-
-
-def get_status(port: int, path: str, timeout: float = 2.0) -> int:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        connection.request("GET", path, headers={"Connection": "close"})
-        response = connection.getresponse()
-        response.read()
-        return response.status
-    finally:
-        connection.close()
-
-
-def log_tail(log_path: Path, lines: int = 25) -> str:
-    try:
-        text = log_path.read_text(errors="replace")
-    except OSError:
-        return "(no log)"
-    return "\n".join(text.splitlines()[-lines:]) or "(empty log)"
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    """SIGTERM the process group, wait, then SIGKILL whatever is left."""
-    if process.poll() is None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=STOP_TIMEOUT_SECONDS)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-    # Children that outlived their parent are still in the group.
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(process.pid, signal.SIGKILL)
-
-
-@contextlib.contextmanager
-def spawned(
-    command: Sequence[str], env: dict[str, str], cwd: Path, log_path: Path
-) -> Iterator[subprocess.Popen[bytes]]:
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            command,
-            env=env,
-            cwd=cwd,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        try:
-            yield process
-        finally:
-            stop(process)
 
 
 def measure_once(
@@ -349,9 +250,9 @@ class Databases:
         """A fresh database per subject; tutorcal's is migrated before any timing."""
         for subject in ("tutorcal", "baseline"):
             name = f"tutorcal_bench_{subject}_{uuid.uuid4().hex[:8]}"
-            asyncio.run(_postgres_admin(f'CREATE DATABASE "{name}"'))
+            url = create_postgres_database(name)
             self.created.append(name)
-            self._postgres_urls[subject] = f"{POSTGRES_SERVER_URL}/{name}"
+            self._postgres_urls[subject] = url
         result = subprocess.run(
             [*tutorcal_launcher(), "migrate"],
             env=tutorcal_environment(free_port(), self._postgres_urls["tutorcal"]),
@@ -366,21 +267,8 @@ class Databases:
 
     def drop_all(self) -> None:
         for name in self.created:
-            try:
-                asyncio.run(_postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            except Exception as exc:
-                print(f"bench: could not drop database {name}: {exc}", file=sys.stderr)
+            drop_postgres_database(name)
         self.created.clear()
-
-
-async def _postgres_admin(statement: str) -> None:
-    import asyncpg
-
-    connection = await asyncpg.connect(f"{POSTGRES_SERVER_URL}/postgres", timeout=10)
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
 
 
 # --- the run -------------------------------------------------------------------------------
@@ -491,115 +379,61 @@ def markdown_table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
-def package_version(name: str) -> str:
-    from importlib.metadata import PackageNotFoundError, version
+@dataclass
+class StartupResult:
+    runs: int
+    rows: list[Row]
+    samples: dict[Dialect, dict[SubjectName, Series]]
 
-    try:
-        return version(name)
-    except PackageNotFoundError:
-        return "?"
+    @property
+    def table(self) -> str:
+        return markdown_table(self.rows)
 
+    def verdict_lines(self) -> list[str]:
+        return [
+            f"{row.verdict}: {row.metric}: ratio {row.ratio:.2f} (target {row.target})"
+            for row in self.rows
+            if row.judged
+        ]
 
-def write_json(
-    rows: list[Row], samples: dict[Dialect, dict[SubjectName, Series]], runs: int
-) -> None:
-    RESULTS_PATH.parent.mkdir(parents=True, exist_ok=True)
-    document = {
-        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "runs": runs,
-        "target_ratio": TARGET_RATIO,
-        "environment": {
-            "python": platform.python_version(),
-            "executable": sys.executable,
-            "platform": platform.platform(),
-            "cpus": os.cpu_count(),
-            "versions": {
-                name: package_version(name)
-                for name in ("fastapi", "uvicorn", "tortoise-orm", "tutorcal")
-            },
-        },
-        "subjects": SUBJECT_LABELS,
-        "rows": [
-            {
-                "metric": row.metric,
-                "unit": row.unit,
-                "tutorcal": round(row.tutorcal, 4),
-                "baseline": round(row.baseline, 4),
-                "ratio": round(row.ratio, 4),
-                "target": f"<= {TARGET_RATIO}" if row.judged else None,
-                "result": row.verdict,
-            }
-            for row in rows
-        ],
-        "samples": {
-            dialect: {
-                subject: {
-                    "cold_start_s": [round(value, 4) for value in series.cold_starts],
-                    "cpu_to_ready_s": [round(value, 3) for value in series.cpu_to_ready],
-                    "rss_bytes": series.rss,
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "runs": self.runs,
+            "target_ratio": TARGET_RATIO,
+            "subjects": SUBJECT_LABELS,
+            "rows": [
+                {
+                    "metric": row.metric,
+                    "unit": row.unit,
+                    "tutorcal": round(row.tutorcal, 4),
+                    "baseline": round(row.baseline, 4),
+                    "ratio": round(row.ratio, 4),
+                    "target": f"<= {TARGET_RATIO}" if row.judged else None,
+                    "result": row.verdict,
                 }
-                for subject, series in by_subject.items()
-            }
-            for dialect, by_subject in samples.items()
-        },
-        "table_markdown": markdown_table(rows),
-    }
-    RESULTS_PATH.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+                for row in self.rows
+            ],
+            "samples": {
+                dialect: {
+                    subject: {
+                        "cold_start_s": [round(value, 4) for value in series.cold_starts],
+                        "cpu_to_ready_s": [round(value, 3) for value in series.cpu_to_ready],
+                        "rss_bytes": series.rss,
+                    }
+                    for subject, series in by_subject.items()
+                }
+                for dialect, by_subject in self.samples.items()
+            },
+            "table_markdown": self.table,
+        }
 
 
-def _terminate(signum: int, _frame: FrameType | None) -> None:
-    # Turn SIGTERM into an exception so every `finally` stops its server and drops its database.
-    raise SystemExit(128 + signum)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
-    parser.add_argument("--runs", type=int, default=7, help="measured runs per subject [7]")
-    parser.add_argument(
-        "--postgres",
-        action="store_true",
-        help=f"also run both subjects against PostgreSQL at {POSTGRES_SERVER_URL}",
-    )
-    parser.add_argument(
-        "--keep-logs", action="store_true", help="keep the scratch directory with server logs"
-    )
-    args = parser.parse_args(argv)
-    if args.runs < 1:
-        parser.error("--runs must be at least 1")
-    signal.signal(signal.SIGTERM, _terminate)
-
-    dialects: list[Dialect] = ["sqlite", "postgres"] if args.postgres else ["sqlite"]
-    scratch = Path(tempfile.mkdtemp(prefix="tutorcal-bench-"))
+def run(runs: int, *, postgres: bool, scratch: Path) -> StartupResult:
+    """Raises BenchError when a subject cannot be started or does not answer."""
+    dialects: list[Dialect] = ["sqlite", "postgres"] if postgres else ["sqlite"]
     samples: dict[Dialect, dict[SubjectName, Series]] = {}
-    started = time.perf_counter()
-    keep_scratch: bool = args.keep_logs
-    try:
-        for dialect in dialects:
-            print(f"{DIALECT_LABELS[dialect]}: 1 warm-up + {args.runs} runs each", flush=True)
-            samples[dialect] = bench_dialect(dialect, args.runs, scratch)
-    except BenchError as exc:
-        keep_scratch = True
-        print(f"bench: {exc}", file=sys.stderr)
-        print(f"bench: server logs are in {scratch}", file=sys.stderr)
-        return 1
-    finally:
-        if not keep_scratch:
-            shutil.rmtree(scratch, ignore_errors=True)
-
-    rows = [row for dialect in dialects for row in rows_for(dialect, samples[dialect], args.runs)]
-    print()
-    print(markdown_table(rows))
-    print()
-    for row in rows:
-        if row.judged:
-            print(f"{row.verdict}: {row.metric}: ratio {row.ratio:.2f} (target {row.target})")
-    write_json(rows, samples, args.runs)
-    elapsed = time.perf_counter() - started
-    print(f"\nwrote {RESULTS_PATH.relative_to(REPO_ROOT)} ({elapsed:.0f} s)")
-    if args.keep_logs:
-        print(f"server logs kept in {scratch}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    for dialect in dialects:
+        print(f"{DIALECT_LABELS[dialect]}: 1 warm-up + {runs} runs each", flush=True)
+        samples[dialect] = bench_dialect(dialect, runs, scratch)
+    rows = [row for dialect in dialects for row in rows_for(dialect, samples[dialect], runs)]
+    return StartupResult(runs, rows, samples)

@@ -1,0 +1,199 @@
+"""tutorcal's benchmarks, each next to a bare FastAPI + Tortoise app.
+
+Sections (all by default, one with ``--only``):
+
+* ``startup``: cold start and idle RSS of ``tutorcal serve`` vs a bare app (bench/startup.py);
+* ``sessions``: reading a tutor's sessions under load on PostgreSQL vs a floor app doing the
+  least the same answer needs, Google calls per read, and how fast a change made in Google
+  shows in the API (bench/sessions.py; needs PostgreSQL at 127.0.0.1:5432).
+
+Prints a Markdown table per section and writes them as JSON to bench/results/latest.json.
+Exits 0 whatever the numbers: this measures, it does not judge (each row says PASS or OVER
+against its target: OVER means the target is missed, whichever way the target points).
+Exits 1 only if a section could not be run (a server did not start, no database).
+
+    python -m bench [--only startup|sessions] [--runs 7] [--postgres] [--concurrency 8] ...
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import signal
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from bench import sessions, startup
+from bench.support import (
+    POSTGRES_SERVER_URL,
+    REPO_ROOT,
+    RESULTS_PATH,
+    BenchError,
+    environment_description,
+)
+
+SECTIONS = ("startup", "sessions")
+
+
+def _terminate(signum: int, _frame: FrameType | None) -> None:
+    # Turn SIGTERM into an exception so every `finally` stops its server and drops its database.
+    raise SystemExit(128 + signum)
+
+
+def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--only", choices=SECTIONS, help="run this section alone (default: every section)"
+    )
+    parser.add_argument(
+        "--keep-logs", action="store_true", help="keep the scratch directory with server logs"
+    )
+    start = parser.add_argument_group("startup")
+    start.add_argument("--runs", type=int, default=7, help="measured runs per subject [7]")
+    start.add_argument(
+        "--postgres",
+        action="store_true",
+        help=f"also run both subjects against PostgreSQL at {POSTGRES_SERVER_URL}",
+    )
+    reads = parser.add_argument_group("sessions")
+    defaults = sessions.Options()
+    reads.add_argument(
+        "--concurrency",
+        type=int,
+        default=defaults.concurrency,
+        help=f"keep-alive connections of the load generator [{defaults.concurrency}]",
+    )
+    reads.add_argument(
+        "--warmup",
+        type=float,
+        default=defaults.warmup_s,
+        help=f"seconds of load not counted before each round [{defaults.warmup_s:g}]",
+    )
+    reads.add_argument(
+        "--duration",
+        type=float,
+        default=defaults.duration_s,
+        help=f"seconds counted per round [{defaults.duration_s:g}]",
+    )
+    reads.add_argument(
+        "--rounds",
+        type=int,
+        default=defaults.rounds,
+        help=f"rounds per subject, alternating [{defaults.rounds}]",
+    )
+    reads.add_argument(
+        "--changes",
+        type=int,
+        default=defaults.changes,
+        help=f"changes made in Google and timed until visible [{defaults.changes}]",
+    )
+    reads.add_argument(
+        "--profile",
+        choices=("auto", "always", "never"),
+        default=defaults.profile,
+        help="py-spy profile of tutorcal under load: auto = when below the reads/s target",
+    )
+    args = parser.parse_args(argv)
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+    if not 1 <= args.concurrency <= 64:
+        parser.error("--concurrency must be within 1..64")
+    if not (0 <= args.warmup <= 30 and 1 <= args.duration <= 60 and 1 <= args.rounds <= 5):
+        parser.error("--warmup 0..30 s, --duration 1..60 s, --rounds 1..5")
+    if not 1 <= args.changes <= 100:
+        parser.error("--changes must be within 1..100")
+    return args
+
+
+def write_json(results: dict[str, Any]) -> None:
+    RESULTS_PATH.parent.mkdir(parents=True, exist_ok=True)
+    document = {
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "environment": environment_description(),
+        "sections": list(results),
+        **results,
+    }
+    RESULTS_PATH.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_arguments(argv)
+    signal.signal(signal.SIGTERM, _terminate)
+    chosen = [args.only] if args.only else list(SECTIONS)
+    scratch = Path(tempfile.mkdtemp(prefix="tutorcal-bench-"))
+    keep_scratch: bool = args.keep_logs
+    started = time.perf_counter()
+    results: dict[str, Any] = {}
+    tables: list[tuple[str, str, list[str], list[str]]] = []
+    failed = False
+    try:
+        for section in chosen:
+            workdir = scratch / section
+            workdir.mkdir()
+            try:
+                if section == "startup":
+                    outcome = startup.run(args.runs, postgres=args.postgres, scratch=workdir)
+                    results["startup"] = outcome.as_json()
+                    tables.append(("startup", outcome.table, outcome.verdict_lines(), []))
+                else:
+                    options = sessions.Options(
+                        concurrency=args.concurrency,
+                        warmup_s=args.warmup,
+                        duration_s=args.duration,
+                        rounds=args.rounds,
+                        changes=args.changes,
+                        profile=args.profile,
+                    )
+                    measured = sessions.run(options, workdir)
+                    results["sessions"] = measured.as_json()
+                    tables.append(
+                        ("sessions", measured.table, measured.verdict_lines(), measured.notes)
+                    )
+                    if measured.profile and "skipped" not in measured.profile:
+                        print_profile(measured.profile)
+            except BenchError as exc:
+                failed = keep_scratch = True
+                print(f"bench: {section}: {exc}", file=sys.stderr)
+                print(f"bench: server logs are in {workdir}", file=sys.stderr)
+    finally:
+        if not keep_scratch:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+    for section, table, verdicts, notes in tables:
+        print(f"\n## {section}\n\n{table}\n")
+        for line in verdicts:
+            print(line)
+        for note in notes:
+            print(f"note: {note}")
+    if results:
+        write_json(results)
+        elapsed = time.perf_counter() - started
+        print(f"\nwrote {RESULTS_PATH.relative_to(REPO_ROOT)} ({elapsed:.0f} s)")
+    if keep_scratch and not failed:
+        print(f"server logs kept in {scratch}")
+    return 1 if failed else 0
+
+
+def print_profile(profile: dict[str, Any], top: int = 12) -> None:
+    print(
+        f"\ntutorcal's event loop under py-spy ({profile['samples']} samples, "
+        f"{profile['reads_per_s_while_profiled']} reads/s while sampled):"
+    )
+    print("  charged to the innermost line of tutorcal's code on the stack:")
+    for frame, pct in list(profile["by_app_line_pct"].items())[:top]:
+        print(f"    {pct:5.1f} %  {frame}")
+    print("  own time, by package:")
+    for group, pct in list(profile["own_by_package_pct"].items())[:top]:
+        print(f"    {pct:5.1f} %  {group}")
+    print(f"  collapsed stacks: {profile['collapsed_stacks']}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
