@@ -381,7 +381,7 @@ def wait_ready(process: subprocess.Popen[bytes], port: int, path: str, log_path:
                 f"{process.args!r} exited with {process.returncode} before {path} answered:\n"
                 + log_tail(log_path)
             )
-        with contextlib.suppress(OSError, Exception):
+        with contextlib.suppress(Exception):  # refused, reset, half-started: try again
             if get_status(port, path, timeout=5) == 200:
                 return
         if time.monotonic() > deadline:
