@@ -24,7 +24,8 @@ def cookie_names(runtime: Runtime) -> tuple[str, str]:
     return f"{prefix}tutorcal_session", f"{prefix}tutorcal_csrf"
 
 
-def get_runtime(request: Request) -> Runtime:
+async def get_runtime(request: Request) -> Runtime:
+    # async: a plain def dependency would cost a thread-pool hop on every request.
     runtime: Runtime = request.app.state.runtime
     return runtime
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from icalendar import Calendar, Event
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
@@ -44,6 +43,8 @@ async def render_feed(token: str) -> bytes:
         .select_related("tutor", "student")
         .order_by("start_at")
     )
+    from icalendar import Calendar, Event  # only feed readers need it; it is slow to import
+
     calendar = Calendar()
     calendar.add("prodid", "-//tutorcal//bookings//EN")
     calendar.add("version", "2.0")

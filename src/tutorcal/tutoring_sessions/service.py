@@ -15,6 +15,21 @@ from tutorcal.tutoring_sessions.models import TutoringSession
 from tutorcal.tutors.errors import TutorNotFound
 from tutorcal.users.models import User
 
+# What a listing shows; the etag, organizer and sync bookkeeping stay in the database.
+SESSION_COLUMNS = (
+    "id",
+    "tutor_id",
+    "calendar_id",
+    "title",
+    "description",
+    "start_at",
+    "end_at",
+    "capacity",
+    "location",
+    "meet_link",
+    "attendee_emails",
+)
+
 
 @dataclass(frozen=True)
 class SessionView:
@@ -27,14 +42,20 @@ async def ensure_readable(
     tutor_id: object, *, stale_after: timedelta, sessions_only: bool
 ) -> list[MirroredCalendar]:
     """The tutor's mirrored calendars, or CalendarUnavailable saying why they cannot be trusted."""
-    grant = await GoogleGrant.get_or_none(user_id=tutor_id)
+    grant = (
+        await GoogleGrant.filter(user_id=tutor_id)
+        .only("id", "status", "refresh_token_ciphertext", "granted_scopes")
+        .first()
+    )
     status = calendar_status(grant)
     if status != CalendarStatus.CONNECTED:
         raise CalendarUnavailable(
             f"The tutor's Google Calendar is {status.value.replace('_', ' ')}.",
             extra={"calendar_status": status.value},
         )
-    calendars = await MirroredCalendar.filter(tutor_id=tutor_id)
+    calendars = await MirroredCalendar.filter(tutor_id=tutor_id).only(
+        "id", "holds_sessions", "counts_as_busy", "status", "last_synced_at"
+    )
     needed = [c for c in calendars if c.holds_sessions or (c.counts_as_busy and not sessions_only)]
     if not needed:
         raise CalendarUnavailable(
@@ -53,16 +74,17 @@ async def ensure_readable(
 
 
 async def _views(sessions: list[TutoringSession], viewer: User) -> list[SessionView]:
-    ids = [s.id for s in sessions]
-    bookings = await Booking.filter(
-        session_id__in=ids, status=BookingStatus.CONFIRMED
-    ).select_related("student")
     booked_emails: dict[object, set[str]] = {}
     mine: set[object] = set()
-    for booking in bookings:
-        booked_emails.setdefault(booking.session_id, set()).add(booking.student.email.lower())
-        if booking.student_id == viewer.id:
-            mine.add(booking.session_id)
+    if sessions:
+        # Plain rows, not models: this runs on every listing, the hottest read there is.
+        rows = await Booking.filter(
+            session_id__in=[s.id for s in sessions], status=BookingStatus.CONFIRMED
+        ).values_list("session_id", "student_id", "student__email")
+        for session_id, student_id, email in rows:
+            booked_emails.setdefault(session_id, set()).add(str(email).lower())
+            if student_id == viewer.id:
+                mine.add(session_id)
     # A booking not yet written to Google still holds its seat.
     return [
         SessionView(s, len(set(s.attendee_emails) | booked_emails.get(s.id, set())), s.id in mine)
@@ -73,20 +95,22 @@ async def _views(sessions: list[TutoringSession], viewer: User) -> list[SessionV
 async def list_sessions(
     tutor_id: str, viewer: User, start: datetime, end: datetime, *, stale_after: timedelta
 ) -> list[SessionView]:
-    tutor = await User.get_or_none(
-        id=parse_id(tutor_id, "tutor"), is_tutor=True, deleted_at__isnull=True
-    )
-    if tutor is None:
+    tutor_uuid = parse_id(tutor_id, "tutor")
+    if not await User.filter(id=tutor_uuid, is_tutor=True, deleted_at__isnull=True).exists():
         raise TutorNotFound()
-    calendars = await ensure_readable(tutor.id, stale_after=stale_after, sessions_only=True)
+    calendars = await ensure_readable(tutor_uuid, stale_after=stale_after, sessions_only=True)
     session_calendars = [c.id for c in calendars if c.holds_sessions]
-    sessions = await TutoringSession.filter(
-        tutor=tutor,
-        calendar_id__in=session_calendars,
-        is_active=True,
-        start_at__lt=end,
-        end_at__gt=start,
-    ).order_by("start_at", "id")
+    sessions = (
+        await TutoringSession.filter(
+            tutor_id=tutor_uuid,
+            calendar_id__in=session_calendars,
+            is_active=True,
+            start_at__lt=end,
+            end_at__gt=start,
+        )
+        .only(*SESSION_COLUMNS)
+        .order_by("start_at", "id")
+    )
     return await _views(sessions, viewer)
 
 
