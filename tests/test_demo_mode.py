@@ -165,3 +165,39 @@ def test_a_student_sees_the_demo_tutors_sessions_and_a_change_made_in_google(
         while not any(s["title"] == renamed for s in sessions()):
             assert time.monotonic() < deadline, "the change in Google never showed"
             time.sleep(0.1)
+
+
+@pytest.mark.slow
+def test_a_demo_student_books_a_seat_and_appears_on_the_tutors_google_event(
+    demo_server: ServerProcess,
+) -> None:
+    with httpx2.Client(base_url=demo_server.base_url, follow_redirects=True, timeout=15) as student:
+        student.get("/api/v1/auth/google/login", params={"login_hint": "stefan@demo.tutorcal.test"})
+        theo = next(
+            t for t in student.get("/api/v1/tutors").json()["items"] if t["name"] == "Theo Tutor"
+        )
+        deadline = time.monotonic() + 15
+        while student.get(f"/api/v1/tutors/{theo['id']}/sessions").status_code != 200:
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+        open_sessions = [
+            s
+            for s in student.get(
+                f"/api/v1/tutors/{theo['id']}/sessions", params={"end": _in_days(30)}
+            ).json()
+            if s["seats_left"] > 0 and not s["booked_by_me"]
+        ]
+        chosen = open_sessions[-1]
+        csrf = {"X-CSRF-Token": student.cookies["tutorcal_csrf"]}
+        booked = student.post("/api/v1/bookings", json={"session_id": chosen["id"]}, headers=csrf)
+        assert booked.status_code == 201, booked.text
+        assert booked.json()["calendar_sync"] == "synced"
+        events = student.get("/_google/_emulator/calendars/theo@demo.tutorcal.test/events").json()
+        guests = {a["email"] for e in events for a in e.get("attendees", [])}
+        assert "stefan@demo.tutorcal.test" in guests
+
+
+def _in_days(days: int) -> str:
+    from datetime import UTC, datetime, timedelta
+
+    return (datetime.now(UTC) + timedelta(days=days)).isoformat().replace("+00:00", "Z")
