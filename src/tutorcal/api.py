@@ -12,6 +12,7 @@ from fastapi import APIRouter
 
 from tutorcal.admin.router import router as admin_router
 from tutorcal.auth.router import router as auth_router
+from tutorcal.availability.router import router as availability_router
 from tutorcal.bookings.router import router as bookings_router
 from tutorcal.google.router import router as google_router
 from tutorcal.operations.router import router as operations_router
@@ -25,6 +26,7 @@ router.include_router(auth_router)
 router.include_router(users_router)
 router.include_router(admin_router)
 router.include_router(tutors_router)
+router.include_router(availability_router)
 router.include_router(sessions_router)
 router.include_router(google_router)
 router.include_router(bookings_router)
