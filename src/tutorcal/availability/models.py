@@ -17,8 +17,10 @@ class AvailabilityRule(TimestampedModel):
         "models.User", related_name="availability_rules", on_delete=fields.CASCADE
     )
     weekday = fields.SmallIntField()  # Monday 0, as Python's date.weekday()
-    start_time = fields.TimeField()
-    end_time = fields.TimeField()
+    # Wall-clock minutes since local midnight in the tutor's zone (an end of 1440 is 24:00):
+    # plain numbers behave alike on every database, where TIME columns do not.
+    start_minute = fields.SmallIntField()
+    end_minute = fields.SmallIntField()
 
     class Meta:
         table = "availability_rules"
@@ -42,8 +44,8 @@ class AvailabilityOverrideRange(TimestampedModel):
     override: fields.ForeignKeyRelation[AvailabilityOverride] = fields.ForeignKeyField(
         "models.AvailabilityOverride", related_name="ranges", on_delete=fields.CASCADE
     )
-    start_time = fields.TimeField()
-    end_time = fields.TimeField()
+    start_minute = fields.SmallIntField()
+    end_minute = fields.SmallIntField()
 
     class Meta:
         table = "availability_override_ranges"

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import sqlite3
 import uuid
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 
 from tutorcal.availability.models import (
     AvailabilityOverride,
@@ -15,32 +14,15 @@ from tutorcal.availability.models import (
 from tutorcal.availability.slots import MINUTES_PER_DAY, Interval, LocalRange
 from tutorcal.bookings.models import Booking, BookingStatus
 
-# Tortoise teaches sqlite3 to bind dates and datetimes but not times (TimeField fails to
-# save on SQLite without this); the text is what TimeField parses back.
-sqlite3.register_adapter(time, time.isoformat)
 
-
-def _column(minute: int) -> time:
-    # The columns hold wall times of the tutor's zone; the UTC label only satisfies the
-    # ORM's time zone support (TIMETZ on PostgreSQL). Midnight as an end means 24:00.
-    return time(minute // 60 % 24, minute % 60, tzinfo=UTC)
-
-
-def _minute(value: time | timedelta) -> int:
-    if isinstance(value, timedelta):  # MySQL's TIME arrives as a duration
-        return int(value.total_seconds()) // 60
-    return value.hour * 60 + value.minute
-
-
-def _range(start: time | timedelta, end: time | timedelta) -> LocalRange:
-    end_minute = _minute(end) or MINUTES_PER_DAY
-    return LocalRange(_minute(start), end_minute)
+def _range(start_minute: int, end_minute: int) -> LocalRange:
+    return LocalRange(start_minute, end_minute or MINUTES_PER_DAY)
 
 
 async def weekly_for_tutor(tutor_id: uuid.UUID) -> dict[int, list[LocalRange]]:
     weekly: dict[int, list[LocalRange]] = {}
     for rule in await AvailabilityRule.filter(tutor_id=tutor_id):
-        weekly.setdefault(rule.weekday, []).append(_range(rule.start_time, rule.end_time))
+        weekly.setdefault(rule.weekday, []).append(_range(rule.start_minute, rule.end_minute))
     return {weekday: sorted(ranges) for weekday, ranges in sorted(weekly.items())}
 
 
@@ -55,7 +37,7 @@ async def overrides_for_tutor(
     by_date: dict[date, list[LocalRange]] = {day: [] for day in overrides.values()}
     for override_id, start, end in await AvailabilityOverrideRange.filter(
         override_id__in=list(overrides)
-    ).values_list("override_id", "start_time", "end_time"):
+    ).values_list("override_id", "start_minute", "end_minute"):
         by_date[overrides[override_id]].append(_range(start, end))
     return {day: sorted(ranges) for day, ranges in by_date.items()}
 
@@ -73,8 +55,8 @@ async def replace_for_tutor(
             AvailabilityRule(
                 tutor_id=tutor_id,
                 weekday=weekday,
-                start_time=_column(r.start_minute),
-                end_time=_column(r.end_minute),
+                start_minute=r.start_minute,
+                end_minute=r.end_minute,
             )
             for weekday, r in weekly
         ]
@@ -87,8 +69,8 @@ async def replace_for_tutor(
         [
             AvailabilityOverrideRange(
                 override_id=row.id,
-                start_time=_column(r.start_minute),
-                end_time=_column(r.end_minute),
+                start_minute=r.start_minute,
+                end_minute=r.end_minute,
             )
             for row, ranges in rows
             for r in ranges

@@ -177,16 +177,16 @@ COMMENT ON TABLE "availability_overrides" IS 'One date that replaces the weekly 
 CREATE TABLE IF NOT EXISTS "availability_override_ranges" (
     "id" UUID NOT NULL PRIMARY KEY,
     "created_at" TIMESTAMPTZ NOT NULL,
-    "start_time" TIMETZ NOT NULL,
-    "end_time" TIMETZ NOT NULL,
+    "start_minute" SMALLINT NOT NULL,
+    "end_minute" SMALLINT NOT NULL,
     "override_id" UUID NOT NULL REFERENCES "availability_overrides" ("id") ON DELETE CASCADE
 );
 CREATE TABLE IF NOT EXISTS "availability_rules" (
     "id" UUID NOT NULL PRIMARY KEY,
     "created_at" TIMESTAMPTZ NOT NULL,
     "weekday" SMALLINT NOT NULL,
-    "start_time" TIMETZ NOT NULL,
-    "end_time" TIMETZ NOT NULL,
+    "start_minute" SMALLINT NOT NULL,
+    "end_minute" SMALLINT NOT NULL,
     "tutor_id" UUID NOT NULL REFERENCES "users" ("id") ON DELETE CASCADE
 );
 CREATE INDEX IF NOT EXISTS "idx_availabilit_tutor_i_b2470b" ON "availability_rules" ("tutor_id", "weekday");
@@ -409,49 +409,48 @@ MODELS_STATE = (
     "X/Edk2NpAs/pWWy42DYcRCo4FJCY4eH//9MNJGlgl15DPnePbYXADbM5HzKyAU2JBM2b05"
     "gsSJioux0NNklSzkVL2t1p4fv4plB+ZsFb+q+PUwurUGx6/hxyh1udzdEZM8Xx+gn3P8yn"
     "2lolQVpdYvltqOjJw/rktWnUrs+pDFRHe83gahv9ONINkAFoxAl2iXDEO1lfvVDl8V4qkQ"
-    "r0khnn84WOiXxH6NHKmaqFWWxw/U22u8G3Oh1H0r3vrb1IfIDbi3Yk7gZ3aVdUHURjlgQw"
-    "csh7pyQ03CTMXs+TE7jaTCNgzbszJshwnz2jA+0dDqmhO98+R7lFNligehIrm489AzkoDk"
-    "SU0DLpT2qwpH69prNDgcDb++lMsHc2iambziiNn+WMS7Z8qftd9cLAnE/I887vDgU+fmRr"
-    "JDTAX4zx9fqgD/mR2g0vEqHV+DOH6TdPzORYYip3BkcXrjB3WsofUmDwkpxmQQu1MADloK"
-    "J78GzNtfHBDUBsKd+z4nQYdsbhRQEsISgayCnM6w3Ufck3syZNdt+sQ5vOwyMsB4IcoGZ1"
-    "j4D3SoXxkE/NRuwL6tBdGBvznEAZi/ERDsikv2h8MFj+7JkyAhh7sDgUVZ2wK8DmIA/x5/"
-    "THCfNTlIHOgH/ibVH5wjQNizbXF+xhRlKiZ9jem6TsVL+9uEeFtNUjGibGMRJqiTMtRsqb"
-    "59c4NnS8kvNeX6bP0ZiWkDRTt3ovpjI92zxehWBXi5tRJcKgQ9cuG0DNhh+QYIiyUkldpv"
-    "i0gqtd9mSyrxe4lJEnbNUnK0S4Pm4XvSLnIADC+WI1rVTh0CE325FNDZ+ngJswbAnTcK70"
-    "Inj4XDUI56dvOO2jSvg95VE58j5GomJhIJlGyoY0YK66JYL+dfJYP+qF0DQ/4DCfFDTHJj"
-    "fJ4GrnBkGGnwjK5J7q2gjKgUEVf+Tq93UXsKCf6ObA3NITbLDEIS0+YNRWftImKsrFTOWQ"
-    "spMVbouqzHQcgHrpQUq8RUCbHmh78VhFixo/G88KNkepcvHRW126NcVJikVWpRzRu+DzQh"
-    "KxnOU2pR6hBCJflQV0DV6v1+JR/UUZlVMN7wqEx1VtVzblEM0ZLQRyJAZtNGoj5bzxbpgE"
-    "AoWdA2oOBPwJCecQSoHZdS45r3ca5H2NbSLJHtVc3ZIX0CPvv98eCfN4KwMcdTW7Q8wGIL"
-    "BzxxWkgoHheqxaFvFuvAnUtWqwVtF0MT+I0LiCZ1T5j1i+UrBe/7EkzYyzGvT7A95zyUAN"
-    "EjwRhB33TT8+ktq9ay4qXck+XrLyvgP80RxjCCSfoBAdGEb1QwoVXwaK6vraBKEU0vuSRH"
-    "QEox4ZedFfuI3XA9RzFPFPOkrmPegU50ijBPHgLFzHRqrUu8eSqsifk9tK0z36Q16A4Gvf"
-    "7tZdjp35PBTX94KfrD5HBRaAXoosj6TzbPmd9Krf3w/q+iE1bWe1xMXg4bJbu41lX/9rp3"
-    "96n7/nI19NyTq87tVffmRlwVUv4mSsm4Pptv1LpcqRGoTh2gWpdT7mURuGy3TiZDJyyvqD"
-    "mlqTmKMCIZknZEGAlovxVPC5VbNw/9nXBXl6hVYQ1LjRXw5YDn+22qxsupSvbY0VvsyeUP"
-    "a20N/peFxyw25m/Mw+XP3dv3vdsPlyCo755cd3oiep5AXJvQeRnJV8koJGy3EGPV7HNpUo"
-    "i18tZYQn/K6wvjds3rBnf1VWk2gk45DnTKsHlovy50PPXrnOOpX6ePp1b8j2z0DzMtWoT/"
-    "sTrf0NAmNp2X5CxkmG+wKFGzD287dJAgJVv2WJWYlcI0mbH0z5wtiWnMStFskqA+7/k/jW"
-    "yoigu2Wy5YZIV9Q9aSRDHkIBvs+gNrYiNLjLJ0xyKKu97VsJVuw1tA+Gfl28lRjXBJFK65"
-    "7TU2ahdB9hlOrzrUviD78Cr2CuD2y81NK3fKsAWQG0daTIKcMU/KQLsIWzRao0vTPvi5Oa"
-    "Ox/XWeO6bftL/oeENqbV9U9A86bhBQuyTXhuTva4SMIX1AUpW2dKGjPMLtclVjgkTDZwbq"
-    "nA9F2FSEzYPKTBYhbIpvW5tBZ1Ym+x+32s6S5/qvbG+Z/4siHIuLbIbFRYpfYaNHBlmVjy"
-    "tuqVYu65PlT39MHpsflkxBRUxUBio/A+UFs281ic+bA0UaVJ2UhHsGmlvURURf3CGd2vEI"
-    "L7NQbpSKV8U1W5QvuEOMy/JOsO1wvVznCdnApQCC0ehzfzAEfwu3Lo1G4Am7M1aG3Yq82j"
-    "Fra6PREXhAlgva52CW3ie2iwdI9XnDb+IBLdTRyCqePpC+rMHxNP8QSwTSQfE6b3mqE2Vz"
-    "wp6PbMvGsnR+NsoJswaivf0ZC3YYgHNLhA8pqNdpA0Ut96gOtLxysPJArCOy2HORlrWLL1"
-    "P9TWJZSQSuZtPDbcvALWEaU0PSU2frkaUMN1IjqxnK+5YdQ98szG5X2SgXs9xPbLTPRNSB"
-    "hEIqHbIlp6p0yE+ZDlktckrSILEV0Oz0R2LFdccHoa7CCoK+8b3oLppb6owflWiocy/R4E"
-    "QDtZBd+uSCmJGaBheYBltwYVIo6ceyZwoRk3ooFvPHNkax+ADlbSru003vy33PupJLYFCC"
-    "6rlHNwgKyqQtoib7E60/2VVvtOVsRTLUKjm+S8wbOMgfyKBeaMqsm5A5wdA84srOKFgTzi"
-    "WNFVukzr42oeNqiCv4ph2dLSgUt2rCrut96wqFixOVZkwJW/WF1fkLU5vtsyOVw5wZS9ye"
-    "2okQ0GtKZp7jVmp3bW7uebzayqL2JOUnoOPtqk456CF0Hu486XaR8NZRXv7ZZYU02yu4M6"
-    "TVJwiw0oBOuHI5sjE1sA54JZzptuCa4QtwZVLPAINgzxWXHA/3XwHe0V4C7ALsAOgem4gF"
-    "QseUNa40/W63j5IS8Xjl/GZkAxqL0BQlT2XKVTzw3Ftcgk+z8OaWoLzKjxfIj8f7uxIopw"
-    "wV3IX2ETn8fVM45/KWAgtFWCq36pCKf58nTOt4Bna7xLUXskgtcjc3WIO8nIZYQYz2QReA"
-    "erjMGBk6FVNAxT917bibG/+wTzFDGSt7dI7a7CjH/Hzbe8+KLHyeZS98nqUXPvWyTIyVhY"
-    "p7ioSZgXyOQKlMlJmwa8AxDMlju4u05XbOod1ZUJfrMHLFCQ8f5u23aAO50mPosyP5lYWi"
-    "FTUqwEc21mctWXDv38kP7FdlaiPOk8n2kfYOEp5PEBtsFrHXfldSdqD+iGy52GZ2BxwxaW"
-    "BEsZPdpPyjKhOy+cUbiO5pIaX70xyl+9O00j17oiuV3cwe4SIm+x/iVLaq+mD24/8B1j0w"
-    "vA=="
+    "r0khnn84mM/CSPt9MGczt2wWacJ2fwSO3ZOUztpvLpbcDf5HHm1j8Klzc5NmDPCjuKohG7"
+    "dUuMZxXQ5M5QaGhJmKsPMjbBpJXG0YZGflww4T5rVBd6Kh1TWDeefJdxSnyhQPGUUqcOeB"
+    "YiRdyFOQBlwopVYVPNa112hw8Bh+fSWjm4iZCm1+qHBcheMHjatKdatUdw2i7k1S3TsX8I"
+    "mccJHFl40fgrGGMps8gKMYS0Ds/AA4aCmcWBqwWn9xQFAbCHfF++v9OmQzmWC5PywRSBbI"
+    "qQLbfcQ9uSdDdt2mT5wfyy4jA4wXomxwPoT/QIf6lUHAT8QG7NtaEB34Gy8cgPkbAcFcuG"
+    "R/OFxM6J48CYJvuPMOWJS1LcDrIAbw7/HHBPdZk4PEgX6YblL9wTkChD3bFmdTTFGmGtHX"
+    "mGbqVLy0vwWHt9UkzSHK5BXDuTqFQs1t6ts3N3huk/xSU67P1naRmDZQEHMnijo20j1bjG"
+    "5VgJdbKzGjQtAjF07LgB2Wb4BoV0KuqP22iFxR+222XBG/l5gkYdcsJfW6NGgeviftIoer"
+    "8GI5glDt1AEr0ZdLAZ2tPZcwawDceaPwLjToWDgM5ahnN++oTfM66F018TlCrmZiIpEXyY"
+    "Y6ZqSwLor1cv5VMuiP2jUw5D+QED/EJDfG53ndCsdxkQbP6Jrk3gqqg0ptcOVvCfHGnkKC"
+    "vyNbQ3OIzTKDkMS0eUPRWbuI0CkrlXOOQUroFLou63EQ8oErJXMqMVUip/nhbwWRU+xoPC"
+    "/8KJne5csyRe32KMUUJmmVElPzhu8DTchKhvOUEpM64E/JKdQVULV6v185BXUMZRWMNzyG"
+    "Up0D9Zzb/0K0JPSRCJDZtJGoz9azRTogECEWtA0o+BMwpGccAWrHZcq4nnyc6xG2tTRLZH"
+    "tVc3ZIn4DPfn88+OeNIGzM8dQWLQ+w2MIBT5wWEgqzhUps6JvFOnDnktVqQdvF0AR+4wKi"
+    "Sd0TZv1i+UrB+74EE/ZyzOsTbM85DyVA9EgwRtA33fR8esuqtax4Kfdk+frLCvhPc4QxjG"
+    "CSfkBANOHbCkxoFTz26msrqFJE00suyRGQUkz4ZWfFPmI3XM9RzBPFPKnrmHegE50izJOH"
+    "QI0ynVrrEm+eCmtifg9t68w3aQ26g0Gvf3sZdvr3ZHDTH16K/jA5XBRaAboosv6T9Ghk9e"
+    "dCsvbD+7+KTlhZ73ExeTlslOziWlf92+ve3afu+8vV0HNPrjq3V92bG3FVyOSbKCWR+my+"
+    "UetypUagOnWAal1OuZdF4JJceTZDJyyvqDmlqTmKMCIZknZEGAlovxVP4pRbNw/9nXBXl6"
+    "hVYQ1LjRXw5YDn+22qxsupSvbY0VvsyeUPQm0N/peFxyw25m/Mw+XP3dv3vdsPlyCo755c"
+    "d3oiep5AXJvQeRnJV8koJGy3EGPV7HNpUoi18tZYQn/K6wvjds3rBnf1VWk2gk45DnTKsH"
+    "lovy509PPrnKOfX6ePflb8j2z0DzMtWoT/sTo70NAmNp2X5CxkmG+wKFGzD287dJDwXPqS"
+    "R5bErBSmyYylf55rSUxjVopmkwT1ec/WaWRDVVyw3XLBIivsG7KWJIohB9lg1x8GExtZYp"
+    "SlOxZR3PWuhq10G94Cwj8r306OaoRLonDNba+xUbsIss9wMtSh9gXZB0OxVwC3X25uWrlT"
+    "hi2A3DjSYhLkjHlSBtpF2KLRGl2a9sHPzRmN7a/z3DH9pv1FxxtSa/uion/QcYOA2iW5Ni"
+    "R/XyNkDOkDkqq0pQsd5RFul6saEyQaPjNQZ2gowqYibB5UZrIIYVN829oMOrMy2f+41XaW"
+    "PJ/1oPp45v+iCMfiIpthcZHiV9jokUFW5eOKW6qVy/pk+dMfk8fmhyVTUBETlYHKz0B5we"
+    "xbTeLz5kCRBlUnJeGegeYWdRHRF3dIp3Y8wssslBul4lVxzRblC+4Q47K8E2w7XC/XeUI2"
+    "cCmAYDT63B8Mwd/CrUujEXjC7oyVYbcir3bM2tpodAQekOWC9jmYpfeJ7eIBUn3e8Jt4QA"
+    "t17LCKpw+kL2twPM0/xBKBdFC8zlue6kTZnLDnI9uysSydn41ywqyBaG9/xoIdBuDcEuFD"
+    "Cup12kBRyz2qAy2vHKw8EOuILPZcpGXt4stUf5NYVhKBq9n0cNsycEuYxtSQ9NTZemQpw4"
+    "3UyGqG8r5lx9A3C7PbVTbKxSz3ExvtMxF1IKGQSodsyakqHfJTpkNWi5ySNEhsBTQ7/ZFY"
+    "cd3xsaWrsIKgb3wvuovmljrjRyUa6txLNDjRQC1klz65IGakpsEFpsEWXJgUSvqx7JlCxK"
+    "QeisX8sY1RLD5AeZuK+3TT+3Lfs67kEhiUoHru0Q2CgjJpi6jJ/kTrT3bVG205W5EMtUqO"
+    "7xLzBg7yBzKoF5oy6yZkTjA0j7iyMwrWhHNJY8UWqbOvTei4GuIKvmlHZwsKxa2asOt637"
+    "pC4eJEpRlTwlZ9YXX+wtRm++xI5TBnxhK3p3YiBPSakpnnuJXaXZubex6vtrKoPUn5Ceh4"
+    "u6pTDnoInYc7T7pdJLx1lJd/dlkhzfYK7gxp9QkCrDSgE65cjmxMDawDXglnui24ZvgCXJ"
+    "nUM8Ag2HPFJcfD/VeAd7SXALsAOwC6xyZigdAxZY0rTb/b7aOkRDxeOb8Z2YDGIjRFyVOZ"
+    "chUPPPcWl+DTLLy5JSiv8uMF8uPx/q4EyilDBXehfUQOf98Uzrm8pcBCEZbKrTqk4t/nCd"
+    "M6noHdLnHthSxSi9zNDdYgL6chVhCjfdAFoB4uM0aGTsUUUPFPXTvu5sY/7FPMUMbKHp2j"
+    "NjvKMT/f9t6zIgufZ9kLn2fphU+9LBNjZaHiniJhZiCfI1AqE2Um7BpwDEPy2O4ibbmdc2"
+    "h3FtTlOoxcccLDh3n7LdpArvQY+uxIfmWhaEWNCvCRjfVZSxbc+3fyA/tVmdqI82SyfaS9"
+    "g4TnE8QGm0Xstd+VlB2oPyJbLraZ3QFHTBoYUexkNyn/qMqEbH7xBqJ7Wkjp/jRH6f40rX"
+    "TPnuhKZTezR7iIyf6HOJWtqj6Y/fh/E23/xQ=="
 )
