@@ -201,3 +201,58 @@ def _in_days(days: int) -> str:
     from datetime import UTC, datetime, timedelta
 
     return (datetime.now(UTC) + timedelta(days=days)).isoformat().replace("+00:00", "Z")
+
+
+@pytest.mark.slow
+def test_a_demo_student_books_a_slot_cancels_it_and_downloads_the_feed(
+    demo_server: ServerProcess,
+) -> None:
+    with httpx2.Client(base_url=demo_server.base_url, follow_redirects=True, timeout=15) as student:
+        student.get("/api/v1/auth/google/login", params={"login_hint": "sofia@demo.tutorcal.test"})
+        csrf = {"X-CSRF-Token": student.cookies["tutorcal_csrf"]}
+        deadline = time.monotonic() + 15
+
+        def tara_slots() -> list[dict[str, str]]:
+            tutors = student.get("/api/v1/tutors").json()["items"]
+            tara = next((t for t in tutors if t["name"] == "Tara Tutor"), None)
+            if tara is None:
+                return []
+            response = student.get(
+                f"/api/v1/tutors/{tara['id']}/slots", params={"end": _in_days(14)}
+            )
+            return (
+                [{**s, "tutor_id": tara["id"]} for s in response.json()]
+                if response.status_code == 200
+                else []
+            )
+
+        while not (slots := tara_slots()):
+            assert time.monotonic() < deadline, "the demo tutor never offered slots"
+            time.sleep(0.2)
+        slot = slots[len(slots) // 2]
+        booked = student.post(
+            "/api/v1/bookings",
+            headers=csrf,
+            json={"tutor_id": slot["tutor_id"], "start": slot["start"], "minutes": 60},
+        )
+        assert booked.status_code == 201, booked.text
+        booking = booked.json()
+        assert booking["calendar_sync"] == "synced"
+        assert booking["meet_link"]
+        event = student.get(
+            f"/_google/_emulator/calendars/tara@demo.tutorcal.test/events/{booking['calendar_event_id']}"
+        ).json()
+        assert [a["email"] for a in event["attendees"]] == ["sofia@demo.tutorcal.test"]
+
+        feed_url = student.post("/api/v1/me/calendar-feed", headers=csrf).json()["url"]
+        feed = student.get(feed_url.removeprefix(demo_server.base_url))
+        assert feed.status_code == 200
+        assert "BEGIN:VEVENT" in feed.text
+
+        cancelled = student.post(
+            f"/api/v1/bookings/{booking['id']}/cancel", headers=csrf, json={"reason": "clash"}
+        )
+        assert cancelled.status_code == 200, cancelled.text
+        assert cancelled.json()["calendar_sync"] == "synced"
+        path = f"/_google/_emulator/calendars/tara@demo.tutorcal.test/events/{booking['calendar_event_id']}"
+        assert student.get(path).json()["status"] == "cancelled"

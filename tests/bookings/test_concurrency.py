@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx2
 import pytest
@@ -17,18 +20,19 @@ from tests.support.booking import attendees
 from tests.support.calendar import at, event_body
 from tests.support.databases import ScratchDatabase, create_database, drop_database
 from tests.support.emulator import TEST_CLIENT_ID, TEST_CLIENT_SECRET, EmulatorServer
-from tests.support.processes import ServerProcess, free_port
+from tests.support.processes import TUTORCAL, ServerProcess, free_port
 from tutorcal.schema import migrate
 
 TUTOR = "tina.tutor@school.example"
 INSTANCES = 3
-STUDENTS = 12
 
 
 @dataclass
 class Cluster:
     emulator: EmulatorServer
     servers: list[ServerProcess]
+    env: dict[str, str]
+    database_url: str
     clients: list[httpx2.Client] = field(default_factory=list)
 
     def browser(self, email: str, instance: int = 0) -> httpx2.Client:
@@ -63,7 +67,7 @@ def cluster(
         "LOG_LEVEL": "WARNING",
     }
     servers = [ServerProcess(env, port=port) for port in ports]
-    group = Cluster(emulator, servers)
+    group = Cluster(emulator, servers, env, fresh.url)
     try:
         for server in servers:
             server.wait_ready()
@@ -95,39 +99,85 @@ def book_all_at_once(
         return list(pool.map(attempt, students))
 
 
+def connected_tutor(cluster: Cluster) -> tuple[httpx2.Client, str]:
+    tutor = cluster.browser(TUTOR)
+    tutor.get("/api/v1/auth/google/connect-calendar")
+    return tutor, str(tutor.get("/api/v1/me").json()["id"])
+
+
+def session_named(tutor: httpx2.Client, tutor_id: str, title: str) -> str:
+    found: dict[str, str] = {}
+
+    def listed() -> bool:
+        response = tutor.get(f"/api/v1/tutors/{tutor_id}/sessions")
+        if response.status_code == 200:
+            found.update({s["title"]: s["id"] for s in response.json()})
+        return title in found
+
+    wait_for(listed, timeout=10)
+    return found[title]
+
+
 @pytest.mark.slow
 @pytest.mark.postgres_only
-def test_twelve_students_on_three_instances_race_for_two_seats_and_two_get_them(
-    cluster: Cluster,
+@pytest.mark.parametrize(("racers", "seats"), [(40, 1), (30, 5)])
+def test_students_on_three_instances_race_for_seats_and_exactly_the_seats_are_taken(
+    cluster: Cluster, racers: int, seats: int
 ) -> None:
-    tutor = cluster.browser(TUTOR)
-    cluster.emulator.add_user(TUTOR)
+    tutor, tutor_id = connected_tutor(cluster)
+    title = f"Tutoring: race for {seats}"
     event = cluster.emulator.control(
         "POST",
         f"/calendars/{TUTOR}/events",
-        event_body("Tutoring: race", at(4, 10), description="capacity: 2"),
+        event_body(title, at(4, 8 + seats), description=f"capacity: {seats}"),
     )
-    tutor.get("/api/v1/auth/google/connect-calendar")
-    tutor_id = tutor.get("/api/v1/me").json()["id"]
-
-    def session_id() -> str:
-        response = tutor.get(f"/api/v1/tutors/{tutor_id}/sessions")
-        return (
-            str(response.json()[0]["id"]) if response.status_code == 200 and response.json() else ""
-        )
-
-    wait_for(lambda: bool(session_id()), timeout=10)
+    session_id = session_named(tutor, tutor_id, title)
     students = [
-        cluster.browser(f"racer{n}@school.example", instance=n % INSTANCES) for n in range(STUDENTS)
+        cluster.browser(f"racer{seats}-{n}@school.example", instance=n % INSTANCES)
+        for n in range(racers)
     ]
 
-    outcomes = book_all_at_once(cluster, students, {"session_id": session_id()})
+    outcomes = book_all_at_once(cluster, students, {"session_id": session_id})
 
-    assert sorted(outcomes).count((201, "confirmed")) == 2, outcomes
-    assert {code for status, code in outcomes if status != 201} == {"session_full"}
-    winners = sorted(attendees(cluster.emulator, TUTOR, event["id"]))
-    assert len(winners) == 2
-    assert all(email.startswith("racer") for email in winners)
+    assert outcomes.count((201, "confirmed")) == seats, outcomes
+    assert sorted(code for status, code in outcomes if status != 201) == ["session_full"] * (
+        racers - seats
+    )
+    in_google = attendees(cluster.emulator, TUTOR, event["id"])
+    assert len(in_google) == seats  # no lost update of the attendee list
+    winners = sorted(
+        http.get("/api/v1/me").json()["email"]
+        for http, outcome in zip(students, outcomes, strict=True)
+        if outcome[0] == 201
+    )
+    assert in_google == winners
+
+
+@pytest.mark.slow
+@pytest.mark.postgres_only
+def test_ten_identical_requests_with_one_idempotency_key_make_one_booking(cluster: Cluster) -> None:
+    tutor, tutor_id = connected_tutor(cluster)
+    title = "Tutoring: idempotent"
+    cluster.emulator.control(
+        "POST", f"/calendars/{TUTOR}/events", event_body(title, at(5, 9), description="capacity: 3")
+    )
+    session_id = session_named(tutor, tutor_id, title)
+    impatient = cluster.browser("impatient@school.example")
+    csrf = {"X-CSRF-Token": impatient.cookies["tutorcal_csrf"], "Idempotency-Key": "double-click-1"}
+    barrier = threading.Barrier(10)
+
+    def click(_: int) -> tuple[int, str]:
+        barrier.wait()
+        response = impatient.post("/api/v1/bookings", json={"session_id": session_id}, headers=csrf)
+        return response.status_code, str(response.json().get("id", response.json().get("code")))
+
+    with ThreadPoolExecutor(10) as pool:
+        outcomes = list(pool.map(click, range(10)))
+    ids = {body for status, body in outcomes if status == 201}
+    assert len(ids) == 1, outcomes
+    assert {body for status, body in outcomes if status != 201} <= {"idempotency_in_progress"}
+    mine = impatient.get("/api/v1/bookings").json()["items"]
+    assert [b["id"] for b in mine] == list(ids)
 
 
 @pytest.mark.slow
@@ -135,9 +185,7 @@ def test_twelve_students_on_three_instances_race_for_two_seats_and_two_get_them(
 def test_ten_students_on_three_instances_race_for_one_slot_and_one_gets_it(
     cluster: Cluster,
 ) -> None:
-    tutor = cluster.browser(TUTOR)
-    tutor.get("/api/v1/auth/google/connect-calendar")
-    tutor_id = tutor.get("/api/v1/me").json()["id"]
+    tutor, tutor_id = connected_tutor(cluster)
     csrf = {"X-CSRF-Token": tutor.cookies["tutorcal_csrf"]}
     availability = {
         "timezone": "UTC",
@@ -163,3 +211,90 @@ def test_ten_students_on_three_instances_race_for_one_slot_and_one_gets_it(
     events = cluster.emulator.control("GET", f"/calendars/{TUTOR}/events")
     ours = [e for e in events if e.get("status") != "cancelled" and e["id"].startswith("tc")]
     assert len(ours) == 1
+
+
+@pytest.mark.slow
+@pytest.mark.postgres_only
+def test_an_instance_killed_between_commit_and_google_is_finished_by_the_worker_once(
+    cluster: Cluster,
+) -> None:
+    """Runs last in this module: it kills the third instance."""
+    tutor, tutor_id = connected_tutor(cluster)
+    title = "Tutoring: crash"
+    event = cluster.emulator.control(
+        "POST",
+        f"/calendars/{TUTOR}/events",
+        event_body(title, at(6, 15), description="capacity: 2"),
+    )
+    session_id = session_named(tutor, tutor_id, title)
+    victim = cluster.servers[2]
+    crashing = cluster.browser("crash@school.example", instance=2)
+    csrf = {"X-CSRF-Token": crashing.cookies["tutorcal_csrf"]}
+    # Google hangs on the attendee write, so the request sits between commit and Google.
+    cluster.emulator.control(
+        "POST", "/faults", {"count": 1, "latency_ms": 30_000, "match": {"method": "PUT"}}
+    )
+    outcome: list[str] = []
+
+    def attempt() -> None:
+        try:
+            crashing.post(
+                "/api/v1/bookings", json={"session_id": session_id}, headers=csrf, timeout=20
+            )
+            outcome.append("answered")
+        except httpx2.TransportError:
+            outcome.append("connection lost")
+
+    request = threading.Thread(target=attempt)
+    request.start()
+
+    def committed() -> list[dict[str, Any]]:
+        items = tutor.get("/api/v1/bookings", params={"role": "tutor"}).json()["items"]
+        return [b for b in items if b["student"]["email"] == "crash@school.example"]
+
+    wait_for(lambda: bool(committed()), timeout=10)
+    victim.process.kill()  # SIGKILL: no clean-up, no shutdown hooks
+    victim.process.wait(10)
+    request.join(20)
+    assert outcome == ["connection lost"]
+    cluster.emulator.control("DELETE", "/faults")
+    assert attendees(cluster.emulator, TUTOR, event["id"]) == []
+
+    # The dead process's claim on the job expires after two minutes; move it to the past.
+    asyncio.run(_expire_claims(cluster.database_url))
+    worker = subprocess.run(
+        [TUTORCAL, "worker", "--once"],
+        env={**os.environ, **cluster.env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert worker.returncode == 0, worker.stderr
+    assert attendees(cluster.emulator, TUTOR, event["id"]) == ["crash@school.example"], (
+        worker.stdout[-3000:]
+    )
+    (booking,) = committed()
+    assert booking["calendar_sync"] == "synced"
+    again = subprocess.run(
+        [TUTORCAL, "worker", "--once"],
+        env={**os.environ, **cluster.env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert again.returncode == 0
+    assert attendees(cluster.emulator, TUTOR, event["id"]) == ["crash@school.example"]
+
+
+async def _expire_claims(database_url: str) -> None:
+    import asyncpg
+
+    connection = await asyncpg.connect(database_url)
+    try:
+        await connection.execute(
+            "UPDATE outbox_jobs SET claimed_until = now() - interval '1 second'"
+        )
+    finally:
+        await connection.close()

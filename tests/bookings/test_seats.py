@@ -382,3 +382,27 @@ async def test_a_repeat_while_the_first_request_is_running_is_409(
     )
     assert response.status_code == 409
     assert response.json()["code"] == "idempotency_in_progress"
+
+
+async def test_a_google_timeout_after_google_applied_the_write_still_leaves_one_attendee(
+    app: FastAPI, browser: Browser, other_browser: Browser, emulator: EmulatorServer
+) -> None:
+    group = await group_session(app, browser, emulator)
+    sam = await student(other_browser, emulator, "sam@school.example")
+    emulator.control(
+        "POST",
+        "/faults",
+        {"count": 1, "drop_connection": True, "after_apply": True, "match": {"method": "PUT"}},
+    )
+    status, booking = await book(sam, session_id=group.session_id)
+    assert status == 201
+    event = emulator.control("GET", f"/calendars/{TEST_TUTOR}/events/{group.event['id']}")
+    assert [a["email"] for a in event["attendees"]].count("sam@school.example") == 1
+    from tutorcal.bookings.google_sync import drain_booking_writes
+
+    await OutboxJob.all().update(next_attempt_at=utcnow())
+    await drain_booking_writes(runtime_of(app).calendar)
+    assert attendees(emulator, TEST_TUTOR, group.event["id"]) == ["sam@school.example"]
+    assert (await sam.app.get(f"/api/v1/bookings/{booking['id']}")).json()[
+        "calendar_sync"
+    ] == "synced"

@@ -233,3 +233,34 @@ async def test_a_retried_create_finds_its_own_event_and_refuses_a_stranger(
             student_email="sam@school.example",
             student_name="Sam",
         )
+
+
+async def test_a_slot_event_created_but_answered_by_a_timeout_is_not_created_twice(
+    app: FastAPI, browser: Browser, other_browser: Browser, emulator: EmulatorServer
+) -> None:
+    tutor = await tutor_open_for_slots(app, browser, emulator)
+    sam = await student(other_browser, emulator, "sam@school.example")
+    emulator.control(
+        "POST",
+        "/faults",
+        {
+            "count": 1,
+            "drop_connection": True,
+            "after_apply": True,
+            "match": {"method": "POST", "path_contains": "/events"},
+        },
+    )
+    status, booking = await book_slot(sam, tutor, iso(at(3, 15)))
+    assert status == 201
+    from tutorcal.bookings.google_sync import drain_booking_writes
+    from tutorcal.core.time import utcnow
+    from tutorcal.outbox.models import OutboxJob
+
+    await OutboxJob.all().update(next_attempt_at=utcnow())
+    await drain_booking_writes(runtime_of(app).calendar)
+    events = emulator.control("GET", f"/calendars/{TEST_TUTOR}/events")
+    ours = [e for e in events if e["id"] == booking["calendar_event_id"]]
+    assert len(ours) == 1
+    assert (await sam.app.get(f"/api/v1/bookings/{booking['id']}")).json()[
+        "calendar_sync"
+    ] == "synced"

@@ -178,6 +178,7 @@ async def add_fault(body: FaultCreate, state: State) -> FaultRead:
         latency_ms=body.latency_ms,
         drop_connection=body.drop_connection,
         match=match,
+        after_apply=body.after_apply,
     )
     return FaultRead(**fault.as_dict())
 

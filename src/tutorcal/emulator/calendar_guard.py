@@ -147,7 +147,7 @@ async def _guard(request: Request, name: str, handler: Handler) -> Response:
     fault = state.faults.take(request.method, path, user.email if user else None)
     response: Response | None = None
     try:
-        if fault is not None:
+        if fault is not None and not fault.after_apply:
             response = await _apply(fault)
         if response is None:
             if authenticated is None or token is None:
@@ -160,6 +160,8 @@ async def _guard(request: Request, name: str, handler: Handler) -> Response:
                 authenticated[0], authenticated[1], state.access_token_client(token)
             )
             response = await handler(request)
+            if fault is not None and fault.after_apply:
+                response = DroppedConnection()
     except CalendarError as exc:
         response = error_response(exc)
     state.requests.record(

@@ -87,6 +87,10 @@ class FaultCreate(_Strict):
     reason: str | None = None
     latency_ms: int = Field(default=0, ge=0, le=60_000)
     drop_connection: bool = False
+    after_apply: bool = Field(
+        default=False,
+        description="With drop_connection: carry the request out, then lose the answer.",
+    )
     match: FaultMatchBody | None = None
 
     @model_validator(mode="after")
@@ -97,6 +101,8 @@ class FaultCreate(_Strict):
             raise ValueError("a dropped connection has no status")
         if self.reason is not None and self.status is None:
             raise ValueError("reason goes with status")
+        if self.after_apply and not self.drop_connection:
+            raise ValueError("after_apply goes with drop_connection")
         return self
 
 
@@ -107,6 +113,7 @@ class FaultRead(BaseModel):
     reason: str | None
     latency_ms: int
     drop_connection: bool
+    after_apply: bool = False
     match: dict[str, Any]
 
 

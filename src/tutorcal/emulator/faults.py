@@ -40,6 +40,8 @@ class Fault:
     latency_ms: int = 0
     drop_connection: bool = False
     match: FaultMatch = field(default_factory=FaultMatch)
+    # The request is carried out, then its answer is lost: a timeout after Google applied it.
+    after_apply: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -49,6 +51,7 @@ class Fault:
             "reason": self.reason,
             "latency_ms": self.latency_ms,
             "drop_connection": self.drop_connection,
+            "after_apply": self.after_apply,
             "match": {
                 "method": self.match.method,
                 "path_contains": self.match.path_contains,
@@ -71,8 +74,11 @@ class Faults:
         latency_ms: int,
         drop_connection: bool,
         match: FaultMatch,
+        after_apply: bool = False,
     ) -> Fault:
-        fault = Fault(self._next_id, count, status, reason, latency_ms, drop_connection, match)
+        fault = Fault(
+            self._next_id, count, status, reason, latency_ms, drop_connection, match, after_apply
+        )
         self._next_id += 1
         self.queued.append(fault)
         return fault
