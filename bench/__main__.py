@@ -5,14 +5,18 @@ Sections (all by default, one with ``--only``):
 * ``startup``: cold start and idle RSS of ``tutorcal serve`` vs a bare app (bench/startup.py);
 * ``sessions``: reading a tutor's sessions under load on PostgreSQL vs a floor app doing the
   least the same answer needs, Google calls per read, and how fast a change made in Google
-  shows in the API (bench/sessions.py; needs PostgreSQL at 127.0.0.1:5432).
+  shows in the API (bench/sessions.py; needs PostgreSQL at 127.0.0.1:5432);
+* ``bookings``: bookings per second on distinct one-seat sessions and a many-students race
+  for one seat, each beside a floor doing the same transaction bare, Google calls per
+  booking, and free-slot reads under load vs the floor (bench/bookings.py; PostgreSQL too).
 
-Prints a Markdown table per section and writes them as JSON to bench/results/latest.json.
+Prints a Markdown table per section and writes them as JSON to bench/results/latest.json
+(the sections not run this time keep their last results there, each with its time).
 Exits 0 whatever the numbers: this measures, it does not judge (each row says PASS or OVER
 against its target: OVER means the target is missed, whichever way the target points).
 Exits 1 only if a section could not be run (a server did not start, no database).
 
-    python -m bench [--only startup|sessions] [--runs 7] [--postgres] [--concurrency 8] ...
+    python -m bench [--only startup|sessions|bookings] [--runs 7] [--postgres] [--concurrency 8] ...
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from bench import sessions, startup
+from bench import bookings, sessions, startup
 from bench.support import (
     POSTGRES_SERVER_URL,
     REPO_ROOT,
@@ -39,7 +43,7 @@ from bench.support import (
     environment_description,
 )
 
-SECTIONS = ("startup", "sessions")
+SECTIONS = ("startup", "sessions", "bookings")
 
 
 def _terminate(signum: int, _frame: FrameType | None) -> None:
@@ -62,7 +66,7 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
         action="store_true",
         help=f"also run both subjects against PostgreSQL at {POSTGRES_SERVER_URL}",
     )
-    reads = parser.add_argument_group("sessions")
+    reads = parser.add_argument_group("sessions", "also the bookings section's slot reads")
     defaults = sessions.Options()
     reads.add_argument(
         "--concurrency",
@@ -100,6 +104,39 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
         default=defaults.profile,
         help="py-spy profile of tutorcal under load: auto = when below the reads/s target",
     )
+    book = parser.add_argument_group("bookings")
+    book_defaults = bookings.Options()
+    book.add_argument(
+        "--bookings",
+        type=int,
+        default=book_defaults.bookings,
+        help=f"distinct sessions booked per subject and round [{book_defaults.bookings}]",
+    )
+    book.add_argument(
+        "--students",
+        type=int,
+        default=book_defaults.students,
+        help=f"students booking at once [{book_defaults.students}]",
+    )
+    book.add_argument(
+        "--racers",
+        type=int,
+        default=book_defaults.racers,
+        help=f"students racing for one seat [{book_defaults.racers}]",
+    )
+    book.add_argument(
+        "--races",
+        type=int,
+        default=book_defaults.races,
+        help=f"races per subject [{book_defaults.races}]",
+    )
+    book.add_argument(
+        "--floor-rounds",
+        type=int,
+        default=book_defaults.floor_rounds,
+        help="booking rounds of the floor, its bookings deleted in between "
+        f"[{book_defaults.floor_rounds}]",
+    )
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error("--runs must be at least 1")
@@ -109,16 +146,50 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
         parser.error("--warmup 0..30 s, --duration 1..60 s, --rounds 1..5")
     if not 1 <= args.changes <= 100:
         parser.error("--changes must be within 1..100")
+    for problem in booking_options(args).problems():
+        parser.error(problem)
     return args
 
 
+def booking_options(args: argparse.Namespace) -> bookings.Options:
+    return bookings.Options(
+        bookings=args.bookings,
+        students=args.students,
+        racers=args.racers,
+        races=args.races,
+        floor_rounds=args.floor_rounds,
+        concurrency=args.concurrency,
+        warmup_s=args.warmup,
+        duration_s=args.duration,
+        rounds=args.rounds,
+    )
+
+
 def write_json(results: dict[str, Any]) -> None:
+    """This run's sections, beside the last results of the sections not run this time."""
     RESULTS_PATH.parent.mkdir(parents=True, exist_ok=True)
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    kept: dict[str, Any] = {}
+    generated: dict[str, str] = {}
+    try:
+        previous = json.loads(RESULTS_PATH.read_text())
+    except (OSError, ValueError):
+        previous = {}
+    if isinstance(previous, dict):
+        before = previous.get("section_generated_at") or {}
+        for section in SECTIONS:
+            if section not in results and isinstance(previous.get(section), dict):
+                kept[section] = previous[section]
+                generated[section] = str(before.get(section, previous.get("generated_at", "?")))
+    generated.update(dict.fromkeys(results, now))
+    merged = {**kept, **results}
+    ordered = [section for section in SECTIONS if section in merged]
     document = {
-        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "generated_at": now,
         "environment": environment_description(),
-        "sections": list(results),
-        **results,
+        "sections": ordered,
+        "section_generated_at": {section: generated[section] for section in ordered},
+        **{section: merged[section] for section in ordered},
     }
     RESULTS_PATH.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
 
@@ -142,6 +213,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                     outcome = startup.run(args.runs, postgres=args.postgres, scratch=workdir)
                     results["startup"] = outcome.as_json()
                     tables.append(("startup", outcome.table, outcome.verdict_lines(), []))
+                elif section == "bookings":
+                    booked = bookings.run(booking_options(args), workdir)
+                    results["bookings"] = booked.as_json()
+                    tables.append(("bookings", booked.table, booked.verdict_lines(), booked.notes))
                 else:
                     options = sessions.Options(
                         concurrency=args.concurrency,

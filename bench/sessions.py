@@ -598,8 +598,8 @@ class Servers:
 
 
 @contextlib.contextmanager
-def postgres_database() -> Iterator[str]:
-    name = f"tutorcal_bench_sessions_{uuid.uuid4().hex[:8]}"
+def postgres_database(section: str = "sessions") -> Iterator[str]:
+    name = f"tutorcal_bench_{section}_{uuid.uuid4().hex[:8]}"
     url = create_postgres_database(name)
     try:
         yield url
