@@ -11,17 +11,8 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
-
-import httpx2
-from tenacity import (
-    AsyncRetrying,
-    retry_if_exception_type,
-    stop_after_attempt,
-    stop_after_delay,
-    wait_random_exponential,
-)
 
 from tutorcal.core.metrics import GOOGLE_CALLS
 from tutorcal.google.calendar_errors import (
@@ -40,6 +31,9 @@ from tutorcal.google.calendar_types import (
     Event,
     EventsPage,
 )
+
+if TYPE_CHECKING:
+    import httpx2
 
 logger = logging.getLogger("tutorcal.google.calendar")
 
@@ -87,6 +81,15 @@ class CalendarClient:
         json: dict[str, Any] | None = None,
         headers: dict[str, str] | None = None,
     ) -> Any:
+        # Imported on first use, like the HTTP pool: start-up does not need them.
+        from tenacity import (
+            AsyncRetrying,
+            retry_if_exception_type,
+            stop_after_attempt,
+            stop_after_delay,
+            wait_random_exponential,
+        )
+
         retrying = AsyncRetrying(
             retry=retry_if_exception_type((RateLimited, ServerError, Unreachable)),
             wait=wait_random_exponential(
@@ -127,6 +130,8 @@ class CalendarClient:
         *,
         refresh: bool,
     ) -> Any:
+        import httpx2
+
         token = await self._token_source(refresh)
         all_headers = {"Authorization": f"Bearer {token}", **(headers or {})}
         try:
