@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -38,39 +40,75 @@ class SessionView:
     booked_by_me: bool
 
 
+@dataclass(frozen=True)
+class ReadableCalendar:
+    id: uuid.UUID
+    holds_sessions: bool
+    counts_as_busy: bool
+
+
 async def ensure_readable(
-    tutor_id: object, *, stale_after: timedelta, sessions_only: bool
-) -> list[MirroredCalendar]:
-    """The tutor's mirrored calendars, or CalendarUnavailable saying why they cannot be trusted."""
-    grant = (
-        await GoogleGrant.filter(user_id=tutor_id)
-        .only("id", "status", "refresh_token_ciphertext", "granted_scopes")
-        .first()
+    tutor_id: object, *, stale_after: timedelta, sessions_only: bool, must_be_tutor: bool = False
+) -> list[ReadableCalendar]:
+    """The tutor's mirrored calendars, or CalendarUnavailable saying why they cannot be trusted.
+
+    One query: the calendars joined with the tutor's grant (every read of sessions and slots
+    passes here).
+    """
+    rows = await MirroredCalendar.filter(tutor_id=tutor_id).values(
+        "id",
+        "holds_sessions",
+        "counts_as_busy",
+        "status",
+        "last_synced_at",
+        "tutor__google_grant__status",
+        "tutor__google_grant__refresh_token_ciphertext",
+        "tutor__google_grant__granted_scopes",
+        "tutor__is_tutor",
+        "tutor__deleted_at",
     )
+    if must_be_tutor:
+        if rows:
+            is_tutor = bool(rows[0]["tutor__is_tutor"]) and rows[0]["tutor__deleted_at"] is None
+        else:
+            is_tutor = await User.filter(
+                id=tutor_id, is_tutor=True, deleted_at__isnull=True
+            ).exists()
+        if not is_tutor:
+            raise TutorNotFound()
+    if rows:
+        first = rows[0]
+        grant: GoogleGrant | None = None
+        if first["tutor__google_grant__status"] is not None:
+            scopes = first["tutor__google_grant__granted_scopes"]
+            grant = GoogleGrant(
+                status=first["tutor__google_grant__status"],
+                refresh_token_ciphertext=first["tutor__google_grant__refresh_token_ciphertext"],
+                granted_scopes=json.loads(scopes) if isinstance(scopes, str | bytes) else scopes,
+            )
+    else:
+        grant = await GoogleGrant.get_or_none(user_id=tutor_id)
     status = calendar_status(grant)
     if status != CalendarStatus.CONNECTED:
         raise CalendarUnavailable(
             f"The tutor's Google Calendar is {status.value.replace('_', ' ')}.",
             extra={"calendar_status": status.value},
         )
-    calendars = await MirroredCalendar.filter(tutor_id=tutor_id).only(
-        "id", "holds_sessions", "counts_as_busy", "status", "last_synced_at"
-    )
-    needed = [c for c in calendars if c.holds_sessions or (c.counts_as_busy and not sessions_only)]
+    needed = [r for r in rows if r["holds_sessions"] or (r["counts_as_busy"] and not sessions_only)]
     if not needed:
         raise CalendarUnavailable(
             "The tutor's calendar has not been read yet.", extra={"calendar_status": "syncing"}
         )
     oldest_allowed = utcnow() - stale_after
-    for calendar in needed:
-        if calendar.status == CalendarSyncStatus.UNAVAILABLE or calendar.last_synced_at is None:
+    for row in needed:
+        if row["status"] == CalendarSyncStatus.UNAVAILABLE or row["last_synced_at"] is None:
             raise CalendarUnavailable(extra={"calendar_status": "unavailable"})
-        if calendar.last_synced_at < oldest_allowed:
+        if row["last_synced_at"] < oldest_allowed:
             raise CalendarUnavailable(
                 "The copy of the tutor's calendar is out of date.",
                 extra={"calendar_status": "stale"},
             )
-    return needed
+    return [ReadableCalendar(r["id"], r["holds_sessions"], r["counts_as_busy"]) for r in needed]
 
 
 async def _views(sessions: list[TutoringSession], viewer: User) -> list[SessionView]:
@@ -96,9 +134,9 @@ async def list_sessions(
     tutor_id: str, viewer: User, start: datetime, end: datetime, *, stale_after: timedelta
 ) -> list[SessionView]:
     tutor_uuid = parse_id(tutor_id, "tutor")
-    if not await User.filter(id=tutor_uuid, is_tutor=True, deleted_at__isnull=True).exists():
-        raise TutorNotFound()
-    calendars = await ensure_readable(tutor_uuid, stale_after=stale_after, sessions_only=True)
+    calendars = await ensure_readable(
+        tutor_uuid, stale_after=stale_after, sessions_only=True, must_be_tutor=True
+    )
     session_calendars = [c.id for c in calendars if c.holds_sessions]
     sessions = (
         await TutoringSession.filter(
