@@ -40,9 +40,10 @@ CREATE UNIQUE INDEX IF NOT EXISTS "uq_bookings_confirmed_seat"
 """
 
 
+# REPLACE, not DELETE then INSERT: two migrators finishing together must not collide on the key.
 _RECORD_FINGERPRINT = {
-    "sqlite": "INSERT INTO tutorcal_schema (id, fingerprint) VALUES (1, ?)",
-    "mysql": "INSERT INTO tutorcal_schema (id, fingerprint) VALUES (1, %s)",
+    "sqlite": "REPLACE INTO tutorcal_schema (id, fingerprint) VALUES (1, ?)",
+    "mysql": "REPLACE INTO tutorcal_schema (id, fingerprint) VALUES (1, %s)",
 }
 
 
@@ -136,14 +137,42 @@ async def ensure_generated_schema(dialect: str) -> list[str]:
     await connection.execute_script(
         "CREATE TABLE IF NOT EXISTS tutorcal_schema (id INT PRIMARY KEY, fingerprint VARCHAR(64) NOT NULL)"
     )
-    await connection.execute_script("DELETE FROM tutorcal_schema")
     await connection.execute_query(_RECORD_FINGERPRINT[dialect], [fingerprint])
     return ["generated schema"]
 
 
 async def _generate_schema(settings: Settings) -> list[str]:
-    async with orm(tortoise_config_for(settings)):
+    async with _mysql_migration_lock(settings), orm(tortoise_config_for(settings)):
         return await ensure_generated_schema(settings.dialect)
+
+
+@asynccontextmanager
+async def _mysql_migration_lock(settings: Settings) -> AsyncIterator[None]:
+    """MySQL's named lock, like PostgreSQL's advisory lock: concurrent migrators take turns."""
+    if settings.dialect != "mysql":
+        yield
+        return
+    import asyncmy
+
+    credentials: dict[str, Any] = expand_db_url(settings.database_url)["credentials"]
+    connection = await asyncmy.connect(
+        host=credentials.get("host"),
+        port=int(credentials.get("port") or 3306),
+        user=credentials.get("user"),
+        password=credentials.get("password") or "",
+        database=credentials.get("database"),
+        connect_timeout=10,
+    )
+    try:
+        async with connection.cursor() as cursor:
+            await cursor.execute("SELECT GET_LOCK('tutorcal_migrate', 120)")
+        yield
+    finally:
+        try:
+            async with connection.cursor() as cursor:
+                await cursor.execute("SELECT RELEASE_LOCK('tutorcal_migrate')")
+        finally:
+            connection.close()
 
 
 async def migrate(settings: Settings) -> list[str]:
