@@ -8,80 +8,37 @@ import subprocess
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from typing import Any
 
 import httpx2
 import pytest
 
-from tests.conftest import BASE_SETTINGS, make_settings
 from tests.google.test_push_live import wait_for
 from tests.support.booking import attendees
 from tests.support.calendar import at, event_body
-from tests.support.databases import ScratchDatabase, create_database, drop_database
-from tests.support.emulator import TEST_CLIENT_ID, TEST_CLIENT_SECRET, EmulatorServer
-from tests.support.processes import TUTORCAL, ServerProcess, free_port
-from tutorcal.schema import migrate
+from tests.support.databases import ScratchDatabase
+from tests.support.deployment import Deployment, deployment
+from tests.support.processes import TUTORCAL
 
 TUTOR = "tina.tutor@school.example"
 INSTANCES = 3
 
 
-@dataclass
-class Cluster:
-    emulator: EmulatorServer
-    servers: list[ServerProcess]
-    env: dict[str, str]
-    database_url: str
-    clients: list[httpx2.Client] = field(default_factory=list)
-
-    def browser(self, email: str, instance: int = 0) -> httpx2.Client:
-        self.emulator.add_user(email)
-        http = httpx2.Client(
-            base_url=self.servers[instance].base_url, follow_redirects=True, timeout=30
-        )
-        self.clients.append(http)
-        http.get("/api/v1/auth/google/login", params={"login_hint": email})
-        return http
+Cluster = Deployment
 
 
 @pytest.fixture(scope="module")
 def cluster(
     backend: str, database: ScratchDatabase, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Cluster]:
-    fresh = create_database(backend, tmp_path_factory.mktemp("cluster"))
-    asyncio.run(migrate(make_settings(database_url=fresh.url)))
-    emulator = EmulatorServer()
-    ports = [free_port() for _ in range(INSTANCES)]
-    emulator.reset(*(f"http://127.0.0.1:{port}/api/v1/auth/google/callback" for port in ports))
-    env = {
-        "DATABASE_URL": fresh.url,
-        "TUTORCAL_DEMO": "false",
-        "GOOGLE_DISCOVERY_URL": emulator.discovery_url,
-        "GOOGLE_CALENDAR_API_URL": emulator.calendar_url,
-        "GOOGLE_CLIENT_ID": TEST_CLIENT_ID,
-        "GOOGLE_CLIENT_SECRET": TEST_CLIENT_SECRET,
-        "TOKEN_ENCRYPTION_KEYS": str(BASE_SETTINGS["token_encryption_keys"]),
-        "TUTOR_EMAILS": TUTOR,
-        "GOOGLE_RETRY_BASE_SECONDS": "0.01",
-        "LOG_LEVEL": "WARNING",
-    }
-    servers = [ServerProcess(env, port=port) for port in ports]
-    group = Cluster(emulator, servers, env, fresh.url)
-    try:
-        for server in servers:
-            server.wait_ready()
-        yield group
-    finally:
-        for http in group.clients:
-            http.close()
-        for server in servers:
-            try:
-                server.terminate()
-            finally:
-                server.stop()
-        emulator.stop()
-        drop_database(fresh)
+    with deployment(
+        backend,
+        tmp_path_factory.mktemp("cluster"),
+        instances=INSTANCES,
+        TUTOR_EMAILS=TUTOR,
+        LOG_LEVEL="WARNING",
+    ) as running:
+        yield running
 
 
 def book_all_at_once(

@@ -5,7 +5,6 @@ Black-box: everything goes through HTTP, as in production.
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -17,12 +16,11 @@ from typing import Any
 import httpx2
 import pytest
 
-from tests.conftest import BASE_SETTINGS, make_settings
 from tests.support.calendar import at, event_body
-from tests.support.databases import ScratchDatabase, create_database, drop_database
-from tests.support.emulator import TEST_CLIENT_ID, TEST_CLIENT_SECRET, EmulatorServer
-from tests.support.processes import ServerProcess, free_port
-from tutorcal.schema import migrate
+from tests.support.databases import ScratchDatabase
+from tests.support.deployment import deployment
+from tests.support.emulator import EmulatorServer
+from tests.support.processes import ServerProcess
 
 TUTORS = [f"tutor{n}@school.example" for n in range(1, 10)]
 VISIBLE_WITHIN_SECONDS = 2.0
@@ -73,45 +71,16 @@ def titles(http: httpx2.Client, tutor_id: str, **params: str) -> list[str]:
 def live(
     backend: str, database: ScratchDatabase, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[LiveApp]:
-    import asyncio
-
-    fresh = create_database(backend, tmp_path_factory.mktemp("live"))
-    asyncio.run(migrate(make_settings(database_url=fresh.url)))
-    emulator = EmulatorServer()
     # Two instances share one database only where that is how it is deployed (PostgreSQL).
-    ports = [free_port(), free_port()] if backend == "postgres" else [free_port()]
-    emulator.reset(*(f"http://127.0.0.1:{port}/api/v1/auth/google/callback" for port in ports))
-    env = {
-        "DATABASE_URL": fresh.url,
-        "TUTORCAL_DEMO": "false",
-        "GOOGLE_DISCOVERY_URL": emulator.discovery_url,
-        "GOOGLE_CALENDAR_API_URL": emulator.calendar_url,
-        "GOOGLE_CLIENT_ID": TEST_CLIENT_ID,
-        "GOOGLE_CLIENT_SECRET": TEST_CLIENT_SECRET,
-        "TOKEN_ENCRYPTION_KEYS": str(BASE_SETTINGS["token_encryption_keys"]),
-        "TUTOR_EMAILS": ",".join(TUTORS),
-        "GOOGLE_RETRY_BASE_SECONDS": "0.01",
-        "GOOGLE_RETRY_TOTAL_SECONDS": "5",
-        "SYNC_COALESCE_SECONDS": "0.3",
-    }
-    servers = [ServerProcess(env, port=port) for port in ports]
-    app = LiveApp(emulator, servers)
-    try:
-        for server in servers:
-            server.wait_ready()
-        yield app
-    finally:
-        for http in app.clients:
-            http.close()
-        for server in servers:
-            try:
-                server.terminate()
-            finally:
-                server.stop()
-                if os.environ.get("TUTORCAL_TEST_SHOW_SERVER_LOGS"):
-                    print(server.output())
-        emulator.stop()
-        drop_database(fresh)
+    with deployment(
+        backend,
+        tmp_path_factory.mktemp("live"),
+        instances=2 if backend == "postgres" else 1,
+        TUTOR_EMAILS=",".join(TUTORS),
+        GOOGLE_RETRY_TOTAL_SECONDS="5",
+        SYNC_COALESCE_SECONDS="0.3",
+    ) as running:
+        yield LiveApp(running.emulator, running.servers, running.clients)
 
 
 def change_and_time(
