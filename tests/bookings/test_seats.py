@@ -139,10 +139,10 @@ async def test_when_google_is_down_the_booking_stands_pending_and_the_worker_fin
     await OutboxJob.all().update(next_attempt_at=utcnow())  # its backoff is over
     from tutorcal.bookings.google_sync import drain_booking_writes
 
-    result = await drain_booking_writes(runtime_of(app).calendar)
+    result = await drain_booking_writes(runtime_of(app).calendar, runtime_of(app).outbox_policy)
     assert result["done"] == 1
     assert attendees(emulator, TEST_TUTOR, group.event["id"]) == ["sam@school.example"]
-    again = await drain_booking_writes(runtime_of(app).calendar)
+    again = await drain_booking_writes(runtime_of(app).calendar, runtime_of(app).outbox_policy)
     assert again == {"done": 0, "retried": 0, "failed": 0}
     assert (await sam.app.get(f"/api/v1/bookings/{booking['id']}")).json()[
         "calendar_sync"
@@ -401,7 +401,7 @@ async def test_a_google_timeout_after_google_applied_the_write_still_leaves_one_
     from tutorcal.bookings.google_sync import drain_booking_writes
 
     await OutboxJob.all().update(next_attempt_at=utcnow())
-    await drain_booking_writes(runtime_of(app).calendar)
+    await drain_booking_writes(runtime_of(app).calendar, runtime_of(app).outbox_policy)
     assert attendees(emulator, TEST_TUTOR, group.event["id"]) == ["sam@school.example"]
     assert (await sam.app.get(f"/api/v1/bookings/{booking['id']}")).json()[
         "calendar_sync"

@@ -16,7 +16,7 @@ from tutorcal.google.event_writes import (
 )
 from tutorcal.google.service import CalendarService
 from tutorcal.outbox.models import OutboxJob
-from tutorcal.outbox.service import PermanentFailure
+from tutorcal.outbox.service import PermanentFailure, RetryPolicy
 
 
 def slot_summary(booking: Booking) -> str:
@@ -105,8 +105,12 @@ async def mark_failed(job: OutboxJob) -> None:
         await Booking.filter(id=job.booking_id).update(calendar_sync=CalendarSync.FAILED)
 
 
-async def drain_booking_writes(calendars: CalendarService, limit: int = 200) -> dict[str, int]:
+async def drain_booking_writes(
+    calendars: CalendarService, policy: RetryPolicy, limit: int = 200
+) -> dict[str, int]:
     from tutorcal.outbox.service import drain
 
-    result = await drain(BookingWrites(calendars), limit=limit, on_failed=mark_failed)
+    result = await drain(
+        BookingWrites(calendars), limit=limit, on_failed=mark_failed, policy=policy
+    )
     return result.as_dict()

@@ -25,9 +25,20 @@ from tutorcal.outbox.models import OutboxJob, OutboxStatus
 logger = logging.getLogger("tutorcal.outbox")
 
 MAX_ATTEMPTS = 8
-CLAIM = timedelta(minutes=2)
-RETRY_BASE_SECONDS = 5.0
-RETRY_CAP_SECONDS = 3600.0
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How long a claim holds and how retries back off (settings ``OUTBOX_*``)."""
+
+    # A claim outlives any one Google write with its retries; a killed worker's claim lapses.
+    claim: timedelta = timedelta(minutes=2)
+    retry_base_seconds: float = 5.0
+    retry_cap_seconds: float = 3600.0
+    max_attempts: int = MAX_ATTEMPTS
+
+
+DEFAULT_POLICY = RetryPolicy()
 
 
 class PermanentFailure(Exception):
@@ -54,12 +65,12 @@ async def enqueue(booking_id: uuid.UUID, operation: str = "reconcile") -> Outbox
     )
 
 
-async def _claim(job_id: uuid.UUID) -> OutboxJob | None:
+async def _claim(job_id: uuid.UUID, policy: RetryPolicy) -> OutboxJob | None:
     now = utcnow()
     claimed = await OutboxJob.filter(
         Q(id=job_id, status=OutboxStatus.PENDING, next_attempt_at__lte=now)
         & (Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
-    ).update(claimed_until=now + CLAIM)
+    ).update(claimed_until=now + policy.claim)
     if claimed != 1:
         return None
     job = await OutboxJob.get(id=job_id)
@@ -74,10 +85,14 @@ async def _claim(job_id: uuid.UUID) -> OutboxJob | None:
 
 
 async def run_job(
-    job_id: uuid.UUID, handler: JobHandler, on_failed: JobHandler | None = None
+    job_id: uuid.UUID,
+    handler: JobHandler,
+    on_failed: JobHandler | None = None,
+    *,
+    policy: RetryPolicy = DEFAULT_POLICY,
 ) -> OutboxStatus | None:
     """Run one job if it is due and nobody else has it; returns its new status, or None."""
-    job = await _claim(job_id)
+    job = await _claim(job_id, policy)
     if job is None:
         return None
     try:
@@ -86,7 +101,7 @@ async def run_job(
         await _fail(job, str(exc))
         status: OutboxStatus = OutboxStatus.FAILED
     except Exception as exc:  # anything else may be passing: Google down, a revoked grant, …
-        status = await _retry_or_fail(job, exc)
+        status = await _retry_or_fail(job, exc, policy)
     else:
         status = OutboxStatus.DONE
     if status == OutboxStatus.FAILED:
@@ -105,12 +120,13 @@ async def run_job(
     return OutboxStatus.DONE
 
 
-async def _retry_or_fail(job: OutboxJob, error: Exception) -> OutboxStatus:
+async def _retry_or_fail(job: OutboxJob, error: Exception, policy: RetryPolicy) -> OutboxStatus:
     attempts = job.attempts + 1
-    if attempts >= MAX_ATTEMPTS:
+    if attempts >= policy.max_attempts:
         await _fail(job, f"{type(error).__name__}: {error}")
         return OutboxStatus.FAILED
-    delay = min(RETRY_CAP_SECONDS, RETRY_BASE_SECONDS * 2**attempts) * random.uniform(0.5, 1.0)  # noqa: S311
+    backoff = min(policy.retry_cap_seconds, policy.retry_base_seconds * 2**attempts)
+    delay = backoff * random.uniform(0.5, 1.0)  # noqa: S311 - jitter, not security
     logger.warning(
         "outbox job %s failed (attempt %s), retrying in %.0f s: %s", job.id, attempts, delay, error
     )
@@ -140,7 +156,11 @@ async def _fail(job: OutboxJob, error: str) -> None:
 
 
 async def drain(
-    handler: JobHandler, *, limit: int = 100, on_failed: JobHandler | None = None
+    handler: JobHandler,
+    *,
+    limit: int = 100,
+    on_failed: JobHandler | None = None,
+    policy: RetryPolicy = DEFAULT_POLICY,
 ) -> DrainResult:
     """Run every due job (up to ``limit``); safe on several workers at once."""
     due = (
@@ -154,7 +174,7 @@ async def drain(
     )
     done = retried = failed = 0
     for job_id in due:
-        status = await run_job(uuid.UUID(str(job_id)), handler, on_failed)
+        status = await run_job(uuid.UUID(str(job_id)), handler, on_failed, policy=policy)
         if status == OutboxStatus.DONE:
             done += 1
         elif status == OutboxStatus.PENDING:
