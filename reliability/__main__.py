@@ -161,11 +161,16 @@ async def run(
         await person.http.aclose()
     await google.aclose()
     await deployment.front.close()
-    return summarise(ledger, log, findings, workload_seconds, settled)
+    return summarise(ledger, log, findings, workload_seconds, settled, len(actors))
 
 
 def summarise(
-    ledger: Ledger, log: FaultLog, findings: Findings, seconds: float, settled: float
+    ledger: Ledger,
+    log: FaultLog,
+    findings: Findings,
+    seconds: float,
+    settled: float,
+    students: int,
 ) -> dict[str, Any]:
     kinds: dict[str, Counter[str]] = {}
     for call in ledger.calls:
@@ -185,6 +190,7 @@ def summarise(
     for tally in kinds.values():
         total.update(tally)
     return {
+        "students": students,
         "workload_seconds": round(seconds, 1),
         "settled_after_seconds": round(settled, 1),
         "requests_per_second": round(total["requests"] / seconds, 1) if seconds else 0.0,
@@ -205,7 +211,8 @@ def rate(errors: int, requests: int) -> str:
 
 def table(result: dict[str, Any]) -> str:
     lines = [
-        f"Workload {result['workload_seconds']} s across three app processes: "
+        f"Workload {result['workload_seconds']} s across three app processes, "
+        f"{result['students']} students: "
         f"{result['total'].get('requests', 0)} requests, {result['requests_per_second']} req/s; "
         f"invariants held {result['settled_after_seconds']} s after the load stopped.",
         "",
@@ -247,6 +254,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--short", action="store_true", help="the CI run: 80 s, 10 students")
     parser.add_argument("--duration", type=float, default=None, help="seconds of workload")
     parser.add_argument("--students", type=int, default=None)
+    parser.add_argument(
+        "--think", type=float, default=0.2, help="a student's mean pause between actions, s"
+    )
     parser.add_argument("--drain", type=float, default=60, help="seconds to settle afterwards")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--json", type=Path, default=RESULTS_PATH)

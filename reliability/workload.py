@@ -106,8 +106,14 @@ async def sign_in(front_url: str, email: str, *, connect_calendar: bool = False)
 
 class Student:
     def __init__(
-        self, person: Person, tutors: list[str], ledger: Ledger, rng: random.Random
+        self,
+        person: Person,
+        tutors: list[str],
+        ledger: Ledger,
+        rng: random.Random,
+        think_seconds: float = 0.2,
     ) -> None:
+        self.think_seconds = think_seconds
         self.person = person
         self.tutors = tutors
         self.ledger = ledger
@@ -238,7 +244,7 @@ class Student:
                 await action()
             except Exception as exc:  # the run goes on; the ledger shows the failure
                 self.ledger.record(f"client error: {type(exc).__name__}", None)
-            await asyncio.sleep(self.rng.uniform(0.05, 0.3))
+            await asyncio.sleep(self.rng.uniform(0, 2 * self.think_seconds))
 
 
 class Tutor:
