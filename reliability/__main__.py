@@ -173,6 +173,7 @@ def summarise(
     students: int,
 ) -> dict[str, Any]:
     kinds: dict[str, Counter[str]] = {}
+    unexplained: Counter[str] = Counter()
     for call in ledger.calls:
         tally = kinds.setdefault(call.kind, Counter())
         tally["requests"] += 1
@@ -184,6 +185,7 @@ def summarise(
             tally["errors"] += 1
             if not log.during_fault(call.at):
                 tally["errors outside faults"] += 1
+                unexplained[f"{call.kind}: {call.status or 'no answer'} {call.code or ''}"] += 1
         if not log.during_fault(call.at):
             tally["requests outside faults"] += 1
     total = Counter[str]()
@@ -197,6 +199,7 @@ def summarise(
         "by_kind": {kind: dict(tally) for kind, tally in sorted(kinds.items())},
         "total": dict(total),
         "bookings": dict(sorted(ledger.booking_outcomes.items())),
+        "errors_outside_faults": dict(unexplained.most_common()),
         "promised": len(ledger.promised),
         "faults": [asdict(window) for window in log.windows],
         "violations": findings.violations,
@@ -226,6 +229,10 @@ def table(result: dict[str, Any]) -> str:
             f"{rate(tally.get('errors', 0), tally.get('requests', 0)):>12}"
             f"{rate(tally.get('errors outside faults', 0), tally.get('requests outside faults', 0)):>16}"
         )
+    lines += [
+        f"  outside faults: {what} x{count}"
+        for what, count in result["errors_outside_faults"].items()
+    ]
     lines += ["", f"{'booking actions (after retries with the same key)':<60}{'count':>8}"]
     lines += [f"{outcome:<60}{count:>8}" for outcome, count in result["bookings"].items()]
     lines += [f"{'answers that said confirmed':<60}{result['promised']:>8}"]

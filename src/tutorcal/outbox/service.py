@@ -45,6 +45,14 @@ class PermanentFailure(Exception):
     """Retrying will not help (Google refused for good); the job is failed at once."""
 
 
+class Deferred(Exception):
+    """The job cannot run until something outside changes (a tutor reconnecting Google).
+
+    It waits without using up its attempts, for the retry cap or until ``make_due`` calls it
+    back: a tutor away from Google for a week still gets every write once they return.
+    """
+
+
 JobHandler = Callable[[OutboxJob], Awaitable[None]]
 
 
@@ -100,6 +108,9 @@ async def run_job(
     except PermanentFailure as exc:
         await _fail(job, str(exc))
         status: OutboxStatus = OutboxStatus.FAILED
+    except Deferred as exc:
+        await _defer(job, exc, policy)
+        status = OutboxStatus.PENDING
     except Exception as exc:  # anything else may be passing: Google down, a revoked grant, …
         status = await _retry_or_fail(job, exc, policy)
     else:
@@ -137,6 +148,24 @@ async def _retry_or_fail(job: OutboxJob, error: Exception, policy: RetryPolicy) 
         last_error=f"{type(error).__name__}: {error}"[:1000],
     )
     return OutboxStatus.PENDING
+
+
+async def _defer(job: OutboxJob, reason: Deferred, policy: RetryPolicy) -> None:
+    logger.info("outbox job %s waits: %s", job.id, reason)
+    await OutboxJob.filter(id=job.id).update(
+        next_attempt_at=utcnow() + timedelta(seconds=policy.retry_cap_seconds),
+        claimed_until=None,
+        last_error=f"waiting: {reason}"[:1000],
+    )
+
+
+async def make_due(job_ids: list[uuid.UUID]) -> int:
+    """Pending jobs among these run at the next drain, however long they were set to wait."""
+    if not job_ids:
+        return 0
+    return await OutboxJob.filter(id__in=job_ids, status=OutboxStatus.PENDING).update(
+        next_attempt_at=utcnow()
+    )
 
 
 async def _fail(job: OutboxJob, error: str) -> None:
