@@ -9,7 +9,6 @@ import argparse
 import asyncio
 import json
 import random
-import shutil
 import sys
 import tempfile
 import time
@@ -174,6 +173,7 @@ def summarise(
 ) -> dict[str, Any]:
     kinds: dict[str, Counter[str]] = {}
     unexplained: Counter[str] = Counter()
+    during_faults: Counter[str] = Counter()
     for call in ledger.calls:
         tally = kinds.setdefault(call.kind, Counter())
         tally["requests"] += 1
@@ -183,9 +183,13 @@ def summarise(
             tally["refused"] += 1
         else:
             tally["errors"] += 1
-            if not log.during_fault(call.at):
+            answer = f"{call.status or 'no answer'} {call.code or ''}".strip()
+            fault = log.fault_at(call.at)
+            if fault is None:
                 tally["errors outside faults"] += 1
-                unexplained[f"{call.kind}: {call.status or 'no answer'} {call.code or ''}"] += 1
+                unexplained[f"{call.kind}: {answer}"] += 1
+            else:
+                during_faults[f"{fault}: {answer}"] += 1
         if not log.during_fault(call.at):
             tally["requests outside faults"] += 1
     total = Counter[str]()
@@ -200,6 +204,7 @@ def summarise(
         "total": dict(total),
         "bookings": dict(sorted(ledger.booking_outcomes.items())),
         "errors_outside_faults": dict(unexplained.most_common()),
+        "errors_during_faults": dict(sorted(during_faults.items())),
         "promised": len(ledger.promised),
         "faults": [asdict(window) for window in log.windows],
         "violations": findings.violations,
@@ -233,6 +238,8 @@ def table(result: dict[str, Any]) -> str:
         f"  outside faults: {what} x{count}"
         for what, count in result["errors_outside_faults"].items()
     ]
+    lines += ["", f"{'errors during faults, by answer':<60}{'count':>8}"]
+    lines += [f"{what:<60}{count:>8}" for what, count in result["errors_during_faults"].items()]
     lines += ["", f"{'booking actions (after retries with the same key)':<60}{'count':>8}"]
     lines += [f"{outcome:<60}{count:>8}" for outcome, count in result["bookings"].items()]
     lines += [f"{'answers that said confirmed':<60}{result['promised']:>8}"]
@@ -285,10 +292,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         for process in deployment.processes():
             process.stop()
-        if ok:
-            shutil.rmtree(scratch, ignore_errors=True)
-        else:
-            print(f"reliability: process logs kept in {scratch}", file=sys.stderr)
+        print(f"reliability: process logs in {scratch}", file=sys.stderr)
     return 0 if ok else 1
 
 

@@ -37,7 +37,12 @@ class FaultLog:
     windows: list[FaultWindow] = field(default_factory=list)
 
     def during_fault(self, at: float) -> bool:
-        return any(window.covers(at) for window in self.windows)
+        return self.fault_at(at) is not None
+
+    def fault_at(self, at: float) -> str | None:
+        # Overlapping windows (one's grace period into the next): the latest fault explains it.
+        covering = [window.name for window in self.windows if window.covers(at)]
+        return covering[-1] if covering else None
 
 
 class Injector:
