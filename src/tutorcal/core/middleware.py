@@ -44,6 +44,9 @@ def database_went_away(error: BaseException | None) -> bool:
             return True
         if type(error).__name__ == "InterfaceError" and "connection is closed" in str(error):
             return True
+        # A pooled connection whose server went away mid-query is left half-way through it.
+        if type(error).__name__ == "InternalClientError" and "another operation" in str(error):
+            return True
         if (
             type(error).__name__ == "OperationalError"
             and error.args[:1]
