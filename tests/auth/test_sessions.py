@@ -11,6 +11,7 @@ from tests.support.emulator import EmulatorServer
 from tutorcal.auth.models import ApiToken, LoginSession
 from tutorcal.core.crypto import token_hash
 from tutorcal.core.time import utcnow
+from tutorcal.users.models import User
 
 
 async def signed_in(
@@ -150,6 +151,22 @@ async def test_someone_elses_api_token_is_not_found(
         "/api/v1/me/api-tokens/not-a-uuid", headers=other_browser.csrf
     )
     assert malformed.status_code == 404
+
+
+async def test_a_deleted_users_session_and_api_token_stop_working(
+    browser: Browser, emulator: EmulatorServer, client: httpx2.AsyncClient
+) -> None:
+    await signed_in(browser, emulator)
+    created = (
+        await browser.app.post(
+            "/api/v1/me/api-tokens", json={"name": "script"}, headers=browser.csrf
+        )
+    ).json()
+    # Marked deleted with the session and the token still unrevoked: deletion alone ends them.
+    await User.all().update(deleted_at=utcnow())
+    assert (await browser.app.get("/api/v1/me")).status_code == 401
+    bearer = {"Authorization": f"Bearer {created['token']}"}
+    assert (await client.get("/api/v1/me", headers=bearer)).status_code == 401
 
 
 async def test_an_unknown_bearer_token_is_401(client: httpx2.AsyncClient) -> None:

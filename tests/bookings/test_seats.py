@@ -149,6 +149,23 @@ async def test_when_google_is_down_the_booking_stands_pending_and_the_worker_fin
     ] == "synced"
 
 
+async def test_a_booking_not_yet_in_google_holds_its_seat_and_is_mine_only_to_its_student(
+    app: FastAPI, browser: Browser, other_browser: Browser, emulator: EmulatorServer
+) -> None:
+    group = await group_session(app, browser, emulator, capacity=2)
+    sam = await student(other_browser, emulator, "sam@school.example")
+    emulator.control("POST", "/faults", {"count": 50, "status": 503})
+    status, booking = await book(sam, session_id=group.session_id)
+    emulator.control("DELETE", "/faults")
+    assert (status, booking["calendar_sync"]) == (201, "pending")
+
+    listing = f"/api/v1/tutors/{group.tutor.id}/sessions"
+    (as_sam,) = (await sam.app.get(listing)).json()
+    assert (as_sam["seats_taken"], as_sam["seats_left"], as_sam["booked_by_me"]) == (1, 1, True)
+    (as_tutor,) = (await browser.app.get(listing)).json()
+    assert (as_tutor["seats_taken"], as_tutor["booked_by_me"]) == (1, False)
+
+
 async def test_a_stale_etag_is_re_read_and_re_applied(
     app: FastAPI, browser: Browser, other_browser: Browser, emulator: EmulatorServer
 ) -> None:

@@ -11,6 +11,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 from tortoise.transactions import in_transaction
 
 from tutorcal.audit import service as audit
+from tutorcal.auth import repository
 from tutorcal.auth.errors import (
     CalendarAccountMismatch,
     ConsentDenied,
@@ -303,13 +304,10 @@ class Authenticated:
 
 async def authenticate_session(session_token: str) -> Authenticated | None:
     now = utcnow()
-    session = await LoginSession.get_or_none(
-        token_hash=token_hash(session_token),
-        revoked_at__isnull=True,
-        expires_at__gt=now,
-        last_seen_at__gt=now - SESSION_IDLE_TIMEOUT,
-    ).select_related("user")
-    if session is None or session.user.deleted_at is not None:
+    session = await repository.live_session(
+        token_hash(session_token), now=now, idle_since=now - SESSION_IDLE_TIMEOUT
+    )
+    if session is None:
         return None
     if now - session.last_seen_at > SESSION_TOUCH_INTERVAL:
         await LoginSession.filter(id=session.id).update(last_seen_at=now)
@@ -321,10 +319,8 @@ def csrf_matches(session: LoginSession, presented: str | None) -> bool:
 
 
 async def authenticate_api_token(token: str) -> Authenticated | None:
-    api_token = await ApiToken.get_or_none(
-        token_hash=token_hash(token), revoked_at__isnull=True
-    ).select_related("user")
-    if api_token is None or api_token.user.deleted_at is not None:
+    api_token = await repository.live_api_token(token_hash(token))
+    if api_token is None:
         return None
     now = utcnow()
     if api_token.last_used_at is None or now - api_token.last_used_at > SESSION_TOUCH_INTERVAL:
