@@ -393,3 +393,52 @@ async def test_busy_time_blocks_as_google_free_busy_does(
     assert await busy_periods(tutor.id, *window, ignore_all_day=True) == [
         (at(2, 12), at(2, 13, 30))
     ]
+
+
+async def test_a_list_read_before_a_booking_reached_google_does_not_cancel_that_booking(
+    app: FastAPI, browser: Browser, emulator: EmulatorServer
+) -> None:
+    """Google's answer to events.list can be older than our own write that followed it; the
+    student missing from it was not removed by the tutor (found by the reliability run)."""
+    from tutorcal.google.calendar_types import Event
+    from tutorcal.google.mirror import MirrorChanges, apply_events
+    from tutorcal.tutors.models import TutorProfile
+
+    emulator.add_user(TEST_TUTOR)
+    organizer = {"email": TEST_TUTOR, "organizer": True}
+    sam_attends = {"email": "sam@school.example"}
+    event = add_event(
+        emulator,
+        TEST_TUTOR,
+        event_body(
+            "Tutoring", at(3, 13), description="capacity: 3", attendees=[organizer, sam_attends]
+        ),
+    )
+    tutor = await connect_tutor(app, browser, emulator)
+    session = await TutoringSession.get()
+    sam = await User.create(google_sub="sam", email="sam@school.example")
+    read_at = utcnow()
+    # What events.list answered at read_at: Sam had cancelled, and Google no longer had him.
+    older = emulator.control(
+        "PATCH", f"/calendars/{TEST_TUTOR}/events/{event['id']}", {"attendees": [organizer]}
+    )
+    # Sam booked again, and that booking reached Google after the list was read.
+    rebooked = await Booking.create(
+        kind=BookingKind.SESSION,
+        session=session,
+        tutor=tutor,
+        student=sam,
+        start_at=session.start_at,
+        end_at=session.end_at,
+        calendar_sync=CalendarSync.SYNCED,
+    )
+    assert rebooked.updated_at > read_at
+
+    calendar = await MirroredCalendar.get()
+    profile = await TutorProfile.get(user=tutor)
+    await apply_events(
+        calendar, profile, [Event.model_validate(older)], MirrorChanges(), read_at=read_at
+    )
+
+    await rebooked.refresh_from_db()
+    assert rebooked.status == BookingStatus.CONFIRMED

@@ -7,6 +7,7 @@ twice, late, or out of order converges on the same result and nothing is written
 from __future__ import annotations
 
 from tutorcal.bookings.models import Booking, BookingKind, BookingStatus, CalendarSync
+from tutorcal.core.time import utcnow
 from tutorcal.google.calendar_errors import BadRequest, Forbidden, Unauthorized
 from tutorcal.google.event_writes import (
     NotOurEvent,
@@ -65,7 +66,7 @@ class BookingWrites:
             present=holder is not None,
         )
         await Booking.filter(session_id=session.id, student_id=booking.student_id).update(
-            calendar_sync=CalendarSync.SYNCED
+            calendar_sync=CalendarSync.SYNCED, updated_at=utcnow()
         )
 
     async def _slot(self, booking: Booking) -> None:
@@ -84,7 +85,9 @@ class BookingWrites:
         client = await self._client(booking)
         if owner is None:
             await remove_slot_event(client, booking.google_calendar_id, booking.calendar_event_id)
-            await Booking.filter(id=booking.id).update(calendar_sync=CalendarSync.SYNCED)
+            await Booking.filter(id=booking.id).update(
+                calendar_sync=CalendarSync.SYNCED, updated_at=utcnow()
+            )
             return
         event = await put_slot_event(
             client,
@@ -98,10 +101,12 @@ class BookingWrites:
             student_name=owner.student.name,
         )
         await Booking.filter(id=owner.id).update(
-            calendar_sync=CalendarSync.SYNCED, meet_link=event.meet_link
+            calendar_sync=CalendarSync.SYNCED, updated_at=utcnow(), meet_link=event.meet_link
         )
         if booking.id != owner.id:
-            await Booking.filter(id=booking.id).update(calendar_sync=CalendarSync.SYNCED)
+            await Booking.filter(id=booking.id).update(
+                calendar_sync=CalendarSync.SYNCED, updated_at=utcnow()
+            )
 
 
 async def resume_writes_of(tutor_id: object) -> int:

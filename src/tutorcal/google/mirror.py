@@ -67,12 +67,19 @@ def seat_holders(event: Event) -> list[str]:
 
 
 async def apply_events(
-    calendar: MirroredCalendar, profile: TutorProfile, events: list[Event], changes: MirrorChanges
+    calendar: MirroredCalendar,
+    profile: TutorProfile,
+    events: list[Event],
+    changes: MirrorChanges,
+    *,
+    read_at: datetime,
 ) -> None:
+    """``read_at``: when the events were asked of Google; a write of ours after that may be
+    missing from them without anybody having undone it."""
     for event in events:
         changes.seen_event_ids.add(event.id)
         await _apply_busy_time(calendar, event, changes)
-        await _apply_session(calendar, profile, event, changes)
+        await _apply_session(calendar, profile, event, changes, read_at)
         if event.is_cancelled and booking_id_of(event):
             await _cancel_slot_booking(calendar, event, changes)
 
@@ -104,7 +111,11 @@ async def _apply_busy_time(
 
 
 async def _apply_session(
-    calendar: MirroredCalendar, profile: TutorProfile, event: Event, changes: MirrorChanges
+    calendar: MirroredCalendar,
+    profile: TutorProfile,
+    event: Event,
+    changes: MirrorChanges,
+    read_at: datetime,
 ) -> None:
     session = await TutoringSession.get_or_none(calendar=calendar, google_event_id=event.id)
     if not is_session_event(event, calendar, profile):
@@ -170,15 +181,20 @@ async def _apply_session(
             start_at=start_at, end_at=end_at
         )
     if removed:
-        await _cancel_removed_students(session, removed, changes)
+        await _cancel_removed_students(session, removed, changes, read_at)
 
 
 async def _cancel_removed_students(
-    session: TutoringSession, removed: set[str], changes: MirrorChanges
+    session: TutoringSession, removed: set[str], changes: MirrorChanges, read_at: datetime
 ) -> None:
-    # Only bookings already written to Google count: a pending one is not in the list yet.
+    # Only bookings written to Google before the events were read count: a pending one is
+    # not in the list yet, and one written since may be missing from this (older) list.
+    # The write's own push notification brings a list that has it.
     bookings = await Booking.filter(
-        session=session, status=BookingStatus.CONFIRMED, calendar_sync=CalendarSync.SYNCED
+        session=session,
+        status=BookingStatus.CONFIRMED,
+        calendar_sync=CalendarSync.SYNCED,
+        updated_at__lte=read_at,
     ).select_related("student")
     for booking in bookings:
         if booking.student.email.lower() in removed:

@@ -186,7 +186,7 @@ class SyncEngine:
         async with in_transaction():
             if page.time_zone:
                 calendar.time_zone = page.time_zone
-            await apply_events(calendar, profile, page.events, changes)
+            await apply_events(calendar, profile, page.events, changes, read_at=now)
             if kind == "full":
                 await remove_unseen(
                     calendar, changes.seen_event_ids, window_start, window_end, changes
