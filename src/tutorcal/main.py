@@ -128,7 +128,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             expose_headers=["X-Request-ID", "Retry-After"],
         )
     app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_request_body_bytes)
-    app.include_router(api.router)
+    app.router.routes.extend(api.routes())
     if settings.uses_emulator:
         _mount_emulator(app, settings)
     return app
