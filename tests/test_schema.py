@@ -59,7 +59,9 @@ def test_the_committed_migrations_match_the_models(tmp_path: Path) -> None:
 
     async def diff() -> str:
         command = Command(
-            tortoise_config=tortoise_config("postgres://nobody@127.0.0.1:1/none"),
+            tortoise_config=tortoise_config(
+                "postgres://nobody@127.0.0.1:1/none", for_migrations=True
+            ),
             app="models",
             location=str(location),
         )

@@ -63,7 +63,9 @@ def _aerich_command(settings: Settings) -> Command:
     from aerich import Command  # only `migrate` needs aerich; `serve` never does
 
     return Command(
-        tortoise_config=tortoise_config_for(settings), app="models", location=str(MIGRATIONS_DIR)
+        tortoise_config=tortoise_config_for(settings, for_migrations=True),
+        app="models",
+        location=str(MIGRATIONS_DIR),
     )
 
 
