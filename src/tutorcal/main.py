@@ -18,6 +18,7 @@ from tortoise.contrib.fastapi import RegisterTortoise
 from tutorcal import api
 from tutorcal.config import EMULATOR_MOUNT_PATH, Settings, get_settings
 from tutorcal.core.middleware import RequestContextMiddleware
+from tutorcal.core.startup import resume_collection
 from tutorcal.db import tortoise_config_for
 from tutorcal.errors import (
     PROBLEM_MEDIA_TYPE,
@@ -95,6 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 runtime.calendar.background.spawn(
                     "demo", connect_demo_tutors(settings.public_base_url, settings.tutor_emails)
                 )
+            resume_collection()
             logger.info(
                 "tutorcal ready",
                 extra={"dialect": settings.dialect, "demo": settings.tutorcal_demo},
