@@ -87,3 +87,20 @@ async def test_an_oversized_body_is_refused_with_413(
     assert_problem(await client.post("/test/echo", json=too_big), 413, "request_too_large")
     small = await client.post("/test/echo", json={"text": "fine"})
     assert small.status_code == 200
+
+
+async def test_the_openapi_document_describes_error_responses_as_problems(
+    client: httpx2.AsyncClient,
+) -> None:
+    document = (await client.get("/openapi.json")).json()
+    assert document["components"]["schemas"]["Problem"]["required"] == [
+        "title",
+        "status",
+        "detail",
+        "code",
+    ]
+    booking = document["paths"]["/api/v1/bookings"]["post"]["responses"]
+    assert "session_full" in booking["409"]["description"]
+    assert booking["409"]["content"] == {
+        "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+    }

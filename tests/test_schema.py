@@ -14,11 +14,12 @@ import pytest
 from aerich import Command
 from tortoise import connections
 from tortoise.context import TortoiseContext
-from tortoise.exceptions import IntegrityError
+from tortoise.exceptions import IntegrityError, OperationalError
 
 from tests.conftest import BASE_SETTINGS, make_settings
 from tests.support.databases import ScratchDatabase, create_database, drop_database
 from tests.support.processes import TUTORCAL, run_tutorcal
+from tutorcal import schema
 from tutorcal.bookings.models import Booking, BookingKind, BookingStatus
 from tutorcal.config import Settings
 from tutorcal.db import MIGRATIONS_DIR, orm, tortoise_config
@@ -58,7 +59,9 @@ def test_the_committed_migrations_match_the_models(tmp_path: Path) -> None:
 
     async def diff() -> str:
         command = Command(
-            tortoise_config=tortoise_config("postgres://nobody@127.0.0.1:1/none"),
+            tortoise_config=tortoise_config(
+                "postgres://nobody@127.0.0.1:1/none", for_migrations=True
+            ),
             app="models",
             location=str(location),
         )
@@ -200,3 +203,21 @@ async def test_a_student_holds_at_most_one_confirmed_seat_in_a_session(
         await _book(
             tutor, student, session.start_at, session=session, status=BookingStatus.CONFIRMED
         )
+
+
+async def test_a_failed_sqlite_schema_generation_leaves_no_table_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The schema is made in one transaction: all of it, or nothing to trip over next time."""
+    settings = make_settings(database_url=f"sqlite://{tmp_path / 'fresh.sqlite3'}")
+    monkeypatch.setattr(schema, "_SQLITE_EXTRA_SQL", "CREATE INDEX broken ON no_such_table (x);")
+    with pytest.raises(OperationalError):
+        await migrate(settings)
+    async with orm(tortoise_config(settings.database_url)):
+        rows = await connections.get("default").execute_query_dict(
+            "SELECT name FROM sqlite_master WHERE type = 'table'"
+        )
+    assert rows == []
+    monkeypatch.undo()
+    assert await migrate(settings) == ["generated schema"]
+    assert await pending_changes(settings) == []

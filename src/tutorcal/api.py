@@ -9,6 +9,7 @@ bearer or OIDC token).
 from __future__ import annotations
 
 from fastapi import APIRouter
+from starlette.routing import BaseRoute
 
 from tutorcal.admin.router import router as admin_router
 from tutorcal.auth.router import router as auth_router
@@ -20,13 +21,26 @@ from tutorcal.tutoring_sessions.router import router as sessions_router
 from tutorcal.tutors.router import router as tutors_router
 from tutorcal.users.router import router as users_router
 
-router = APIRouter()
-router.include_router(operations_router)
-router.include_router(auth_router)
-router.include_router(users_router)
-router.include_router(admin_router)
-router.include_router(tutors_router)
-router.include_router(availability_router)
-router.include_router(sessions_router)
-router.include_router(google_router)
-router.include_router(bookings_router)
+ROUTERS: tuple[APIRouter, ...] = (
+    operations_router,
+    auth_router,
+    users_router,
+    admin_router,
+    tutors_router,
+    availability_router,
+    sessions_router,
+    google_router,
+    bookings_router,
+)
+
+
+def routes() -> list[BaseRoute]:
+    """Every route of every router, in order, for the app to mount as they are.
+
+    Each router's decorators have already built its routes with the router's prefix, tags,
+    responses and dependencies. ``include_router`` would build every one of them again for
+    the app (all at once, to check a router included without a prefix) and again on each
+    router's first request, which was a large part of start-up. Mounted as they are, they
+    do not see ``app.dependency_overrides``; tests run the real dependencies.
+    """
+    return [route for router in ROUTERS for route in router.routes]

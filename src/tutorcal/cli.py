@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
-from tutorcal.config import ConfigurationInvalid, Settings, load_settings
 from tutorcal.core.logging import configure_logging
+from tutorcal.core.startup import pause_collection
 
 if TYPE_CHECKING:
+    from tutorcal.config import Settings
     from tutorcal.runtime import Runtime
 
 T = TypeVar("T")
@@ -30,6 +31,10 @@ def _fail(message: str) -> NoReturn:
 
 
 def _settings() -> Settings:
+    # Imported here, not at the top: the settings bring pydantic and Tortoise, and `serve`
+    # loads them only once it has paused the garbage collector (tutorcal.core.startup).
+    from tutorcal.config import ConfigurationInvalid, load_settings
+
     try:
         return load_settings()
     except ConfigurationInvalid as exc:
@@ -57,6 +62,10 @@ def main() -> None:
 @click.option("--workers", type=int, default=1, show_default=True, help="Worker processes.")
 def serve(host: str | None, port: int | None, workers: int) -> None:
     """Run the API."""
+    if workers == 1:
+        # Until the app has started (tutorcal.core.startup). With more workers, this process
+        # only supervises them, and never runs the app that would turn collection back on.
+        pause_collection()
     import uvicorn
 
     from tutorcal.schema import SchemaNotReady, prepare_for_serving

@@ -34,6 +34,10 @@ _DIALECTS: dict[str, Dialect] = {
 }
 
 
+def dialect_of(database_url: str) -> Dialect | None:
+    return _DIALECTS.get(urlsplit(database_url).scheme)
+
+
 def _split_commas(value: Any) -> Any:
     if isinstance(value, str):
         return [item.strip() for item in value.split(",") if item.strip()]

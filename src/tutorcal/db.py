@@ -11,7 +11,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from tortoise.context import TortoiseContext
 
-from tutorcal.config import DEFAULT_DATABASE_URL, Settings
+from tutorcal.config import DEFAULT_DATABASE_URL, Settings, dialect_of
 
 MODEL_MODULES = [
     "tutorcal.users.models",
@@ -38,22 +38,31 @@ def _with_pool_size(database_url: str, pool_size: int) -> str:
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
-def tortoise_config(database_url: str, pool_size: int = 10) -> dict[str, Any]:
+def tortoise_config(
+    database_url: str, pool_size: int = 10, *, for_migrations: bool = False
+) -> dict[str, Any]:
+    """``for_migrations``: the configuration aerich itself runs with (PostgreSQL's migrations).
+
+    aerich's model is registered only where its table is part of what Tortoise manages: when
+    aerich migrates PostgreSQL, and in the schema generated for SQLite and MySQL (whose
+    fingerprint includes it). Anything else on PostgreSQL never touches the table, and
+    importing aerich (its CLI framework and all) would only slow down every cold start.
+    """
+    models = [*MODEL_MODULES]
+    if for_migrations or dialect_of(database_url) != "postgres":
+        models.append("aerich.models")
     return {
         "connections": {"default": _with_pool_size(database_url, pool_size)},
-        "apps": {
-            "models": {
-                "models": [*MODEL_MODULES, "aerich.models"],
-                "default_connection": "default",
-            }
-        },
+        "apps": {"models": {"models": models, "default_connection": "default"}},
         "use_tz": True,
         "timezone": "UTC",
     }
 
 
-def tortoise_config_for(settings: Settings) -> dict[str, Any]:
-    return tortoise_config(settings.database_url, settings.database_pool_size)
+def tortoise_config_for(settings: Settings, *, for_migrations: bool = False) -> dict[str, Any]:
+    return tortoise_config(
+        settings.database_url, settings.database_pool_size, for_migrations=for_migrations
+    )
 
 
 @asynccontextmanager
@@ -72,5 +81,7 @@ def __getattr__(name: str) -> Any:
     # aerich's CLI reads TORTOISE_ORM from this module; computing it lazily keeps the import
     # free of side effects and lets aerich run without the rest of the settings being valid.
     if name == "TORTOISE_ORM":
-        return tortoise_config(os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL))
+        return tortoise_config(
+            os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL), for_migrations=True
+        )
     raise AttributeError(name)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -17,10 +18,12 @@ from tortoise.contrib.fastapi import RegisterTortoise
 from tutorcal import api
 from tutorcal.config import EMULATOR_MOUNT_PATH, Settings, get_settings
 from tutorcal.core.middleware import RequestContextMiddleware
+from tutorcal.core.startup import resume_collection
 from tutorcal.db import tortoise_config_for
 from tutorcal.errors import (
     PROBLEM_MEDIA_TYPE,
     AppError,
+    Problem,
     code_for_status,
     problem_body,
     validation_problem_extra,
@@ -93,6 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 runtime.calendar.background.spawn(
                     "demo", connect_demo_tutors(settings.public_base_url, settings.tutor_emails)
                 )
+            resume_collection()
             logger.info(
                 "tutorcal ready",
                 extra={"dialect": settings.dialect, "demo": settings.tutorcal_demo},
@@ -128,10 +132,30 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             expose_headers=["X-Request-ID", "Retry-After"],
         )
     app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_request_body_bytes)
-    app.include_router(api.router)
+    app.router.routes.extend(api.routes())
+    _document_problems(app)
     if settings.uses_emulator:
         _mount_emulator(app, settings)
     return app
+
+
+def _document_problems(app: FastAPI) -> None:
+    """Puts ``Problem`` in the OpenAPI components, where the routes' error responses point.
+
+    No route names it as a model (see ``problem_responses``), so FastAPI would leave it out.
+    """
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        document = generate()
+        schemas = document.setdefault("components", {}).setdefault("schemas", {})
+        if "Problem" not in schemas:
+            schemas["Problem"] = Problem.model_json_schema(
+                ref_template="#/components/schemas/{model}"
+            )
+        return document
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def _mount_emulator(app: FastAPI, settings: Settings) -> None:

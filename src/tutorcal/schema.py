@@ -7,6 +7,7 @@ schema generated from the models, plus what each dialect can enforce of the same
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import pkgutil
@@ -40,11 +41,10 @@ CREATE UNIQUE INDEX IF NOT EXISTS "uq_bookings_confirmed_seat"
 """
 
 
+_CREATE_SCHEMA_TABLE = "CREATE TABLE IF NOT EXISTS tutorcal_schema (id INT PRIMARY KEY, fingerprint VARCHAR(64) NOT NULL)"
+
 # REPLACE, not DELETE then INSERT: two migrators finishing together must not collide on the key.
-_RECORD_FINGERPRINT = {
-    "sqlite": "REPLACE INTO tutorcal_schema (id, fingerprint) VALUES (1, ?)",
-    "mysql": "REPLACE INTO tutorcal_schema (id, fingerprint) VALUES (1, %s)",
-}
+_RECORD_MYSQL_FINGERPRINT = "REPLACE INTO tutorcal_schema (id, fingerprint) VALUES (1, %s)"
 
 
 class SchemaNotReady(Exception):
@@ -63,7 +63,9 @@ def _aerich_command(settings: Settings) -> Command:
     from aerich import Command  # only `migrate` needs aerich; `serve` never does
 
     return Command(
-        tortoise_config=tortoise_config_for(settings), app="models", location=str(MIGRATIONS_DIR)
+        tortoise_config=tortoise_config_for(settings, for_migrations=True),
+        app="models",
+        location=str(MIGRATIONS_DIR),
     )
 
 
@@ -127,18 +129,46 @@ async def _generated_schema_state() -> str | None:
 async def ensure_generated_schema(dialect: str) -> list[str]:
     """SQLite and MySQL: create what is missing in the current Tortoise context, and record
     which models the schema matches."""
-    connection = connections.get("default")
     fingerprint = _models_fingerprint()
     if await _generated_schema_state() == fingerprint:
         return []
-    await Tortoise.generate_schemas(safe=True)
     if dialect == "sqlite":
-        await connection.execute_script(_SQLITE_EXTRA_SQL)
-    await connection.execute_script(
-        "CREATE TABLE IF NOT EXISTS tutorcal_schema (id INT PRIMARY KEY, fingerprint VARCHAR(64) NOT NULL)"
-    )
-    await connection.execute_query(_RECORD_FINGERPRINT[dialect], [fingerprint])
+        await _generate_sqlite_schema(fingerprint)
+        return ["generated schema"]
+    connection = connections.get("default")
+    await Tortoise.generate_schemas(safe=True)
+    await connection.execute_script(_CREATE_SCHEMA_TABLE)
+    await connection.execute_query(_RECORD_MYSQL_FINGERPRINT, [fingerprint])
     return ["generated schema"]
+
+
+async def _generate_sqlite_schema(fingerprint: str) -> None:
+    """The whole schema and its fingerprint in one transaction.
+
+    Statement by statement, every CREATE commits on its own and waits for its own sync of
+    the WAL: tens of them made up most of a fresh database's start-up. One transaction also
+    means a crash half-way leaves no half-made schema behind.
+    """
+    connection = connections.get("default")
+    # executescript takes no parameters; the fingerprint is a hex digest, safe to inline.
+    assert all(character in "0123456789abcdef" for character in fingerprint), fingerprint
+    script = "\n".join(
+        [
+            "BEGIN IMMEDIATE;",
+            get_schema_sql(connection, safe=True),
+            _SQLITE_EXTRA_SQL,
+            f"{_CREATE_SCHEMA_TABLE};",
+            f"REPLACE INTO tutorcal_schema (id, fingerprint) VALUES (1, '{fingerprint}');",  # noqa: S608
+            "COMMIT;",
+        ]
+    )
+    try:
+        await connection.execute_script(script)
+    except BaseException:
+        # executescript stops at the failing statement with the transaction still open.
+        with contextlib.suppress(OperationalError):
+            await connection.execute_query("ROLLBACK")
+        raise
 
 
 async def _generate_schema(settings: Settings) -> list[str]:

@@ -15,7 +15,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class GoogleModel(BaseModel):
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    # Built on first use, not at import: only talking to Google needs these, and start-up
+    # (Cloud Run's cold start) should not pay for them.
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
 
 class EventDateTime(GoogleModel):
