@@ -39,16 +39,29 @@ async def serving(settings: Settings) -> AsyncIterator[FastAPI]:
             await empty_tables()
 
 
+NewBrowser = Callable[[], Browser]
+
+
 @pytest.fixture
-async def new_student(app: FastAPI, emulator: EmulatorServer) -> AsyncIterator[NewStudent]:
-    """``await new_student(email)``: a signed-in student in a browser of their own."""
+async def new_browser(app: FastAPI, emulator: EmulatorServer) -> AsyncIterator[NewBrowser]:
+    """``new_browser()``: one more person's browser, signed in to nothing yet."""
     clients: list[httpx2.AsyncClient] = []
 
-    async def make(email: str) -> Browser:
+    def make() -> Browser:
         http = client_for(app)
         clients.append(http)
-        return await student(Browser(http, emulator, app), emulator, email)
+        return Browser(http, emulator, app)
 
     yield make
     for http in clients:
         await http.aclose()
+
+
+@pytest.fixture
+def new_student(new_browser: NewBrowser, emulator: EmulatorServer) -> NewStudent:
+    """``await new_student(email)``: a signed-in student in a browser of their own."""
+
+    async def make(email: str) -> Browser:
+        return await student(new_browser(), emulator, email)
+
+    return make
