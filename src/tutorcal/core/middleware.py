@@ -8,6 +8,7 @@ import re
 import time
 import uuid
 from typing import Any
+from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -22,6 +23,25 @@ _REQUEST_ID_PATTERN = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
 
 class RequestTooLargeError(Exception):
     pass
+
+
+def _nul_locations(scope: Scope) -> list[list[str]]:
+    """Where the URL carries a NUL character (decoded from %00): the path, or query names.
+
+    PostgreSQL text cannot hold NUL, so a search for one would crash the query there;
+    refused here, every route and every database answers the same 422.
+    """
+    locations: list[list[str]] = []
+    if "\x00" in scope.get("path", ""):
+        locations.append(["path"])
+    query = scope.get("query_string", b"").decode("latin-1")
+    if "%00" in query or "\x00" in query:
+        locations.extend(
+            ["query", name]
+            for name, value in parse_qsl(query, keep_blank_values=True)
+            if "\x00" in name or "\x00" in value
+        )
+    return locations
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -75,6 +95,28 @@ class RequestContextMiddleware:
                 f"The request body is larger than {self.max_body_bytes} bytes.",
             )
             self._finish(scope, request_id, 413, started)
+            request_id_var.reset(token)
+            return
+
+        if nul_at := _nul_locations(scope):
+            await self._send_problem(
+                send,
+                request_id,
+                422,
+                "validation_failed",
+                "Some fields are missing or not valid.",
+                {
+                    "errors": [
+                        {
+                            "loc": loc,
+                            "msg": "must not contain NUL characters",
+                            "type": "value_error",
+                        }
+                        for loc in nul_at
+                    ]
+                },
+            )
+            self._finish(scope, request_id, 422, started)
             request_id_var.reset(token)
             return
 
