@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from fastapi import FastAPI
 
-from tests.conftest import TEST_ADMIN, TEST_TUTOR
+from tests.conftest import TEST_TUTOR
 from tests.security.conftest import NewBrowser, NewStudent
 from tests.security.routes import UNSAFE, Operation, operations, signed_in_operations
 from tests.support.booking import attendees, group_session
@@ -16,7 +16,7 @@ from tests.support.emulator import EmulatorServer
 from tutorcal.auth.models import ApiToken
 from tutorcal.bookings.models import Booking
 from tutorcal.config import Settings
-from tutorcal.tutors.models import TutorProfile
+from tutorcal.tutors.models import Subject, TutorProfile
 from tutorcal.users.models import User
 
 OTHER_TUTOR = "tia.tutor@school.example"
@@ -139,20 +139,19 @@ async def test_admin_routes_refuse_students_and_tutors_and_nobody_grants_themsel
     admin_routes = [op for op in operations(app) if op.admin_only]
     assert {op.path for op in admin_routes} >= {"/api/v1/admin/users", "/api/v1/subjects"}
     kim_id = (await kim.app.get("/api/v1/me")).json()["id"]
-    body = {"roles": ["admin", "tutor"], "name": "x", "code": "x"}
+    bodies = {
+        "/api/v1/admin/users/{user_id}/roles": {"roles": ["admin", "tutor"]},
+        "/api/v1/subjects": {"name": "Hacking", "code": "HACK"},
+    }
     answers = {
-        f"{who} {op}": await request(
-            caller,
-            op,
-            {k: body[k] for k in ("roles",)} if "roles" in op.path else body,
-            user_id=kim_id,
-        )
+        f"{who} {op}": await request(caller, op, bodies.get(op.path, {}), user_id=kim_id)
         for who, caller in (("student", kim), ("tutor", browser))
         for op in admin_routes
     }
     assert set(answers.values()) == {(403, "forbidden")}, answers
     assert (await User.get(id=kim_id)).roles == ["student"]
     assert (await User.get(id=group.tutor.id)).roles == ["student", "tutor"]
+    assert not await Subject.filter(code="HACK").exists()
 
 
 async def test_tutor_routes_refuse_students_and_change_no_profile(
