@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: install run test test-fast lint fmt typecheck migrate migration bench clean
+.PHONY: install run test test-fast lint fmt typecheck migrate migration bench reliability reliability-short clean
 
 $(UV):
 	python3 -m venv $(TOOLS)
@@ -50,6 +50,15 @@ migration: install
 
 bench: install
 	$(BIN)/python -m bench
+
+## Ten minutes of mixed load on three app processes and a worker through Google and
+## PostgreSQL faults, then the invariants (docs/reliability.md). Needs Debian's PostgreSQL.
+reliability: install
+	$(BIN)/python -m reliability $(RELIABILITY_ARGS)
+
+## The same schedule in under three minutes (also part of `make test`).
+reliability-short: install
+	$(BIN)/python -m reliability --short
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .pytest_cache .mypy_cache .ruff_cache

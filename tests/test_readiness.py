@@ -49,6 +49,12 @@ async def test_readyz_fails_while_the_database_is_down_and_recovers_when_it_retu
             assert down.headers["content-type"] == "application/problem+json"
             assert down.json()["code"] == "database_unavailable"
             assert (await client.get("/healthz")).status_code == 200
+            # Any request that needs the database says so, and when to try again: not a 500.
+            api = await client.get("/api/v1/me", headers={"Authorization": "Bearer tcl_unknown"})
+            assert api.status_code == 503, api.text
+            assert api.headers["content-type"] == "application/problem+json"
+            assert api.json()["code"] == "database_unavailable"
+            assert int(api.headers["retry-after"]) > 0
 
             await proxy.start()
             deadline = time.monotonic() + 15

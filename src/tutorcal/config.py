@@ -99,6 +99,13 @@ class Settings(BaseSettings):
     channel_renew_before_hours: int = Field(default=24, ge=1)
     # Notifications arriving this close together are served by one sync.
     sync_coalesce_seconds: float = Field(default=0.2, ge=0, le=10)
+    # The outbox of Google writes: how a failed write backs off, and how long a claim on a job
+    # holds (a process killed mid-write strands its job for this long, never for good).
+    outbox_retry_base_seconds: float = Field(default=5.0, gt=0, le=600)
+    outbox_retry_cap_seconds: float = Field(default=3600.0, gt=0, le=86_400)
+    outbox_claim_seconds: float = Field(default=120.0, ge=5, le=3600)
+    # `tutorcal worker`'s pause between rounds; unset: half the sync interval, at most a minute.
+    worker_interval_seconds: float | None = Field(default=None, gt=0, le=3600)
     # Rate limits in the limits library's notation ("20/minute", "5/second; 100/hour"; empty:
     # none). A school's students often share one NAT address, so the per-address budgets are
     # sized for a classroom signing in at once (a sign-in is two requests: login, callback).

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 
 from tutorcal.config import Settings
 from tutorcal.core.crypto import TokenCipher
@@ -13,6 +14,7 @@ from tutorcal.core.ratelimit import Limiter
 from tutorcal.google.grants import GrantStore
 from tutorcal.google.oauth import GoogleOAuthClient
 from tutorcal.google.service import CalendarService
+from tutorcal.outbox.service import RetryPolicy
 
 
 @dataclass(frozen=True)
@@ -26,8 +28,20 @@ class Runtime:
     limiter: Limiter
 
     @property
+    def outbox_policy(self) -> RetryPolicy:
+        return outbox_policy(self.settings)
+
+    @property
     def redirect_uri(self) -> str:
         return f"{self.settings.public_base_url}/api/v1/auth/google/callback"
+
+
+def outbox_policy(settings: Settings) -> RetryPolicy:
+    return RetryPolicy(
+        claim=timedelta(seconds=settings.outbox_claim_seconds),
+        retry_base_seconds=settings.outbox_retry_base_seconds,
+        retry_cap_seconds=settings.outbox_retry_cap_seconds,
+    )
 
 
 @asynccontextmanager

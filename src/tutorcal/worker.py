@@ -21,7 +21,7 @@ async def run_round(runtime: Runtime) -> dict[str, object]:
     from tutorcal.bookings.google_sync import drain_booking_writes
     from tutorcal.bookings.idempotency import purge_expired
 
-    outbox = await drain_booking_writes(runtime.calendar)
+    outbox = await drain_booking_writes(runtime.calendar, runtime.outbox_policy)
     synced = await runtime.calendar.sync_stale()
     channels = await runtime.calendar.renew_channels()
     return {
@@ -38,7 +38,9 @@ async def run_worker(runtime: Runtime, *, once: bool = False) -> None:
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
     # The outbox wants short rounds (a pending invite should follow within a minute).
-    interval = min(60.0, runtime.settings.sync_interval_minutes * 60 / 2)
+    interval = runtime.settings.worker_interval_seconds or min(
+        60.0, runtime.settings.sync_interval_minutes * 60 / 2
+    )
     while not stop.is_set():
         try:
             result = await run_round(runtime)

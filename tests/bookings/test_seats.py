@@ -139,10 +139,10 @@ async def test_when_google_is_down_the_booking_stands_pending_and_the_worker_fin
     await OutboxJob.all().update(next_attempt_at=utcnow())  # its backoff is over
     from tutorcal.bookings.google_sync import drain_booking_writes
 
-    result = await drain_booking_writes(runtime_of(app).calendar)
+    result = await drain_booking_writes(runtime_of(app).calendar, runtime_of(app).outbox_policy)
     assert result["done"] == 1
     assert attendees(emulator, TEST_TUTOR, group.event["id"]) == ["sam@school.example"]
-    again = await drain_booking_writes(runtime_of(app).calendar)
+    again = await drain_booking_writes(runtime_of(app).calendar, runtime_of(app).outbox_policy)
     assert again == {"done": 0, "retried": 0, "failed": 0}
     assert (await sam.app.get(f"/api/v1/bookings/{booking['id']}")).json()[
         "calendar_sync"
@@ -401,8 +401,43 @@ async def test_a_google_timeout_after_google_applied_the_write_still_leaves_one_
     from tutorcal.bookings.google_sync import drain_booking_writes
 
     await OutboxJob.all().update(next_attempt_at=utcnow())
-    await drain_booking_writes(runtime_of(app).calendar)
+    await drain_booking_writes(runtime_of(app).calendar, runtime_of(app).outbox_policy)
     assert attendees(emulator, TEST_TUTOR, group.event["id"]) == ["sam@school.example"]
     assert (await sam.app.get(f"/api/v1/bookings/{booking['id']}")).json()[
         "calendar_sync"
     ] == "synced"
+
+
+async def test_a_cancellation_while_the_tutor_has_revoked_google_reaches_google_when_they_reconnect(
+    app: FastAPI, browser: Browser, other_browser: Browser, emulator: EmulatorServer
+) -> None:
+    from tutorcal.bookings.google_sync import drain_booking_writes
+
+    runtime = runtime_of(app)
+    group = await group_session(app, browser, emulator)
+    sam = await student(other_browser, emulator, "sam@school.example")
+    status, booking = await book(sam, session_id=group.session_id)
+    assert status == 201, booking
+    emulator.control("POST", f"/users/{TEST_TUTOR}/revoke")
+
+    cancelled = await sam.app.post(
+        f"/api/v1/bookings/{booking['id']}/cancel", json={}, headers=sam.csrf
+    )
+    assert cancelled.status_code == 200, cancelled.text
+    assert cancelled.json()["calendar_sync"] == "pending"
+    # However many rounds pass while the tutor is away, the write waits; it does not fail.
+    for _ in range(12):
+        await OutboxJob.filter(status="pending").update(next_attempt_at=utcnow())
+        await drain_booking_writes(runtime.calendar, runtime.outbox_policy)
+    waiting = await OutboxJob.filter(booking_id=booking["id"]).order_by("-created_at").first()
+    assert waiting is not None
+    assert (waiting.status, waiting.attempts) == ("pending", 0)
+    assert attendees(emulator, TEST_TUTOR, group.event["id"]) == ["sam@school.example"]
+
+    assert (await browser.connect_calendar()).status_code == 303
+    await runtime.calendar.background.wait_idle()
+    await drain_booking_writes(runtime.calendar, runtime.outbox_policy)
+
+    assert attendees(emulator, TEST_TUTOR, group.event["id"]) == []
+    mine = (await sam.app.get(f"/api/v1/bookings/{booking['id']}")).json()
+    assert mine["calendar_sync"] == "synced"

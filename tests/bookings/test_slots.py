@@ -257,7 +257,7 @@ async def test_a_slot_event_created_but_answered_by_a_timeout_is_not_created_twi
     from tutorcal.outbox.models import OutboxJob
 
     await OutboxJob.all().update(next_attempt_at=utcnow())
-    await drain_booking_writes(runtime_of(app).calendar)
+    await drain_booking_writes(runtime_of(app).calendar, runtime_of(app).outbox_policy)
     events = emulator.control("GET", f"/calendars/{TEST_TUTOR}/events")
     ours = [e for e in events if e["id"] == booking["calendar_event_id"]]
     assert len(ours) == 1

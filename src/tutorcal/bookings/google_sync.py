@@ -7,16 +7,17 @@ twice, late, or out of order converges on the same result and nothing is written
 from __future__ import annotations
 
 from tutorcal.bookings.models import Booking, BookingKind, BookingStatus, CalendarSync
-from tutorcal.google.calendar_errors import BadRequest, Forbidden
+from tutorcal.google.calendar_errors import BadRequest, Forbidden, Unauthorized
 from tutorcal.google.event_writes import (
     NotOurEvent,
     put_slot_event,
     remove_slot_event,
     set_attendance,
 )
+from tutorcal.google.grants import CalendarNotConnected
 from tutorcal.google.service import CalendarService
-from tutorcal.outbox.models import OutboxJob
-from tutorcal.outbox.service import PermanentFailure
+from tutorcal.outbox.models import OutboxJob, OutboxStatus
+from tutorcal.outbox.service import Deferred, PermanentFailure, RetryPolicy, make_due
 
 
 def slot_summary(booking: Booking) -> str:
@@ -40,6 +41,9 @@ class BookingWrites:
                 await self._slot(booking)
         except (NotOurEvent, BadRequest, Forbidden) as exc:
             raise PermanentFailure(str(exc)) from exc
+        except (CalendarNotConnected, Unauthorized) as exc:
+            # Only the tutor can bring the grant back; resume_writes_of() runs when they do.
+            raise Deferred(f"the tutor's Google grant is not usable: {exc}") from exc
 
     async def _client(self, booking: Booking):  # type: ignore[no-untyped-def]
         return await self._calendars.client_for(str(booking.tutor_id), quick=self._quick)
@@ -100,13 +104,30 @@ class BookingWrites:
             await Booking.filter(id=booking.id).update(calendar_sync=CalendarSync.SYNCED)
 
 
+async def resume_writes_of(tutor_id: object) -> int:
+    """The tutor reconnected Google: writes that waited for their grant are due now."""
+    waiting = await OutboxJob.filter(status=OutboxStatus.PENDING).values_list("id", "booking_id")
+    if not waiting:
+        return 0
+    theirs = set(
+        await Booking.filter(
+            id__in=[booking_id for _, booking_id in waiting], tutor_id=tutor_id
+        ).values_list("id", flat=True)
+    )
+    return await make_due([job_id for job_id, booking_id in waiting if booking_id in theirs])
+
+
 async def mark_failed(job: OutboxJob) -> None:
     if job.booking_id is not None:
         await Booking.filter(id=job.booking_id).update(calendar_sync=CalendarSync.FAILED)
 
 
-async def drain_booking_writes(calendars: CalendarService, limit: int = 200) -> dict[str, int]:
+async def drain_booking_writes(
+    calendars: CalendarService, policy: RetryPolicy, limit: int = 200
+) -> dict[str, int]:
     from tutorcal.outbox.service import drain
 
-    result = await drain(BookingWrites(calendars), limit=limit, on_failed=mark_failed)
+    result = await drain(
+        BookingWrites(calendars), limit=limit, on_failed=mark_failed, policy=policy
+    )
     return result.as_dict()

@@ -109,7 +109,7 @@ async def _write_now(runtime: Runtime, *jobs: OutboxJob | None) -> None:
     writes = BookingWrites(runtime.calendar, quick=True)
     for job in jobs:
         if job is not None:
-            await outbox.run_job(job.id, writes, mark_failed)
+            await outbox.run_job(job.id, writes, mark_failed, policy=runtime.outbox_policy)
 
 
 async def _check_slot(

@@ -22,6 +22,40 @@ logger = logging.getLogger("tutorcal.http")
 _REQUEST_ID_PATTERN = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
 
 
+# asyncpg's errors for a server that went away (restart, failover, a cut network), by name so
+# that asyncpg is not imported before the first query.
+_DATABASE_GONE = frozenset(
+    {
+        "AdminShutdownError",
+        "CannotConnectNowError",
+        "ConnectionDoesNotExistError",
+        "ConnectionFailureError",
+        "CrashShutdownError",
+        "DBConnectionError",
+    }
+)
+# MySQL client errors: can't connect, server has gone away, lost connection during query.
+_MYSQL_GONE = frozenset({2003, 2006, 2013})
+DATABASE_RETRY_AFTER_SECONDS = 2
+
+
+def database_went_away(error: BaseException | None) -> bool:
+    """Whether the database was lost under the request: worth a retry, not a bug of ours."""
+    while error is not None:
+        if isinstance(error, ConnectionError) or type(error).__name__ in _DATABASE_GONE:
+            return True
+        if type(error).__name__ == "InterfaceError" and "connection is closed" in str(error):
+            return True
+        if (
+            type(error).__name__ == "OperationalError"
+            and error.args[:1]
+            and (error.args[0] in _MYSQL_GONE)
+        ):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+
+
 # uvicorn's parser (h11) caps only a head that arrives in pieces; one sent in a single write
 # passes whole, however large. Cloud Run's front end allows 64 KiB; no browser or script of
 # ours needs half that.
@@ -138,7 +172,24 @@ class RequestContextMiddleware:
                     "request_too_large",
                     f"The request body is larger than {self.max_body_bytes} bytes.",
                 )
-        except Exception:
+        except Exception as error:
+            if database_went_away(error):
+                # Every write is one transaction: it committed or it did not, and a retry with
+                # the same Idempotency-Key finds out which. So: 503, try again shortly.
+                logger.warning(
+                    "database lost while answering %s %s: %s", scope["method"], scope["path"], error
+                )
+                status_holder["status"] = 503
+                if not status_holder["started"]:
+                    await self._send_problem(
+                        send,
+                        request_id,
+                        503,
+                        "database_unavailable",
+                        "The database is briefly unavailable. Try again in a moment.",
+                        retry_after=DATABASE_RETRY_AFTER_SECONDS,
+                    )
+                return
             logger.exception(
                 "unhandled error while answering %s %s", scope["method"], scope["path"]
             )
@@ -197,19 +248,18 @@ class RequestContextMiddleware:
         code: str,
         detail: str,
         extra: dict[str, Any] | None = None,
+        *,
+        retry_after: int | None = None,
     ) -> None:
         body = json.dumps(problem_body(status, code, detail, extra)).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": status,
-                "headers": [
-                    (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"x-request-id", request_id.encode()),
-                ],
-            }
-        )
+        headers = [
+            (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
+            (b"content-length", str(len(body)).encode()),
+            (b"x-request-id", request_id.encode()),
+        ]
+        if retry_after is not None:
+            headers.append((b"retry-after", str(retry_after).encode()))
+        await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 
     @staticmethod

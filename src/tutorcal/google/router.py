@@ -133,5 +133,5 @@ async def run_task(
     else:
         from tutorcal.bookings.google_sync import drain_booking_writes
 
-        result = await drain_booking_writes(runtime.calendar)
+        result = await drain_booking_writes(runtime.calendar, runtime.outbox_policy)
     return TaskResult(task=task, result=result)

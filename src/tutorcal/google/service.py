@@ -190,6 +190,9 @@ class CalendarService:
 
     async def connect(self, tutor: User) -> list[SyncOutcome]:
         """After the calendar is connected or the settings change: full sync and push channels."""
+        from tutorcal.bookings.google_sync import resume_writes_of
+
+        await resume_writes_of(tutor.id)
         outcomes: list[SyncOutcome] = []
         for calendar in await self.ensure_mirror(tutor):
             # Watch first, then read: a change made between the two still notifies us.

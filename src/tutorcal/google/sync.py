@@ -9,6 +9,8 @@ lease and syncs once more if it moved, so a burst costs at most two syncs.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -39,7 +41,10 @@ logger = logging.getLogger("tutorcal.google.sync")
 ClientFactory = Callable[[str], Awaitable[CalendarClient]]
 """A Calendar client acting as the tutor with this user id."""
 
-LEASE = timedelta(minutes=2)
+# A lease is short and renewed while its sync runs: a process killed mid-sync strands the
+# calendar for LEASE at most, and pushes that arrive meanwhile are served once it lapses.
+LEASE = timedelta(seconds=30)
+LEASE_RENEW_SECONDS = 10.0
 # After this many failed syncs in a row the calendar fails closed: no times are offered.
 FAILURES_BEFORE_UNAVAILABLE = 3
 # The mirror reaches from yesterday to the booking horizon plus this margin; a full sync
@@ -88,6 +93,15 @@ async def _already_served(calendar_id: object, requested_at: datetime) -> bool:
     return served_from is not None and served_from >= requested_at
 
 
+async def _keep_lease(calendar_id: object, started_at: datetime) -> None:
+    """Renews our lease until cancelled; ``sync_started_at`` tells our lease from a newer one."""
+    while True:
+        await asyncio.sleep(LEASE_RENEW_SECONDS)
+        await MirroredCalendar.filter(id=calendar_id, sync_started_at=started_at).update(
+            sync_lease_until=utcnow() + LEASE
+        )
+
+
 async def _release(calendar_id: object) -> None:
     await MirroredCalendar.filter(id=calendar_id).update(sync_lease_until=None)
 
@@ -112,9 +126,13 @@ class SyncEngine:
             if requested_at is not None and await _already_served(calendar_id, requested_at):
                 await _release(calendar_id)
                 return outcomes
+            keeper = asyncio.create_task(_keep_lease(calendar_id, started_at))
             try:
                 outcomes.append(await self._sync_once(calendar_id, force_full=force_full))
             finally:
+                keeper.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await keeper
                 # Release first, then look: a request made after this read finds the lease free.
                 await _release(calendar_id)
             force_full = False

@@ -25,13 +25,32 @@ from tutorcal.outbox.models import OutboxJob, OutboxStatus
 logger = logging.getLogger("tutorcal.outbox")
 
 MAX_ATTEMPTS = 8
-CLAIM = timedelta(minutes=2)
-RETRY_BASE_SECONDS = 5.0
-RETRY_CAP_SECONDS = 3600.0
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How long a claim holds and how retries back off (settings ``OUTBOX_*``)."""
+
+    # A claim outlives any one Google write with its retries; a killed worker's claim lapses.
+    claim: timedelta = timedelta(minutes=2)
+    retry_base_seconds: float = 5.0
+    retry_cap_seconds: float = 3600.0
+    max_attempts: int = MAX_ATTEMPTS
+
+
+DEFAULT_POLICY = RetryPolicy()
 
 
 class PermanentFailure(Exception):
     """Retrying will not help (Google refused for good); the job is failed at once."""
+
+
+class Deferred(Exception):
+    """The job cannot run until something outside changes (a tutor reconnecting Google).
+
+    It waits without using up its attempts, for the retry cap or until ``make_due`` calls it
+    back: a tutor away from Google for a week still gets every write once they return.
+    """
 
 
 JobHandler = Callable[[OutboxJob], Awaitable[None]]
@@ -54,12 +73,12 @@ async def enqueue(booking_id: uuid.UUID, operation: str = "reconcile") -> Outbox
     )
 
 
-async def _claim(job_id: uuid.UUID) -> OutboxJob | None:
+async def _claim(job_id: uuid.UUID, policy: RetryPolicy) -> OutboxJob | None:
     now = utcnow()
     claimed = await OutboxJob.filter(
         Q(id=job_id, status=OutboxStatus.PENDING, next_attempt_at__lte=now)
         & (Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
-    ).update(claimed_until=now + CLAIM)
+    ).update(claimed_until=now + policy.claim)
     if claimed != 1:
         return None
     job = await OutboxJob.get(id=job_id)
@@ -74,10 +93,14 @@ async def _claim(job_id: uuid.UUID) -> OutboxJob | None:
 
 
 async def run_job(
-    job_id: uuid.UUID, handler: JobHandler, on_failed: JobHandler | None = None
+    job_id: uuid.UUID,
+    handler: JobHandler,
+    on_failed: JobHandler | None = None,
+    *,
+    policy: RetryPolicy = DEFAULT_POLICY,
 ) -> OutboxStatus | None:
     """Run one job if it is due and nobody else has it; returns its new status, or None."""
-    job = await _claim(job_id)
+    job = await _claim(job_id, policy)
     if job is None:
         return None
     try:
@@ -85,8 +108,11 @@ async def run_job(
     except PermanentFailure as exc:
         await _fail(job, str(exc))
         status: OutboxStatus = OutboxStatus.FAILED
+    except Deferred as exc:
+        await _defer(job, exc, policy)
+        status = OutboxStatus.PENDING
     except Exception as exc:  # anything else may be passing: Google down, a revoked grant, …
-        status = await _retry_or_fail(job, exc)
+        status = await _retry_or_fail(job, exc, policy)
     else:
         status = OutboxStatus.DONE
     if status == OutboxStatus.FAILED:
@@ -105,12 +131,13 @@ async def run_job(
     return OutboxStatus.DONE
 
 
-async def _retry_or_fail(job: OutboxJob, error: Exception) -> OutboxStatus:
+async def _retry_or_fail(job: OutboxJob, error: Exception, policy: RetryPolicy) -> OutboxStatus:
     attempts = job.attempts + 1
-    if attempts >= MAX_ATTEMPTS:
+    if attempts >= policy.max_attempts:
         await _fail(job, f"{type(error).__name__}: {error}")
         return OutboxStatus.FAILED
-    delay = min(RETRY_CAP_SECONDS, RETRY_BASE_SECONDS * 2**attempts) * random.uniform(0.5, 1.0)  # noqa: S311
+    backoff = min(policy.retry_cap_seconds, policy.retry_base_seconds * 2**attempts)
+    delay = backoff * random.uniform(0.5, 1.0)  # noqa: S311 - jitter, not security
     logger.warning(
         "outbox job %s failed (attempt %s), retrying in %.0f s: %s", job.id, attempts, delay, error
     )
@@ -121,6 +148,24 @@ async def _retry_or_fail(job: OutboxJob, error: Exception) -> OutboxStatus:
         last_error=f"{type(error).__name__}: {error}"[:1000],
     )
     return OutboxStatus.PENDING
+
+
+async def _defer(job: OutboxJob, reason: Deferred, policy: RetryPolicy) -> None:
+    logger.info("outbox job %s waits: %s", job.id, reason)
+    await OutboxJob.filter(id=job.id).update(
+        next_attempt_at=utcnow() + timedelta(seconds=policy.retry_cap_seconds),
+        claimed_until=None,
+        last_error=f"waiting: {reason}"[:1000],
+    )
+
+
+async def make_due(job_ids: list[uuid.UUID]) -> int:
+    """Pending jobs among these run at the next drain, however long they were set to wait."""
+    if not job_ids:
+        return 0
+    return await OutboxJob.filter(id__in=job_ids, status=OutboxStatus.PENDING).update(
+        next_attempt_at=utcnow()
+    )
 
 
 async def _fail(job: OutboxJob, error: str) -> None:
@@ -140,7 +185,11 @@ async def _fail(job: OutboxJob, error: str) -> None:
 
 
 async def drain(
-    handler: JobHandler, *, limit: int = 100, on_failed: JobHandler | None = None
+    handler: JobHandler,
+    *,
+    limit: int = 100,
+    on_failed: JobHandler | None = None,
+    policy: RetryPolicy = DEFAULT_POLICY,
 ) -> DrainResult:
     """Run every due job (up to ``limit``); safe on several workers at once."""
     due = (
@@ -154,7 +203,7 @@ async def drain(
     )
     done = retried = failed = 0
     for job_id in due:
-        status = await run_job(uuid.UUID(str(job_id)), handler, on_failed)
+        status = await run_job(uuid.UUID(str(job_id)), handler, on_failed, policy=policy)
         if status == OutboxStatus.DONE:
             done += 1
         elif status == OutboxStatus.PENDING:
