@@ -15,6 +15,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.exceptions import ConfigurationError
 
+from tutorcal.core.ratelimit import STORAGE_SCHEMES, Strategy, parse_limits
 from tutorcal.core.time import is_valid_timezone
 
 DEFAULT_DATABASE_URL = "sqlite://./tutorcal.sqlite3"
@@ -109,6 +110,16 @@ class Settings(BaseSettings):
     outbox_claim_seconds: float = Field(default=120.0, ge=5, le=3600)
     # `tutorcal worker`'s pause between rounds; unset: half the sync interval, at most a minute.
     worker_interval_seconds: float | None = Field(default=None, gt=0, le=3600)
+    # Rate limits in the limits library's notation ("20/minute", "5/second; 100/hour"; empty:
+    # none). A school's students often share one NAT address, so the per-address budgets are
+    # sized for a classroom signing in at once (a sign-in is two requests: login, callback).
+    rate_limit_enabled: bool = True
+    rate_limit_storage_url: str = "memory://"
+    rate_limit_strategy: Strategy = "moving-window"
+    rate_limit_sign_in_per_address: str = "60/minute"
+    rate_limit_sign_in_per_user: str = "10/minute"
+    rate_limit_booking_per_user: str = "30/minute"
+    rate_limit_booking_per_address: str = "120/minute"
 
     @field_validator(
         "admin_emails", "tutor_emails", "allowed_email_domains", "cors_origins", mode="before"
@@ -138,6 +149,32 @@ class Settings(BaseSettings):
                     "print(Fernet.generate_key().decode())')"
                 )
         return keys
+
+    @field_validator(
+        "rate_limit_sign_in_per_address",
+        "rate_limit_sign_in_per_user",
+        "rate_limit_booking_per_user",
+        "rate_limit_booking_per_address",
+    )
+    @classmethod
+    def _rate_limit_notation(cls, value: str) -> str:
+        try:
+            parse_limits(value)
+        except ValueError:
+            raise ValueError(
+                f"{value!r} is not a rate limit; write e.g. '20/minute' or '5/second; 100/hour'"
+            ) from None
+        return value
+
+    @field_validator("rate_limit_storage_url")
+    @classmethod
+    def _rate_limit_storage(cls, url: str) -> str:
+        if urlsplit(url).scheme not in STORAGE_SCHEMES:
+            raise ValueError(
+                f"unsupported scheme in {url!r}; use memory:// or redis://host:port/db "
+                "(rediss:// with TLS, unix:///path/to/socket)"
+            )
+        return url
 
     @field_validator("database_url")
     @classmethod

@@ -86,6 +86,14 @@ class Unprocessable(AppError):
     default_detail = "The request is not valid."
 
 
+class RateLimited(AppError):
+    """Too many requests; ``Retry-After`` says how many seconds until the next one is let in."""
+
+    status_code = 429
+    code = "rate_limited"
+    default_detail = "Too many requests. Try again after the number of seconds in Retry-After."
+
+
 class ServiceUnavailable(AppError):
     status_code = 503
     code = "service_unavailable"

@@ -10,6 +10,7 @@ from datetime import timedelta
 from tutorcal.config import Settings
 from tutorcal.core.crypto import TokenCipher
 from tutorcal.core.http import HttpPool
+from tutorcal.core.ratelimit import Limiter
 from tutorcal.google.grants import GrantStore
 from tutorcal.google.oauth import GoogleOAuthClient
 from tutorcal.google.service import CalendarService
@@ -24,6 +25,7 @@ class Runtime:
     oauth: GoogleOAuthClient
     grants: GrantStore
     calendar: CalendarService
+    limiter: Limiter
 
     @property
     def outbox_policy(self) -> RetryPolicy:
@@ -56,8 +58,20 @@ async def runtime_for(settings: Settings) -> AsyncIterator[Runtime]:
     )
     grants = GrantStore(cipher, oauth)
     calendar = CalendarService(settings, http, grants)
+    limiter = Limiter(
+        settings.rate_limit_storage_url,
+        settings.rate_limit_strategy,
+        enabled=settings.rate_limit_enabled,
+        rules={
+            "sign_in_per_address": settings.rate_limit_sign_in_per_address,
+            "sign_in_per_user": settings.rate_limit_sign_in_per_user,
+            "booking_per_address": settings.rate_limit_booking_per_address,
+            "booking_per_user": settings.rate_limit_booking_per_user,
+        },
+    )
     try:
-        yield Runtime(settings, http, cipher, oauth, grants, calendar)
+        yield Runtime(settings, http, cipher, oauth, grants, calendar, limiter)
     finally:
         await calendar.background.close()
+        await limiter.close()
         await http.close()

@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from tests.support.browser import Browser
 from tests.support.calendar import connect_tutor, runtime_of
 from tests.support.emulator import EmulatorServer
+from tests.support.oidc import scheduler_id_token
 from tutorcal.config import Settings
 from tutorcal.google.models import MirroredCalendar, WatchChannel
 
@@ -120,44 +121,6 @@ async def test_metrics_count_google_calls_and_sync_lag(
     assert 'tutorcal_google_calls_total{method="events.watch",outcome="ok"}' in text
     assert "tutorcal_sync_lag_seconds{calendar=" in text
     assert "tutorcal_channels_expiring_soon 0.0" in text
-
-
-def scheduler_id_token(emulator: EmulatorServer, email: str) -> str:
-    """A Google-signed ID token for ``email``, as Cloud Scheduler's service account would carry."""
-    from tests.conftest import APP_URL
-    from tests.support.emulator import TEST_CLIENT_ID, TEST_CLIENT_SECRET, query_of
-    from tutorcal.google.oauth import code_challenge_for
-
-    emulator.add_user(email)
-    verifier = "v" * 64
-    callback = f"{APP_URL}/api/v1/auth/google/callback"
-    authorized = emulator.http.get(
-        "/o/oauth2/v2/auth",
-        params={
-            "client_id": TEST_CLIENT_ID,
-            "redirect_uri": callback,
-            "response_type": "code",
-            "scope": "openid email",
-            "state": "s",
-            "nonce": "n",
-            "login_hint": email,
-            "code_challenge": code_challenge_for(verifier),
-            "code_challenge_method": "S256",
-        },
-    )
-    code = query_of(authorized.headers["location"])["code"]
-    tokens = emulator.http.post(
-        "/token",
-        data={
-            "grant_type": "authorization_code",
-            "code": code,
-            "code_verifier": verifier,
-            "redirect_uri": callback,
-            "client_id": TEST_CLIENT_ID,
-            "client_secret": TEST_CLIENT_SECRET,
-        },
-    ).json()
-    return str(tokens["id_token"])
 
 
 @pytest.fixture

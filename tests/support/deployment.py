@@ -56,6 +56,9 @@ def deployment(
         "GOOGLE_CLIENT_SECRET": TEST_CLIENT_SECRET,
         "TOKEN_ENCRYPTION_KEYS": str(BASE_SETTINGS["token_encryption_keys"]),
         "GOOGLE_RETRY_BASE_SECONDS": "0.01",
+        # Every simulated browser comes from 127.0.0.1, which a production per-address
+        # budget would throttle; tests/security covers the limits (pass RATE_LIMIT_ENABLED).
+        "RATE_LIMIT_ENABLED": "false",
         **settings,
     }
     servers = [ServerProcess(env, port=port) for port in ports]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 from fastapi import Depends, Request
@@ -10,7 +11,7 @@ from fastapi import Depends, Request
 from tutorcal.auth import service
 from tutorcal.auth.errors import CsrfFailed
 from tutorcal.auth.service import Authenticated
-from tutorcal.errors import Forbidden, NotAuthenticated
+from tutorcal.errors import Forbidden, NotAuthenticated, RateLimited
 from tutorcal.runtime import Runtime
 from tutorcal.users.models import User
 
@@ -100,3 +101,47 @@ AuthDep = Annotated[Authenticated, Depends(require_authentication)]
 UserDep = Annotated[User, Depends(current_user)]
 TutorDep = Annotated[User, Depends(current_tutor)]
 AdminDep = Annotated[User, Depends(current_admin)]
+
+
+OptionalAuthDep = Annotated[Authenticated | None, Depends(optional_authentication)]
+RateLimitKind = Literal["sign_in", "booking"]
+
+
+async def enforce_rate_limit(
+    request: Request,
+    runtime: Runtime,
+    kind: RateLimitKind,
+    user: User | None,
+    exempt: Callable[[], Awaitable[bool]] | None = None,
+) -> None:
+    """429 once the caller's address, or the signed-in caller, is over ``kind``'s budget.
+
+    The address is ``request.client``, which uvicorn takes from X-Forwarded-For only when
+    the peer is one of FORWARDED_ALLOW_IPS, so a client cannot pick its own address.
+    """
+    checks: list[tuple[str, str]] = []
+    if request.client is not None:
+        checks.append((f"{kind}_per_address", request.client.host))
+    if user is not None:
+        checks.append((f"{kind}_per_user", str(user.id)))
+    for rule, identifier in checks:
+        verdict = await runtime.limiter.hit(rule, identifier)
+        if not verdict.allowed:
+            if exempt is not None and await exempt():
+                return
+            raise RateLimited(
+                headers={"Retry-After": str(verdict.retry_after)},
+                extra={"retry_after": verdict.retry_after},
+            )
+
+
+async def sign_in_rate_limit(request: Request, runtime: RuntimeDep) -> None:
+    """Sign-in start and Google's callback: nobody is signed in yet, so per address only."""
+    await enforce_rate_limit(request, runtime, "sign_in", None)
+
+
+async def signed_in_sign_in_rate_limit(
+    request: Request, runtime: RuntimeDep, auth: OptionalAuthDep
+) -> None:
+    """Asking Google for more (calendar access): per address and per user."""
+    await enforce_rate_limit(request, runtime, "sign_in", auth.user if auth else None)

@@ -4,14 +4,22 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
 from tutorcal.auth import service
-from tutorcal.auth.dependencies import AuthDep, RuntimeDep, TutorDep, UserDep, cookie_names
+from tutorcal.auth.dependencies import (
+    AuthDep,
+    RuntimeDep,
+    TutorDep,
+    UserDep,
+    cookie_names,
+    sign_in_rate_limit,
+    signed_in_sign_in_rate_limit,
+)
 from tutorcal.auth.errors import SIGN_IN_ERRORS, CsrfFailed
 from tutorcal.auth.service import SESSION_LIFETIME
-from tutorcal.errors import Forbidden, NotAuthenticated, problem_responses
+from tutorcal.errors import Forbidden, NotAuthenticated, RateLimited, problem_responses
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 
@@ -23,7 +31,8 @@ NextQuery = Annotated[str | None, Query(max_length=2048, description="Relative p
     status_code=302,
     response_class=RedirectResponse,
     summary="Start signing in with Google",
-    responses=problem_responses(*SIGN_IN_ERRORS),
+    responses=problem_responses(*SIGN_IN_ERRORS, RateLimited),
+    dependencies=[Depends(sign_in_rate_limit)],
 )
 async def login(
     runtime: RuntimeDep,
@@ -39,7 +48,8 @@ async def login(
     status_code=302,
     response_class=RedirectResponse,
     summary="Ask Google for calendar access (incremental authorization)",
-    responses=problem_responses(NotAuthenticated, *SIGN_IN_ERRORS),
+    responses=problem_responses(NotAuthenticated, *SIGN_IN_ERRORS, RateLimited),
+    dependencies=[Depends(signed_in_sign_in_rate_limit)],
 )
 async def connect_calendar(
     user: UserDep, runtime: RuntimeDep, next: NextQuery = None
@@ -64,7 +74,8 @@ async def disconnect_calendar(user: TutorDep, runtime: RuntimeDep) -> Response:
     status_code=303,
     response_class=RedirectResponse,
     summary="Google's redirect back after consent",
-    responses=problem_responses(*SIGN_IN_ERRORS),
+    responses=problem_responses(*SIGN_IN_ERRORS, RateLimited),
+    dependencies=[Depends(sign_in_rate_limit)],
 )
 async def callback(
     request: Request,

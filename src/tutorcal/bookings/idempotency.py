@@ -63,6 +63,13 @@ async def begin(user: User, key: str, digest: str) -> Replay | None:
     raise IdempotencyInProgress()
 
 
+async def has_answer(user: User, key: str) -> bool:
+    """Whether a repeat with this key would be answered from the record, without any work."""
+    return await IdempotencyRecord.filter(
+        user=user, key=key, is_complete=True, expires_at__gt=utcnow()
+    ).exists()
+
+
 async def finish(user: User, key: str, status: int, body: dict[str, Any]) -> None:
     await IdempotencyRecord.filter(user=user, key=key).update(
         is_complete=True, response_status=status, response_body=body

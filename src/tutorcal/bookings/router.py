@@ -6,10 +6,10 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Header, Request, Response
+from fastapi import APIRouter, Depends, Header, Request, Response
 from fastapi.responses import JSONResponse
 
-from tutorcal.auth.dependencies import RuntimeDep, UserDep
+from tutorcal.auth.dependencies import OptionalAuthDep, RuntimeDep, UserDep, enforce_rate_limit
 from tutorcal.bookings import feed, idempotency
 from tutorcal.bookings import service as bookings
 from tutorcal.bookings.errors import (
@@ -40,7 +40,14 @@ from tutorcal.bookings.schemas import (
 from tutorcal.core.pagination import CursorQuery, InvalidCursor, LimitQuery, Page, paginate
 from tutorcal.core.schemas import ResponseModel
 from tutorcal.core.windows import EndQuery, StartQuery
-from tutorcal.errors import AppError, NotAuthenticated, NotFound, problem_body, problem_responses
+from tutorcal.errors import (
+    AppError,
+    NotAuthenticated,
+    NotFound,
+    RateLimited,
+    problem_body,
+    problem_responses,
+)
 from tutorcal.outbox import service as outbox
 from tutorcal.outbox.models import OutboxJob
 from tutorcal.runtime import Runtime
@@ -128,6 +135,27 @@ IdempotencyKey = Annotated[
 ]
 
 
+async def booking_rate_limit(request: Request, runtime: RuntimeDep, auth: OptionalAuthDep) -> None:
+    await enforce_rate_limit(request, runtime, "booking", auth.user if auth else None)
+
+
+async def create_booking_rate_limit(
+    request: Request, runtime: RuntimeDep, auth: OptionalAuthDep
+) -> None:
+    user = auth.user if auth else None
+    key = request.headers.get("Idempotency-Key")
+
+    async def is_replay() -> bool:
+        # A client retrying after a lost answer must get that answer, whatever its budget;
+        # a replay costs one read and books nothing.
+        return user is not None and key is not None and await idempotency.has_answer(user, key)
+
+    await enforce_rate_limit(request, runtime, "booking", user, exempt=is_replay)
+
+
+BookingRateLimit = Depends(booking_rate_limit)
+
+
 @router.post(
     "/bookings",
     status_code=201,
@@ -136,7 +164,10 @@ IdempotencyKey = Annotated[
     description="The student is added to the tutor's Google event (or a new event with a Meet link is created), "
     "so Google sends the invite. If Google cannot be reached the booking still stands with "
     '`calendar_sync: "pending"` and the invite follows within minutes.',
-    responses=problem_responses(*BOOKING_ERRORS, IdempotencyInProgress, IdempotencyKeyReused),
+    responses=problem_responses(
+        *BOOKING_ERRORS, IdempotencyInProgress, IdempotencyKeyReused, RateLimited
+    ),
+    dependencies=[Depends(create_booking_rate_limit)],
 )
 async def create_booking(
     request: Request,
@@ -220,7 +251,8 @@ async def read_booking(booking_id: str, user: UserDep) -> BookingRead:
     summary="Cancel a booking",
     description="Students only before the tutor's cancel window; tutors and admins any time. "
     "Google removes the student from the event (or deletes the one-to-one event) and e-mails them.",
-    responses=problem_responses(BookingNotFound, CancelWindowPassed),
+    responses=problem_responses(BookingNotFound, CancelWindowPassed, RateLimited),
+    dependencies=[BookingRateLimit],
 )
 async def cancel_booking(
     booking_id: str, user: UserDep, runtime: RuntimeDep, body: CancelRequest | None = None
@@ -234,7 +266,10 @@ async def cancel_booking(
     "/bookings/{booking_id}/reschedule",
     response_model=BookingRead,
     summary="Move a booking: the new booking, with the old one cancelled in the same step",
-    responses=problem_responses(BookingNotFound, RescheduleWindowPassed, *BOOKING_ERRORS),
+    responses=problem_responses(
+        BookingNotFound, RescheduleWindowPassed, *BOOKING_ERRORS, RateLimited
+    ),
+    dependencies=[BookingRateLimit],
 )
 async def reschedule_booking(
     booking_id: str, body: BookingCreate, user: UserDep, runtime: RuntimeDep

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Self
 
-from pydantic import AwareDatetime, Field, model_validator
+from pydantic import Field, model_validator
 
 from tutorcal.bookings.models import BookingKind, BookingStatus, CalendarSync
 from tutorcal.core.schemas import RequestModel, ResponseModel
+from tutorcal.core.time import Instant
 
 
 class BookingCreate(RequestModel):
@@ -16,7 +17,7 @@ class BookingCreate(RequestModel):
 
     session_id: str | None = Field(default=None, max_length=36)
     tutor_id: str | None = Field(default=None, max_length=36)
-    start: AwareDatetime | None = None
+    start: Instant | None = None
     minutes: int | None = Field(default=None, ge=5, le=480)
     subject_id: str | None = Field(default=None, max_length=36)
     note: str | None = Field(default=None, max_length=1000)

@@ -38,3 +38,12 @@ OUTBOX_PENDING = Gauge(
     "tutorcal_outbox_pending",
     "Google writes recorded but not yet carried out.",
 )
+RATE_LIMITED = Counter(
+    "tutorcal_rate_limited_total",
+    "Requests refused with 429, by rate-limit rule.",
+    ["rule"],
+)
+RATE_LIMIT_STORAGE_ERRORS = Counter(
+    "tutorcal_rate_limit_storage_errors_total",
+    "Rate-limit checks skipped because the counters' storage could not be reached.",
+)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import Field, field_validator
 
@@ -39,6 +40,10 @@ class TutorDetail(TutorRead):
     )
 
 
+# Google's calendar ids are e-mail-like; the mirror stores them in 255 characters.
+CalendarId = Annotated[str, Field(min_length=1, max_length=255)]
+
+
 class TutorSettings(RequestModel):
     """A tutor's profile and booking rules. Durations are minutes."""
 
@@ -53,7 +58,7 @@ class TutorSettings(RequestModel):
         description="Google calendar holding sessions; null means the primary calendar.",
     )
     session_keyword: str = Field(default="Tutoring", min_length=1, max_length=100)
-    busy_calendar_ids: list[str] = Field(
+    busy_calendar_ids: list[CalendarId] = Field(
         default_factory=list,
         max_length=20,
         description="Calendars whose events block one-to-one slots; empty means the session calendar.",
