@@ -17,37 +17,39 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit
 
-from limits import RateLimitItem, parse_many
-from limits.aio.storage import MemoryStorage, RedisStorage
-from limits.aio.strategies import (
-    FixedWindowRateLimiter,
-    MovingWindowRateLimiter,
-    RateLimiter,
-    SlidingWindowCounterRateLimiter,
-)
-from limits.errors import StorageError
-
 from tutorcal.core.metrics import RATE_LIMIT_STORAGE_ERRORS, RATE_LIMITED
 
+# limits' async storage and strategies load with the first counted request, not at start-up
+# (cold start on Cloud Run); only its parser is needed to check the settings.
 if TYPE_CHECKING:
     import redis.asyncio
+    from limits import RateLimitItem
+    from limits.aio.storage import MemoryStorage, RedisStorage
+    from limits.aio.strategies import RateLimiter
 
 logger = logging.getLogger("tutorcal.ratelimit")
 
 Strategy = Literal["moving-window", "fixed-window", "sliding-window-counter"]
 STORAGE_SCHEMES = frozenset({"memory", "redis", "rediss", "unix"})
 
-_STRATEGIES: dict[Strategy, type[RateLimiter]] = {
-    "moving-window": MovingWindowRateLimiter,
-    "fixed-window": FixedWindowRateLimiter,
-    "sliding-window-counter": SlidingWindowCounterRateLimiter,
-}
+
+def _strategy_class(strategy: Strategy) -> type[RateLimiter]:
+    from limits.aio import strategies
+
+    classes: dict[Strategy, type[RateLimiter]] = {
+        "moving-window": strategies.MovingWindowRateLimiter,
+        "fixed-window": strategies.FixedWindowRateLimiter,
+        "sliding-window-counter": strategies.SlidingWindowCounterRateLimiter,
+    }
+    return classes[strategy]
 
 
 def parse_limits(text: str) -> list[RateLimitItem]:
     """``"10/minute"`` or ``"5/second; 100/hour"``; an empty string is no limit."""
     if not text.strip():
         return []
+    from limits import parse_many
+
     return parse_many(text)
 
 
@@ -82,20 +84,28 @@ class Limiter:
         self.enabled = enabled
         self.rules = {name: Rule(name, parse_limits(text)) for name, text in rules.items()}
         self.timeout_seconds = timeout_seconds
+        self._storage_url = storage_url
+        self._strategy_name = strategy
         self._pool: redis.asyncio.ConnectionPool | None = None
-        scheme = urlsplit(storage_url).scheme
-        if scheme == "memory":
-            self._storage: MemoryStorage | RedisStorage = MemoryStorage(wrap_exceptions=True)
+        self._strategy: RateLimiter | None = None
+        self._storage_down = False
+
+    def _build(self) -> RateLimiter:
+        from limits.aio.storage import MemoryStorage, RedisStorage
+
+        storage: MemoryStorage | RedisStorage
+        if urlsplit(self._storage_url).scheme == "memory":
+            storage = MemoryStorage(wrap_exceptions=True)
         else:
             import redis.asyncio
 
             # Our own pool, so that its sockets time out quickly and are closed at shut-down.
             self._pool = redis.asyncio.ConnectionPool.from_url(
-                storage_url,
-                socket_timeout=timeout_seconds,
-                socket_connect_timeout=timeout_seconds,
+                self._storage_url,
+                socket_timeout=self.timeout_seconds,
+                socket_connect_timeout=self.timeout_seconds,
             )
-            self._storage = RedisStorage(
+            storage = RedisStorage(
                 "async+redis://",
                 wrap_exceptions=True,
                 implementation="redispy",
@@ -104,14 +114,17 @@ class Limiter:
                 # only scalar options.
                 connection_pool=self._pool,  # type: ignore[arg-type]
             )
-        self._strategy = _STRATEGIES[strategy](self._storage)
-        self._storage_down = False
+        return _strategy_class(self._strategy_name)(storage)
 
     async def hit(self, rule_name: str, identifier: str) -> Verdict:
         """Count one request against a rule for ``identifier`` (a user id, an address)."""
         rule = self.rules[rule_name]
         if not self.enabled or not rule.items:
             return ALLOWED
+        from limits.errors import StorageError
+
+        if self._strategy is None:
+            self._strategy = self._build()
         try:
             async with asyncio.timeout(self.timeout_seconds):
                 for item in rule.items:
