@@ -25,6 +25,7 @@ from tutorcal.errors import (
     problem_body,
     validation_problem_extra,
 )
+from tutorcal.openapi import openapi_for
 from tutorcal.runtime import runtime_for
 from tutorcal.schema import ensure_generated_schema
 
@@ -112,6 +113,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         },
     )
     app.state.settings = settings
+    app.openapi = openapi_for(app)  # type: ignore[method-assign]
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
