@@ -45,6 +45,23 @@ async def test_invalid_input_is_a_422_problem_naming_the_field(
     assert errors[0]["loc"] == ["query", "count"]
 
 
+async def test_a_body_that_is_not_utf8_is_a_422_problem_like_broken_json(
+    app: FastAPI, client: httpx2.AsyncClient
+) -> None:
+    @app.post("/test/echo")
+    async def echo(body: dict[str, int]) -> dict[str, int]:
+        return body
+
+    for raw in (b"\xff\xfe\x00garbage", b"{not json"):
+        response = await client.post(
+            "/test/echo", content=raw, headers={"content-type": "application/json"}
+        )
+        body = assert_problem(response, 422, "validation_failed")
+        errors = body["errors"]
+        assert isinstance(errors, list)
+        assert errors[0]["type"] == "json_invalid"
+
+
 async def test_an_unexpected_error_is_a_500_problem_without_a_trace_and_is_logged_with_the_request_id(
     app: FastAPI, client: httpx2.AsyncClient
 ) -> None:

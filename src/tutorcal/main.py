@@ -52,8 +52,20 @@ async def _app_error(_: Request, exc: Exception) -> JSONResponse:
     return _problem(exc.status_code, exc.code, exc.detail, exc.extra, exc.headers)
 
 
+# What FastAPI raises (as a 400) when a JSON body is not even text, e.g. bytes that are not
+# UTF-8; JSON that does not parse is already a 422. One answer for both: the body is invalid.
+_FASTAPI_BODY_PARSE_ERROR = "There was an error parsing the body"
+
+
 async def _http_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400 and exc.detail == _FASTAPI_BODY_PARSE_ERROR:
+        return _problem(
+            422,
+            "validation_failed",
+            "The body is not valid JSON in UTF-8.",
+            {"errors": [{"loc": ["body"], "msg": "JSON decode error", "type": "json_invalid"}]},
+        )
     detail = exc.detail if isinstance(exc.detail, str) else "The request failed."
     if exc.status_code == 404 and detail == "Not Found":
         detail = "There is nothing at this address."
