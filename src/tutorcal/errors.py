@@ -128,9 +128,9 @@ def problem_body(
 
 def problem_responses(*errors: type[AppError]) -> dict[int | str, dict[str, Any]]:
     """``responses=`` for a route, so the OpenAPI document lists its errors and their codes."""
-    by_status: dict[int, list[str]] = {}
+    by_status: dict[int, set[str]] = {}
     for error in errors:
-        by_status.setdefault(error.status_code, []).append(error.code)
+        by_status.setdefault(error.status_code, set()).add(error.code)
     return {
         status: {
             "model": Problem,
