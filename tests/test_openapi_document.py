@@ -41,3 +41,20 @@ async def test_no_parameter_is_documented_as_null(client: httpx2.AsyncClient) ->
     for label, operation in operations(document):
         for parameter in operation.get("parameters", []):
             assert "null" not in str(parameter["schema"]), (label, parameter["name"])
+
+
+async def test_authenticated_routes_name_their_credentials_and_public_ones_no_401(
+    client: httpx2.AsyncClient,
+) -> None:
+    document = (await client.get("/openapi.json")).json()
+    assert set(document["components"]["securitySchemes"]) == {"api_token", "session"}
+    paths = document["paths"]
+    me = paths["/api/v1/me"]
+    assert me["get"]["security"] == [{"api_token": []}, {"session": []}]
+    assert "`csrf_failed`" in me["patch"]["responses"]["403"]["description"]
+    assert "`request_too_large`" in me["patch"]["responses"]["413"]["description"]
+    feed = paths["/api/v1/calendar-feed/{token}.ics"]["get"]
+    assert "security" not in feed
+    assert "401" not in feed["responses"]
+    roles = paths["/api/v1/admin/users/{user_id}/roles"]["put"]["responses"]["422"]
+    assert "`cannot_remove_own_admin`" in roles["description"]

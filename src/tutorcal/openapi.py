@@ -37,6 +37,41 @@ def _errors_are_problems(document: dict[str, Any]) -> None:
     schemas.setdefault("Problem", Problem.model_json_schema())
 
 
+def _add_code(operation: dict[str, Any], status: str, code: str) -> None:
+    answer = operation["responses"].setdefault(
+        status,
+        {"description": "Codes:", "content": {PROBLEM_MEDIA_TYPE: {"schema": _PROBLEM_REF}}},
+    )
+    if f"`{code}`" not in answer["description"]:
+        separator = " " if answer["description"].endswith(":") else ", "
+        answer["description"] += f"{separator}`{code}`"
+
+
+def _cross_cutting_answers(document: dict[str, Any]) -> None:
+    """Answers that come from the authentication dependency and the middleware rather than
+    from a route: 403 ``csrf_failed`` for cookie-authenticated unsafe methods, 413 for a body
+    over MAX_REQUEST_BODY_BYTES, and 401 only where there is a way to authenticate (routers
+    declare it for all their routes, the public calendar feed among them)."""
+    for operations in document.get("paths", {}).values():
+        for method, operation in operations.items():
+            authenticated = bool(operation.get("security"))
+            takes_credentials = any(
+                p["in"] == "header" and p["name"].lower() == "authorization"
+                for p in operation.get("parameters", [])
+            )
+            if authenticated:
+                _add_code(operation, "401", "not_authenticated")
+                if method.upper() in {"POST", "PUT", "PATCH", "DELETE"}:
+                    _add_code(operation, "403", "csrf_failed")
+            elif not takes_credentials:
+                operation["responses"].pop("401", None)
+            if "requestBody" in operation:
+                _add_code(operation, "413", "request_too_large")
+            operation["responses"] = dict(
+                sorted(operation["responses"].items(), key=lambda item: item[0])
+            )
+
+
 def _parameters_are_never_null(document: dict[str, Any]) -> None:
     """FastAPI documents an optional parameter as ``anyOf: [T, null]``, but a query string or
     header cannot carry JSON null: leaving the parameter out is how a caller says "none"."""
@@ -66,6 +101,7 @@ def openapi_for(app: FastAPI) -> Callable[[], dict[str, Any]]:
                 routes=app.routes,
             )
             _errors_are_problems(document)
+            _cross_cutting_answers(document)
             _parameters_are_never_null(document)
             app.openapi_schema = document
         return app.openapi_schema
