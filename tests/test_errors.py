@@ -9,6 +9,9 @@ import logging
 import httpx2
 from fastapi import FastAPI
 
+from tests.auth.test_sessions import signed_in
+from tests.support.browser import Browser
+from tests.support.emulator import EmulatorServer
 from tutorcal.core.logging import CloudLoggingFormatter
 
 PROBLEM_FIELDS = {"type", "title", "status", "detail", "code"}
@@ -30,6 +33,36 @@ async def test_unknown_path_is_a_404_problem(client: httpx2.AsyncClient) -> None
 
 async def test_wrong_method_is_a_405_problem(client: httpx2.AsyncClient) -> None:
     assert_problem(await client.delete("/healthz"), 405, "method_not_allowed")
+
+
+async def test_a_405_names_every_method_of_the_address(client: httpx2.AsyncClient) -> None:
+    response = await client.options("/api/v1/me")
+    assert_problem(response, 405, "method_not_allowed")
+    assert response.headers["allow"] == "GET, PATCH, DELETE"
+
+
+async def test_a_nul_character_in_the_query_string_is_a_422_problem(
+    client: httpx2.AsyncClient,
+) -> None:
+    response = await client.get("/api/v1/tutors", params={"q": "a\x00b"})
+    assert_problem(response, 422, "validation_failed")
+
+
+async def test_a_nul_character_in_a_body_is_a_422_problem_naming_the_field(
+    browser: Browser, emulator: EmulatorServer
+) -> None:
+    await signed_in(browser, emulator)
+    response = await browser.app.post(
+        "/api/v1/me/api-tokens", json={"name": "a\u0000b"}, headers=browser.csrf
+    )
+    body = assert_problem(response, 422, "validation_failed")
+    assert body["errors"] == [
+        {
+            "loc": ["body", "name"],
+            "msg": "Value error, text must not contain the NUL character (U+0000)",
+            "type": "value_error",
+        }
+    ]
 
 
 async def test_invalid_input_is_a_422_problem_naming_the_field(

@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 from tortoise.context import TortoiseContext
 from tortoise.contrib.fastapi import RegisterTortoise
 
@@ -57,7 +58,7 @@ async def _app_error(_: Request, exc: Exception) -> JSONResponse:
 _FASTAPI_BODY_PARSE_ERROR = "There was an error parsing the body"
 
 
-async def _http_error(_: Request, exc: Exception) -> JSONResponse:
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     if exc.status_code == 400 and exc.detail == _FASTAPI_BODY_PARSE_ERROR:
         return _problem(
@@ -69,11 +70,28 @@ async def _http_error(_: Request, exc: Exception) -> JSONResponse:
     detail = exc.detail if isinstance(exc.detail, str) else "The request failed."
     if exc.status_code == 404 and detail == "Not Found":
         detail = "There is nothing at this address."
-    elif exc.status_code == 405:
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
         detail = "This address does not accept that method."
-    return _problem(
-        exc.status_code, code_for_status(exc.status_code), detail, headers=dict(exc.headers or {})
-    )
+        headers["Allow"] = ", ".join(_allowed_methods(request))
+    return _problem(exc.status_code, code_for_status(exc.status_code), detail, headers=headers)
+
+
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method the address answers: FastAPI makes one route per method, and Starlette's
+    405 names only the first route whose path matched. Each method is tried against the URL
+    map as the router itself would."""
+    routes = request.app.router.routes
+    return [
+        method
+        for method in _METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] == Match.FULL for route in routes
+        )
+    ]
 
 
 async def _validation_error(_: Request, exc: Exception) -> JSONResponse:

@@ -2,13 +2,49 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+import types
+from typing import Any, Union, get_args, get_origin
+
+from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
+
+
+def contains_nul(value: object) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, list | tuple | set | frozenset):
+        return any(contains_nul(item) for item in value)
+    if isinstance(value, dict):
+        return any(contains_nul(key) or contains_nul(item) for key, item in value.items())
+    return False
+
+
+def admits_bool(annotation: Any) -> bool:
+    if annotation is bool:
+        return True
+    if get_origin(annotation) in (Union, types.UnionType):
+        return any(admits_bool(option) for option in get_args(annotation))
+    return False
 
 
 class RequestModel(BaseModel):
     """Request bodies reject unknown fields: a client can never set ``status`` or ``student_id``."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul_characters_nor_booleans_as_numbers(
+        cls, value: object, info: ValidationInfo
+    ) -> object:
+        # PostgreSQL text cannot hold U+0000 (the insert fails), and no name, note or id
+        # ever needs it: refused here as invalid input instead of failing at the database.
+        if contains_nul(value):
+            raise ValueError("text must not contain the NUL character (U+0000)")
+        # Pydantic's lax mode reads true/false as 1/0; the schema says a number is a number.
+        field = cls.model_fields.get(info.field_name or "")
+        if isinstance(value, bool) and field is not None and not admits_bool(field.annotation):
+            raise ValueError("expected a number, not true or false")
+        return value
 
 
 class ResponseModel(BaseModel):
