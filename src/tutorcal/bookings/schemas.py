@@ -5,20 +5,21 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Self
 
-from pydantic import AwareDatetime, Field, model_validator
+from pydantic import Field, model_validator
 
 from tutorcal.bookings.models import BookingKind, BookingStatus, CalendarSync
 from tutorcal.core.schemas import RequestModel, ResponseModel
+from tutorcal.core.time import Rfc3339
 
 
 class BookingCreate(RequestModel):
     """Either ``session_id`` (a seat in a session) or ``tutor_id`` + ``start`` + ``minutes`` (a slot)."""
 
-    session_id: str | None = Field(default=None, max_length=36)
-    tutor_id: str | None = Field(default=None, max_length=36)
-    start: AwareDatetime | None = None
+    session_id: str | None = Field(default=None, min_length=1, max_length=36)
+    tutor_id: str | None = Field(default=None, min_length=1, max_length=36)
+    start: Rfc3339 | None = None
     minutes: int | None = Field(default=None, ge=5, le=480)
-    subject_id: str | None = Field(default=None, max_length=36)
+    subject_id: str | None = Field(default=None, min_length=1, max_length=36)
     note: str | None = Field(default=None, max_length=1000)
 
     @model_validator(mode="after")
@@ -33,7 +34,7 @@ class BookingCreate(RequestModel):
 
     @property
     def kind(self) -> BookingKind:
-        return BookingKind.SESSION if self.session_id else BookingKind.SLOT
+        return BookingKind.SESSION if self.session_id is not None else BookingKind.SLOT
 
 
 class CancelRequest(RequestModel):

@@ -6,20 +6,19 @@ from datetime import datetime, timedelta
 from typing import Annotated
 
 from fastapi import Query
-from pydantic import AwareDatetime
 
-from tutorcal.core.time import utcnow
+from tutorcal.core.time import Rfc3339, utcnow
 from tutorcal.errors import Unprocessable
 
 MAX_WINDOW = timedelta(days=62)
 DEFAULT_WINDOW = timedelta(days=14)
 
 StartQuery = Annotated[
-    AwareDatetime | None,
+    Rfc3339 | None,
     Query(description="RFC 3339 with an offset, e.g. 2026-12-01T00:00:00Z; default now."),
 ]
 EndQuery = Annotated[
-    AwareDatetime | None,
+    Rfc3339 | None,
     Query(
         description="RFC 3339 with an offset; default 14 days after start; at most 62 days after it."
     ),
