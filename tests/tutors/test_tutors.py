@@ -96,6 +96,9 @@ async def test_bad_settings_are_422_naming_the_field(
         ({"default_capacity": 0}, "default_capacity"),
         ({"horizon_days": 1000}, "horizon_days"),
         ({"status": "vip"}, "status"),
+        ({"buffer_minutes": False}, "buffer_minutes"),
+        ({"ignore_all_day_events": 0}, "ignore_all_day_events"),
+        ({"session_keyword": " \r "}, "session_keyword"),
     ]
     for change, field in cases:
         response = await browser.app.put(

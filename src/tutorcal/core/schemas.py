@@ -7,6 +7,10 @@ from typing import Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 
+# Request strings are stripped of surrounding whitespace before their length is checked;
+# the documented pattern says what that means: at least one character that is not a space.
+NOT_BLANK = r"\S"
+
 
 def contains_nul(value: object) -> bool:
     if isinstance(value, str):
@@ -41,9 +45,13 @@ class RequestModel(BaseModel):
         if contains_nul(value):
             raise ValueError("text must not contain the NUL character (U+0000)")
         # Pydantic's lax mode reads true/false as 1/0; the schema says a number is a number.
+        # Its lax mode also reads 0/1 and "yes"/"no" as booleans: a boolean is true or false.
         field = cls.model_fields.get(info.field_name or "")
-        if isinstance(value, bool) and field is not None and not admits_bool(field.annotation):
-            raise ValueError("expected a number, not true or false")
+        if field is not None:
+            if isinstance(value, bool) and not admits_bool(field.annotation):
+                raise ValueError("expected a number, not true or false")
+            if field.annotation in (bool, bool | None) and not isinstance(value, bool | None):
+                raise ValueError("expected true or false")
         return value
 
 
