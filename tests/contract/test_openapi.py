@@ -7,22 +7,26 @@ carry a documented status code and content type, match its documented body schem
 error must be problem+json with a stable ``code``.
 
 TUTORCAL_SCHEMATHESIS_EXAMPLES bounds the examples per operation and kind (small by default,
-for CI); raise it for a longer hunt.
+for CI); raise it, and set TUTORCAL_SCHEMATHESIS_COVERAGE=1 for schemathesis's coverage phase,
+for a longer hunt.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from typing import Any
 
 import httpx2
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
-from schemathesis import Case, GenerationMode
+from schemathesis import Case, CheckContext, GenerationMode, Response
 from schemathesis.core.failures import Failure, FailureGroup
+from schemathesis.generation.drivers import CoverageGenerator
+from schemathesis.generation.feedback import FeedbackSources
+from schemathesis.generation.hypothesis.builder import content_type_probes_first
+from schemathesis.generation.overrides import Override
 from schemathesis.schemas import APIOperation
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
@@ -33,6 +37,10 @@ from tests.support.deployment import deployment
 
 # 5 keeps the three roles at about a minute and a half on two cores.
 EXAMPLES = int(os.environ.get("TUTORCAL_SCHEMATHESIS_EXAMPLES", "5"))
+# The coverage phase adds about 1,250 deterministic boundary cases per role: on demand only.
+COVERAGE = os.environ.get("TUTORCAL_SCHEMATHESIS_COVERAGE", "") == "1"
+# Per role; the suite's 120 s default would cut a longer hunt short.
+TIMEOUT_SECONDS = 90 + 15 * EXAMPLES + (900 if COVERAGE else 0)
 
 # Operations that can take a caller's powers away (delete the account, revoke the token in
 # use, change anyone's roles, disconnect the calendar, move the session calendar); all three
@@ -61,7 +69,7 @@ def accounts(
         yield populate(running)
 
 
-def problem_json_errors(ctx: Any, response: Any, case: Case) -> bool | None:
+def problem_json_errors(ctx: CheckContext, response: Response, case: Case) -> bool | None:
     """Every 4xx and 5xx is RFC 9457 problem+json with the fields the front end branches on."""
     if response.status_code < 400:
         return None
@@ -87,7 +95,9 @@ def problem_json_errors(ctx: Any, response: Any, case: Case) -> bool | None:
 SEMANTIC_VALIDATION_ERRORS = {"value_error"}
 
 
-def valid_requests_pass_validation(ctx: Any, response: Any, case: Case) -> bool | None:
+def valid_requests_pass_validation(
+    ctx: CheckContext, response: Response, case: Case
+) -> bool | None:
     """Schemathesis's own ``positive_data_acceptance`` forbids every 400 and 422 for a
     schema-valid request; tutorcal documents 422s with domain codes for rules beyond the
     schema (API.md). What must never happen is request validation refusing, as malformed,
@@ -113,16 +123,40 @@ def real_ids_for(operation: APIOperation, ids: dict[str, list[str]]) -> dict[str
     return {name: ids[name][0] for name in names}
 
 
+def check(case: Case, accounts: Accounts, role: str, totals: RoleTotals) -> None:
+    """Send one generated request as ``role`` and record what its answer got wrong."""
+    operation = case.operation
+    totals.examples += 1
+    try:
+        case.call_and_validate(
+            headers=accounts.account(role).bearer,
+            additional_checks=[problem_json_errors, valid_requests_pass_validation],
+            excluded_checks=[positive_data_acceptance],
+            session=accounts.http,
+            allow_redirects=False,
+            timeout=30,
+        )
+    except FailureGroup as group:
+        for failure in group.exceptions:
+            if isinstance(failure, Failure):
+                totals.failures.setdefault(
+                    f"{operation.label}: {failure.title}",
+                    f"{failure.message}\n{case.as_curl_command()[:800]}",
+                )
+    finally:
+        if (operation.method.upper(), operation.path) in RESTORES_AFTER:
+            accounts.restore_all()
+
+
 def exercise(
     operation: APIOperation,
-    strategy_mode: GenerationMode,
+    mode: GenerationMode,
     accounts: Accounts,
     role: str,
     totals: RoleTotals,
     path_parameters: dict[str, str] | None = None,
 ) -> None:
-    strategy = operation.as_strategy(strategy_mode, path_parameters=path_parameters)
-    restores = (operation.method.upper(), operation.path) in RESTORES_AFTER
+    """EXAMPLES random requests of one kind (valid or invalid, maybe with real ids)."""
 
     @settings(
         max_examples=EXAMPLES,
@@ -133,44 +167,48 @@ def exercise(
         phases=[Phase.explicit, Phase.generate],
         suppress_health_check=list(HealthCheck),
     )
-    @given(case=strategy)
+    @given(case=operation.as_strategy(mode, path_parameters=path_parameters))
     def run(case: Case) -> None:
-        totals.examples += 1
-        try:
-            case.call_and_validate(
-                headers=accounts.account(role).bearer,
-                additional_checks=[problem_json_errors, valid_requests_pass_validation],
-                excluded_checks=[positive_data_acceptance],
-                session=accounts.http,
-                allow_redirects=False,
-                timeout=30,
-            )
-        except FailureGroup as group:
-            for failure in group.exceptions:
-                if isinstance(failure, Failure):
-                    totals.failures.setdefault(
-                        f"{operation.label}: {failure.title}",
-                        f"{failure.message}\n{case.as_curl_command()[:800]}",
-                    )
-        finally:
-            if restores:
-                accounts.restore_all()
+        check(case, accounts, role, totals)
 
     try:
         run()
     except Unsatisfiable:
         # An operation without parameters or body has no invalid request to make.
-        if strategy_mode != GenerationMode.NEGATIVE:
+        if mode != GenerationMode.NEGATIVE:
             raise
+
+
+def cover(operation: APIOperation, accounts: Accounts, role: str, totals: RoleTotals) -> None:
+    """Schemathesis's coverage phase: the deterministic boundary cases of every parameter and
+    body field (missing, empty, too long, wrong type, each enum value...)."""
+    generator = CoverageGenerator(
+        operation=operation,
+        generation_modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
+        generation_config=operation.schema.config.generation_for(
+            operation=operation, phase="coverage"
+        ),
+        auth_storage=None,
+        override=Override(),
+        feedback=FeedbackSources(),
+    )
+    for case in content_type_probes_first(generator):
+        check(case, accounts, role, totals)
 
 
 @pytest.mark.slow
 @pytest.mark.postgres_only
+@pytest.mark.timeout(TIMEOUT_SECONDS)
 @pytest.mark.parametrize("role", ["student", "tutor", "admin"])
 def test_every_operation_keeps_its_contract(accounts: Accounts, role: str) -> None:
     document = httpx2.get(f"{accounts.base_url}/openapi.json").json()
     schema = schemathesis.openapi.from_dict(document)
     schema.config.update(base_url=accounts.base_url)
+    # A body over MAX_REQUEST_BODY_BYTES is refused unread with 413: a rejection like any other.
+    rejection = schema.config.checks.negative_data_rejection
+    schema.config.checks.negative_data_rejection = type(rejection)(
+        expected_statuses=[*rejection.expected_statuses, "413"]
+    )
     totals = TOTALS[role]
     for result in schema.get_all_operations():
         operation = result.ok()
@@ -180,6 +218,8 @@ def test_every_operation_keeps_its_contract(accounts: Accounts, role: str) -> No
         if real is not None:
             exercise(operation, GenerationMode.POSITIVE, accounts, role, totals, real)
         exercise(operation, GenerationMode.NEGATIVE, accounts, role, totals)
+        if COVERAGE:
+            cover(operation, accounts, role, totals)
     assert not totals.failures, "\n\n".join(
         f"{title}\n{detail}" for title, detail in sorted(totals.failures.items())
     )
