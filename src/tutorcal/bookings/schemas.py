@@ -8,18 +8,18 @@ from typing import Self
 from pydantic import Field, model_validator
 
 from tutorcal.bookings.models import BookingKind, BookingStatus, CalendarSync
-from tutorcal.core.schemas import NOT_BLANK, RequestModel, ResponseModel
+from tutorcal.core.schemas import RequestModel, ResponseModel
 from tutorcal.core.time import Rfc3339
 
 
 class BookingCreate(RequestModel):
     """Either ``session_id`` (a seat in a session) or ``tutor_id`` + ``start`` + ``minutes`` (a slot)."""
 
-    session_id: str | None = Field(default=None, min_length=1, max_length=36, pattern=NOT_BLANK)
-    tutor_id: str | None = Field(default=None, min_length=1, max_length=36, pattern=NOT_BLANK)
+    session_id: str | None = Field(default=None, min_length=1, max_length=36)
+    tutor_id: str | None = Field(default=None, min_length=1, max_length=36)
     start: Rfc3339 | None = None
     minutes: int | None = Field(default=None, ge=5, le=480)
-    subject_id: str | None = Field(default=None, min_length=1, max_length=36, pattern=NOT_BLANK)
+    subject_id: str | None = Field(default=None, min_length=1, max_length=36)
     note: str | None = Field(default=None, max_length=1000)
 
     @model_validator(mode="after")

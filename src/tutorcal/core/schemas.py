@@ -6,10 +6,7 @@ import types
 from typing import Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
-
-# Request strings are stripped of surrounding whitespace before their length is checked;
-# the documented pattern says what that means: at least one character that is not a space.
-NOT_BLANK = r"\S"
+from pydantic.fields import FieldInfo
 
 
 def contains_nul(value: object) -> bool:
@@ -30,6 +27,12 @@ def admits_bool(annotation: Any) -> bool:
     return False
 
 
+def _required_text(field: FieldInfo | None) -> bool:
+    return field is not None and any(
+        (getattr(constraint, "min_length", 0) or 0) >= 1 for constraint in field.metadata
+    )
+
+
 class RequestModel(BaseModel):
     """Request bodies reject unknown fields: a client can never set ``status`` or ``student_id``."""
 
@@ -37,21 +40,25 @@ class RequestModel(BaseModel):
 
     @field_validator("*", mode="before")
     @classmethod
-    def _no_nul_characters_nor_booleans_as_numbers(
-        cls, value: object, info: ValidationInfo
-    ) -> object:
+    def _refuse_what_pydantic_would_bend(cls, value: object, info: ValidationInfo) -> object:
         # PostgreSQL text cannot hold U+0000 (the insert fails), and no name, note or id
         # ever needs it: refused here as invalid input instead of failing at the database.
         if contains_nul(value):
             raise ValueError("text must not contain the NUL character (U+0000)")
-        # Pydantic's lax mode reads true/false as 1/0; the schema says a number is a number.
-        # Its lax mode also reads 0/1 and "yes"/"no" as booleans: a boolean is true or false.
         field = cls.model_fields.get(info.field_name or "")
-        if field is not None:
-            if isinstance(value, bool) and not admits_bool(field.annotation):
-                raise ValueError("expected a number, not true or false")
-            if field.annotation in (bool, bool | None) and not isinstance(value, bool | None):
-                raise ValueError("expected true or false")
+        if field is None:
+            return value
+        # Surrounding whitespace is stripped before a string's length is checked: a blank
+        # required text is refused in words, not as "too short" for a string the schema allows
+        # (Python's strip removes every character pydantic's does).
+        if isinstance(value, str) and value and not value.strip() and _required_text(field):
+            raise ValueError("must not be blank")
+        # Pydantic's lax mode reads true/false as 1/0, and 0/1 or "yes"/"no" as booleans;
+        # the schema says a number is a number and a boolean is true or false.
+        if isinstance(value, bool) and not admits_bool(field.annotation):
+            raise ValueError("expected a number, not true or false")
+        if field.annotation in (bool, bool | None) and not isinstance(value, bool | None):
+            raise ValueError("expected true or false")
         return value
 
 

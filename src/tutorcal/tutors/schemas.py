@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import Field, field_validator
 
-from tutorcal.core.schemas import NOT_BLANK, RequestModel, ResponseModel
+from tutorcal.core.schemas import RequestModel, ResponseModel
 from tutorcal.core.time import is_valid_timezone
 from tutorcal.google.grants import CalendarStatus
 
@@ -18,7 +18,7 @@ class SubjectRead(ResponseModel):
 
 
 class SubjectCreate(RequestModel):
-    name: str = Field(min_length=1, max_length=100, pattern=NOT_BLANK)
+    name: str = Field(min_length=1, max_length=100)
     code: str = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")
 
 
@@ -52,9 +52,7 @@ class TutorSettings(RequestModel):
         max_length=255,
         description="Google calendar holding sessions; null means the primary calendar.",
     )
-    session_keyword: str = Field(
-        default="Tutoring", min_length=1, max_length=100, pattern=NOT_BLANK
-    )
+    session_keyword: str = Field(default="Tutoring", min_length=1, max_length=100)
     busy_calendar_ids: list[str] = Field(
         default_factory=list,
         max_length=20,

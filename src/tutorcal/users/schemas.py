@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import Field, field_validator
 
-from tutorcal.core.schemas import NOT_BLANK, RequestModel, ResponseModel
+from tutorcal.core.schemas import RequestModel, ResponseModel
 from tutorcal.core.time import is_valid_timezone
 from tutorcal.google.grants import CalendarStatus
 from tutorcal.users.models import Role
@@ -25,7 +25,7 @@ class MeRead(ResponseModel):
 
 
 class MeUpdate(RequestModel):
-    name: str | None = Field(default=None, min_length=1, max_length=200, pattern=NOT_BLANK)
+    name: str | None = Field(default=None, min_length=1, max_length=200)
     timezone: str | None = Field(
         default=None, max_length=64, description="IANA zone, e.g. Europe/London"
     )
@@ -39,7 +39,7 @@ class MeUpdate(RequestModel):
 
 
 class ApiTokenCreate(RequestModel):
-    name: str = Field(min_length=1, max_length=100, pattern=NOT_BLANK)
+    name: str = Field(min_length=1, max_length=100)
 
 
 class ApiTokenRead(ResponseModel):
