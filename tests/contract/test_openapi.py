@@ -30,7 +30,7 @@ from schemathesis.generation.overrides import Override
 from schemathesis.schemas import APIOperation
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from tests.contract.deployment import ADMIN, TUTOR, Accounts, populate
+from tests.contract.accounts import ADMIN, TUTOR, Accounts, populate
 from tests.contract.totals import TOTALS, RoleTotals
 from tests.support.databases import ScratchDatabase
 from tests.support.deployment import deployment
