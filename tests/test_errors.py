@@ -9,6 +9,9 @@ import logging
 import httpx2
 from fastapi import FastAPI
 
+from tests.auth.test_sessions import signed_in
+from tests.support.browser import Browser
+from tests.support.emulator import EmulatorServer
 from tutorcal.core.logging import CloudLoggingFormatter
 
 PROBLEM_FIELDS = {"type", "title", "status", "detail", "code"}
@@ -32,6 +35,36 @@ async def test_wrong_method_is_a_405_problem(client: httpx2.AsyncClient) -> None
     assert_problem(await client.delete("/healthz"), 405, "method_not_allowed")
 
 
+async def test_a_405_names_every_method_of_the_address(client: httpx2.AsyncClient) -> None:
+    response = await client.options("/api/v1/me")
+    assert_problem(response, 405, "method_not_allowed")
+    assert response.headers["allow"] == "GET, PATCH, DELETE"
+
+
+async def test_a_nul_character_in_the_query_string_is_a_422_problem(
+    client: httpx2.AsyncClient,
+) -> None:
+    response = await client.get("/api/v1/tutors", params={"q": "a\x00b"})
+    assert_problem(response, 422, "validation_failed")
+
+
+async def test_a_nul_character_in_a_body_is_a_422_problem_naming_the_field(
+    browser: Browser, emulator: EmulatorServer
+) -> None:
+    await signed_in(browser, emulator)
+    response = await browser.app.post(
+        "/api/v1/me/api-tokens", json={"name": "a\u0000b"}, headers=browser.csrf
+    )
+    body = assert_problem(response, 422, "validation_failed")
+    assert body["errors"] == [
+        {
+            "loc": ["body", "name"],
+            "msg": "Value error, text must not contain the NUL character (U+0000)",
+            "type": "value_error",
+        }
+    ]
+
+
 async def test_invalid_input_is_a_422_problem_naming_the_field(
     app: FastAPI, client: httpx2.AsyncClient
 ) -> None:
@@ -43,6 +76,23 @@ async def test_invalid_input_is_a_422_problem_naming_the_field(
     errors = body["errors"]
     assert isinstance(errors, list)
     assert errors[0]["loc"] == ["query", "count"]
+
+
+async def test_a_body_that_is_not_utf8_is_a_422_problem_like_broken_json(
+    app: FastAPI, client: httpx2.AsyncClient
+) -> None:
+    @app.post("/test/echo")
+    async def echo(body: dict[str, int]) -> dict[str, int]:
+        return body
+
+    for raw in (b"\xff\xfe\x00garbage", b"{not json"):
+        response = await client.post(
+            "/test/echo", content=raw, headers={"content-type": "application/json"}
+        )
+        body = assert_problem(response, 422, "validation_failed")
+        errors = body["errors"]
+        assert isinstance(errors, list)
+        assert errors[0]["type"] == "json_invalid"
 
 
 async def test_an_unexpected_error_is_a_500_problem_without_a_trace_and_is_logged_with_the_request_id(

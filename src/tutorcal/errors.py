@@ -143,9 +143,9 @@ def problem_responses(*errors: type[AppError]) -> dict[int | str, dict[str, Any]
     every status code of every route, only ever read by the OpenAPI document, and that was
     about half the work of building the routes at start-up.
     """
-    by_status: dict[int, list[str]] = {}
+    by_status: dict[int, set[str]] = {}
     for error in errors:
-        by_status.setdefault(error.status_code, []).append(error.code)
+        by_status.setdefault(error.status_code, set()).add(error.code)
     return {
         status: {
             "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": PROBLEM_SCHEMA_REF}}},

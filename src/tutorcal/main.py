@@ -12,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 from tortoise.context import TortoiseContext
 from tortoise.contrib.fastapi import RegisterTortoise
 
@@ -28,6 +29,7 @@ from tutorcal.errors import (
     problem_body,
     validation_problem_extra,
 )
+from tutorcal.openapi import openapi_for
 from tutorcal.runtime import runtime_for
 from tutorcal.schema import ensure_generated_schema
 
@@ -54,16 +56,45 @@ async def _app_error(_: Request, exc: Exception) -> JSONResponse:
     return _problem(exc.status_code, exc.code, exc.detail, exc.extra, exc.headers)
 
 
-async def _http_error(_: Request, exc: Exception) -> JSONResponse:
+# What FastAPI raises (as a 400) when a JSON body is not even text, e.g. bytes that are not
+# UTF-8; JSON that does not parse is already a 422. One answer for both: the body is invalid.
+_FASTAPI_BODY_PARSE_ERROR = "There was an error parsing the body"
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400 and exc.detail == _FASTAPI_BODY_PARSE_ERROR:
+        return _problem(
+            422,
+            "validation_failed",
+            "The body is not valid JSON in UTF-8.",
+            {"errors": [{"loc": ["body"], "msg": "JSON decode error", "type": "json_invalid"}]},
+        )
     detail = exc.detail if isinstance(exc.detail, str) else "The request failed."
     if exc.status_code == 404 and detail == "Not Found":
         detail = "There is nothing at this address."
-    elif exc.status_code == 405:
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
         detail = "This address does not accept that method."
-    return _problem(
-        exc.status_code, code_for_status(exc.status_code), detail, headers=dict(exc.headers or {})
-    )
+        headers["Allow"] = ", ".join(_allowed_methods(request))
+    return _problem(exc.status_code, code_for_status(exc.status_code), detail, headers=headers)
+
+
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method the address answers: FastAPI makes one route per method, and Starlette's
+    405 names only the first route whose path matched. Each method is tried against the URL
+    map as the router itself would."""
+    routes = request.app.router.routes
+    return [
+        method
+        for method in _METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] == Match.FULL for route in routes
+        )
+    ]
 
 
 async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
@@ -116,6 +147,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         },
     )
     app.state.settings = settings
+    app.openapi = openapi_for(app)  # type: ignore[method-assign]
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

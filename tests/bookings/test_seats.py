@@ -295,6 +295,31 @@ async def test_an_idempotency_key_replays_the_first_answer(
     assert other.json()["code"] == "idempotency_key_reused"
 
 
+async def test_a_replayed_error_is_problem_json_like_the_first(
+    browser: Browser, emulator: EmulatorServer
+) -> None:
+    sam = await student(browser, emulator, "sam@school.example")
+    headers = {**sam.csrf, "Idempotency-Key": "no-such-session"}
+    answers = [
+        await sam.app.post("/api/v1/bookings", json={"session_id": "nope"}, headers=headers)
+        for _ in range(2)
+    ]
+    assert [a.status_code for a in answers] == [404, 404]
+    assert {a.headers["content-type"] for a in answers} == {"application/problem+json"}
+    assert answers[0].json() == answers[1].json()
+
+
+async def test_a_time_window_is_rfc3339_not_unix_seconds(
+    browser: Browser, emulator: EmulatorServer
+) -> None:
+    sam = await student(browser, emulator, "sam@school.example")
+    refused = await sam.app.get("/api/v1/bookings", params={"end": "0"})
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["loc"] == ["query", "end"]
+    accepted = await sam.app.get("/api/v1/bookings", params={"end": "2030-01-01T00:00:00Z"})
+    assert accepted.status_code == 200
+
+
 async def test_a_booking_body_must_be_one_kind_or_the_other(
     browser: Browser, emulator: EmulatorServer, app: FastAPI
 ) -> None:
@@ -305,6 +330,10 @@ async def test_a_booking_body_must_be_one_kind_or_the_other(
         {"tutor_id": "y"},
         {"session_id": "x", "status": "confirmed"},
         {"tutor_id": "y", "start": "2030-01-01T10:00:00", "minutes": 60},
+        {"tutor_id": "y", "start": 1900000000, "minutes": 60},
+        {"tutor_id": "y", "start": "2030-01-01T10:00:00Z", "minutes": True},
+        {"session_id": ""},
+        {"session_id": "a\u0000b"},
     ):
         response = await sam.app.post("/api/v1/bookings", json=body, headers=sam.csrf)
         assert response.status_code == 422, body

@@ -96,6 +96,9 @@ async def test_bad_settings_are_422_naming_the_field(
         ({"default_capacity": 0}, "default_capacity"),
         ({"horizon_days": 1000}, "horizon_days"),
         ({"status": "vip"}, "status"),
+        ({"buffer_minutes": False}, "buffer_minutes"),
+        ({"ignore_all_day_events": 0}, "ignore_all_day_events"),
+        ({"session_keyword": " \r "}, "session_keyword"),
     ]
     for change, field in cases:
         response = await browser.app.put(
@@ -109,6 +112,22 @@ async def test_bad_settings_are_422_naming_the_field(
         headers=browser.csrf,
     )
     assert unknown.json()["code"] == "unknown_subject"
+    malformed = await browser.app.put(
+        "/api/v1/tutors/me/settings",
+        json={**SETTINGS, "subject_ids": ["not-an-id"]},
+        headers=browser.csrf,
+    )
+    assert malformed.status_code == 422
+    assert malformed.json()["code"] == "unknown_subject"
+
+
+async def test_filtering_tutors_by_a_malformed_subject_id_finds_nobody(
+    browser: Browser, emulator: EmulatorServer
+) -> None:
+    await signed_in(browser, emulator, TEST_TUTOR)
+    listed = await browser.app.get("/api/v1/tutors", params={"subject": "not-an-id"})
+    assert listed.status_code == 200
+    assert listed.json() == {"items": [], "next_cursor": None}
 
 
 async def test_students_may_not_touch_tutor_settings(

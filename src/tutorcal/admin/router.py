@@ -15,6 +15,7 @@ from tutorcal.google.grants import calendar_status
 from tutorcal.google.models import GoogleGrant
 from tutorcal.users import service as users
 from tutorcal.users.models import Role, User
+from tutorcal.users.service import CannotRemoveOwnAdmin
 
 router = APIRouter(
     prefix="/api/v1/admin",
@@ -55,7 +56,7 @@ async def list_users(
     "/users/{user_id}/roles",
     response_model=AdminUserRead,
     summary="Set a user's roles",
-    responses=problem_responses(NotFound, Unprocessable),
+    responses=problem_responses(NotFound, Unprocessable, CannotRemoveOwnAdmin),
 )
 async def set_roles(user_id: str, body: RolesUpdate, admin: AdminDep) -> AdminUserRead:
     user = await service.get_user(user_id)

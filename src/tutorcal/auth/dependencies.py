@@ -6,7 +6,8 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Security
+from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 
 from tutorcal.auth import service
 from tutorcal.auth.errors import CsrfFailed
@@ -52,7 +53,28 @@ def _check_csrf(request: Request, runtime: Runtime, auth: Authenticated) -> None
         raise CsrfFailed()
 
 
-async def optional_authentication(request: Request, runtime: RuntimeDep) -> Authenticated | None:
+# Read below by hand (the cookie's name depends on https); these two only put the ways to
+# authenticate into the OpenAPI document, on every route that needs a signed-in caller.
+_API_TOKEN = HTTPBearer(
+    scheme_name="api_token",
+    auto_error=False,
+    description="An API token from `POST /api/v1/me/api-tokens`: `Authorization: Bearer <token>`.",
+)
+_SESSION_COOKIE = APIKeyCookie(
+    name="tutorcal_session",
+    scheme_name="session",
+    auto_error=False,
+    description="The session cookie set at sign-in (`__Host-tutorcal_session` over https). "
+    "POST, PUT, PATCH and DELETE also need `X-CSRF-Token` equal to the `tutorcal_csrf` cookie.",
+)
+
+
+async def optional_authentication(
+    request: Request,
+    runtime: RuntimeDep,
+    _token: Annotated[HTTPAuthorizationCredentials | None, Security(_API_TOKEN)],
+    _cookie: Annotated[str | None, Security(_SESSION_COOKIE)],
+) -> Authenticated | None:
     authorization = request.headers.get("authorization", "")
     scheme, _, credentials = authorization.partition(" ")
     if scheme.lower() == "bearer" and credentials.strip():

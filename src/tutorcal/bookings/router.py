@@ -41,6 +41,7 @@ from tutorcal.core.pagination import CursorQuery, InvalidCursor, LimitQuery, Pag
 from tutorcal.core.schemas import ResponseModel
 from tutorcal.core.windows import EndQuery, StartQuery
 from tutorcal.errors import (
+    PROBLEM_MEDIA_TYPE,
     AppError,
     NotAuthenticated,
     NotFound,
@@ -180,7 +181,9 @@ async def create_booking(
     if idempotency_key:
         replay = await idempotency.begin(user, idempotency_key, digest)
         if replay is not None:
-            return JSONResponse(replay.body, status_code=replay.status)
+            # The first answer as it was sent: an error replays as problem+json too.
+            media_type = PROBLEM_MEDIA_TYPE if replay.status >= 400 else "application/json"
+            return JSONResponse(replay.body, status_code=replay.status, media_type=media_type)
     try:
         placed = await bookings.book(
             user, body, stale_after=_stale(runtime), check_slot=_check_slot

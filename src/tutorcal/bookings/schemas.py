@@ -15,11 +15,11 @@ from tutorcal.core.time import Instant
 class BookingCreate(RequestModel):
     """Either ``session_id`` (a seat in a session) or ``tutor_id`` + ``start`` + ``minutes`` (a slot)."""
 
-    session_id: str | None = Field(default=None, max_length=36)
-    tutor_id: str | None = Field(default=None, max_length=36)
+    session_id: str | None = Field(default=None, min_length=1, max_length=36)
+    tutor_id: str | None = Field(default=None, min_length=1, max_length=36)
     start: Instant | None = None
     minutes: int | None = Field(default=None, ge=5, le=480)
-    subject_id: str | None = Field(default=None, max_length=36)
+    subject_id: str | None = Field(default=None, min_length=1, max_length=36)
     note: str | None = Field(default=None, max_length=1000)
 
     @model_validator(mode="after")
@@ -34,7 +34,7 @@ class BookingCreate(RequestModel):
 
     @property
     def kind(self) -> BookingKind:
-        return BookingKind.SESSION if self.session_id else BookingKind.SLOT
+        return BookingKind.SESSION if self.session_id is not None else BookingKind.SLOT
 
 
 class CancelRequest(RequestModel):

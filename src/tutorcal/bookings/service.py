@@ -35,7 +35,7 @@ from tutorcal.bookings.errors import (
 )
 from tutorcal.bookings.models import Booking, BookingKind, BookingStatus, CalendarSync
 from tutorcal.bookings.schemas import BookingCreate
-from tutorcal.core.ids import parse_id
+from tutorcal.core.ids import parse_id, parse_reference
 from tutorcal.core.time import utcnow
 from tutorcal.google.event_writes import slot_event_id
 from tutorcal.google.models import MirroredCalendar
@@ -176,7 +176,7 @@ async def _place_slot(
     await _check_rules(profile, tutor, student, start, now)
     subject = None
     if request.subject_id:
-        subject = await Subject.get_or_none(id=parse_id(request.subject_id, "subject"))
+        subject = await Subject.get_or_none(id=parse_reference(request.subject_id, UnknownSubject))
         if subject is None:
             raise UnknownSubject()
     ignore = replacing.id if replacing is not None else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from tutorcal.errors import NotFound
+from tutorcal.errors import AppError, NotFound
 
 
 def parse_id(value: str, what: str = "object") -> uuid.UUID:
@@ -13,3 +13,12 @@ def parse_id(value: str, what: str = "object") -> uuid.UUID:
         return uuid.UUID(value)
     except ValueError:
         raise NotFound(f"There is no such {what}.") from None
+
+
+def parse_reference(value: str, error: type[AppError]) -> uuid.UUID:
+    """An id a request body refers to: malformed, it names nothing, so it is refused with the
+    same ``error`` as an id that does not exist."""
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise error() from None

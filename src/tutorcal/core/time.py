@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Annotated, Any, Protocol
@@ -16,10 +17,16 @@ EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
 LATEST = datetime(3000, 1, 1, tzinfo=UTC)
 
 
+_RFC3339_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}")
+
+
 def _rfc3339_text(value: Any) -> Any:
-    # pydantic would read a bare number as seconds since 1970; the API speaks RFC 3339 only.
-    if isinstance(value, int | float) or (isinstance(value, str) and value.strip().isdigit()):
-        raise ValueError("write an RFC 3339 time with an offset, e.g. 2026-12-01T09:00:00Z")
+    # Pydantic also reads a number (or a string of digits) as Unix seconds; the API speaks
+    # RFC 3339 only, so "0" is malformed rather than 1970.
+    if not isinstance(value, datetime) and not (
+        isinstance(value, str) and _RFC3339_DATE_TIME.match(value)
+    ):
+        raise ValueError("expected an RFC 3339 date-time with an offset, e.g. 2026-12-01T09:00:00Z")
     return value
 
 

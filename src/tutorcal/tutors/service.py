@@ -11,7 +11,7 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from tutorcal.audit import service as audit
-from tutorcal.core.ids import parse_id
+from tutorcal.core.ids import parse_id, parse_reference
 from tutorcal.google.grants import CalendarStatus, calendar_status
 from tutorcal.google.models import GoogleGrant, MirroredCalendar
 from tutorcal.tutors.errors import SubjectCodeTaken, TutorNotFound, UnknownSubject
@@ -90,7 +90,12 @@ async def list_tutors(
 
     tutors = User.filter(is_tutor=True, deleted_at__isnull=True)
     if subject_id:
-        tutors = tutors.filter(taught_subjects__subject_id=parse_id(subject_id, "subject"))
+        try:
+            subject_uuid = uuid.UUID(subject_id)
+        except ValueError:
+            # A filter, not an address: a malformed id names no subject, so nobody teaches it.
+            return [], None
+        tutors = tutors.filter(taught_subjects__subject_id=subject_uuid)
     if query:
         tutors = tutors.filter(Q(name__icontains=query) | Q(tutor_profile__bio__icontains=query))
     rows, next_cursor = await paginate(tutors.distinct(), limit=limit, cursor=cursor)
@@ -129,7 +134,7 @@ def settings_of(view: TutorView) -> TutorSettings:
 
 async def update_settings(tutor: User, new: TutorSettings) -> tuple[TutorView, bool]:
     """Save the settings; returns the view and whether what is mirrored from Google changed."""
-    subject_ids = [parse_id(s, "subject") for s in dict.fromkeys(new.subject_ids)]
+    subject_ids = [parse_reference(s, UnknownSubject) for s in dict.fromkeys(new.subject_ids)]
     subjects = await Subject.filter(id__in=subject_ids)
     if len(subjects) != len(subject_ids):
         raise UnknownSubject()
