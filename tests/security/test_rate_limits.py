@@ -219,3 +219,13 @@ async def test_a_rate_limit_storage_outage_lets_sign_in_and_booking_through_and_
     outage = [r for r in caplog.records if r.name == "tutorcal.ratelimit"]
     assert len(outage) == 1  # once per outage, not once per request
     assert "unthrottled" in outage[0].getMessage()
+
+
+def test_the_default_limits_are_in_the_libraries_notation() -> None:
+    """Start-up takes the defaults on trust (parsing loads the library); this is the check."""
+    from tutorcal.config import Settings
+    from tutorcal.core.ratelimit import parse_limits
+
+    for name, field in Settings.model_fields.items():
+        if name.startswith("rate_limit_") and name.endswith(("_per_address", "_per_user")):
+            assert parse_limits(str(field.default)), name

@@ -82,7 +82,9 @@ class Limiter:
     ) -> None:
         """``rules`` maps a rule's name to its limits in the library's notation."""
         self.enabled = enabled
-        self.rules = {name: Rule(name, parse_limits(text)) for name, text in rules.items()}
+        # Parsed with the first counted request (the settings were checked at start-up).
+        self._rule_texts = dict(rules)
+        self._rules: dict[str, Rule] | None = None
         self.timeout_seconds = timeout_seconds
         self._storage_url = storage_url
         self._strategy_name = strategy
@@ -116,10 +118,20 @@ class Limiter:
             )
         return _strategy_class(self._strategy_name)(storage)
 
+    @property
+    def rules(self) -> dict[str, Rule]:
+        if self._rules is None:
+            self._rules = {
+                name: Rule(name, parse_limits(text)) for name, text in self._rule_texts.items()
+            }
+        return self._rules
+
     async def hit(self, rule_name: str, identifier: str) -> Verdict:
         """Count one request against a rule for ``identifier`` (a user id, an address)."""
+        if not self.enabled:
+            return ALLOWED
         rule = self.rules[rule_name]
-        if not self.enabled or not rule.items:
+        if not rule.items:
             return ALLOWED
         from limits.errors import StorageError
 
