@@ -81,8 +81,10 @@ from bench.sessions import (
     postgres_cpu_seconds,
     postgres_database,
     rfc3339,
+    rows_table,
     signed_in_client,
     tutorcal_environment,
+    verdicts_of,
     wait_ready,
     wait_until,
 )
@@ -501,25 +503,10 @@ class BookingsResult:
 
     @property
     def table(self) -> str:
-        lines = [
-            f"| metric | {SUBJECT_LABELS['tutorcal']} | {SUBJECT_LABELS['floor']} "
-            "| ratio | target | result |",
-            "|---|---:|---:|---:|---|---|",
-        ]
-        for row in self.rows:
-            lines.append(
-                f"| {row.metric} | {row.tutorcal} | {row.floor} | {row.ratio} "
-                f"| {row.target} | {row.result} |"
-            )
-        return "\n".join(lines)
+        return rows_table(self.rows, SUBJECT_LABELS)
 
     def verdict_lines(self) -> list[str]:
-        return [
-            f"{row.result}: {row.metric}: {row.ratio if row.ratio != '-' else row.tutorcal} "
-            f"(target {row.target})"
-            for row in self.rows
-            if row.result != "info"
-        ]
+        return verdicts_of(self.rows)
 
     def as_json(self) -> dict[str, Any]:
         def finite(value: float | None) -> float | None:

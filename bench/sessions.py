@@ -46,7 +46,7 @@ import sys
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -151,6 +151,29 @@ class Row:
     target: str = "-"
     result: Literal["PASS", "OVER", "info"] = "info"
     values: dict[str, float | None] = field(default_factory=dict)
+
+
+def rows_table(rows: list[Row], labels: Mapping[Subject, str]) -> str:
+    """The markdown table of a section's rows: tutorcal and its floor, side by side."""
+    lines = [
+        f"| metric | {labels['tutorcal']} | {labels['floor']} | ratio | target | result |",
+        "|---|---:|---:|---:|---|---|",
+    ]
+    lines += [
+        f"| {row.metric} | {row.tutorcal} | {row.floor} | {row.ratio} "
+        f"| {row.target} | {row.result} |"
+        for row in rows
+    ]
+    return "\n".join(lines)
+
+
+def verdicts_of(rows: list[Row]) -> list[str]:
+    return [
+        f"{row.result}: {row.metric}: {row.ratio if row.ratio != '-' else row.tutorcal} "
+        f"(target {row.target})"
+        for row in rows
+        if row.result != "info"
+    ]
 
 
 def judge(passed: bool) -> Literal["PASS", "OVER"]:
@@ -288,25 +311,10 @@ class SessionsResult:
 
     @property
     def table(self) -> str:
-        lines = [
-            f"| metric | {SUBJECT_LABELS['tutorcal']} | {SUBJECT_LABELS['floor']} "
-            "| ratio | target | result |",
-            "|---|---:|---:|---:|---|---|",
-        ]
-        for row in self.rows:
-            lines.append(
-                f"| {row.metric} | {row.tutorcal} | {row.floor} | {row.ratio} "
-                f"| {row.target} | {row.result} |"
-            )
-        return "\n".join(lines)
+        return rows_table(self.rows, SUBJECT_LABELS)
 
     def verdict_lines(self) -> list[str]:
-        return [
-            f"{row.result}: {row.metric}: {row.ratio if row.ratio != '-' else row.tutorcal} "
-            f"(target {row.target})"
-            for row in self.rows
-            if row.result != "info"
-        ]
+        return verdicts_of(self.rows)
 
     def as_json(self) -> dict[str, Any]:
         def finite(value: float | None) -> float | None:

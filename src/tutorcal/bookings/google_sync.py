@@ -6,6 +6,8 @@ twice, late, or out of order converges on the same result and nothing is written
 
 from __future__ import annotations
 
+import uuid
+
 from tutorcal.bookings.models import Booking, BookingKind, BookingStatus, CalendarSync
 from tutorcal.core.time import utcnow
 from tutorcal.google.calendar_errors import BadRequest, Forbidden, Unauthorized
@@ -111,15 +113,10 @@ class BookingWrites:
 
 async def resume_writes_of(tutor_id: object) -> int:
     """The tutor reconnected Google: writes that waited for their grant are due now."""
-    waiting = await OutboxJob.filter(status=OutboxStatus.PENDING).values_list("id", "booking_id")
-    if not waiting:
-        return 0
-    theirs = set(
-        await Booking.filter(
-            id__in=[booking_id for _, booking_id in waiting], tutor_id=tutor_id
-        ).values_list("id", flat=True)
-    )
-    return await make_due([job_id for job_id, booking_id in waiting if booking_id in theirs])
+    waiting = await OutboxJob.filter(
+        status=OutboxStatus.PENDING, booking__tutor_id=tutor_id
+    ).values_list("id", flat=True)
+    return await make_due([uuid.UUID(str(job_id)) for job_id in waiting])
 
 
 async def mark_failed(job: OutboxJob) -> None:

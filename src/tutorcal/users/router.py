@@ -36,7 +36,7 @@ async def update_me(body: MeUpdate, user: UserDep) -> MeRead:
     description="Revokes the Google grant, ends every session and token, and deletes personal data.",
 )
 async def delete_me(user: UserDep, runtime: RuntimeDep, response: Response) -> Response:
-    await service.delete_account(user, runtime.calendar)
+    await service.delete_account(user, runtime.calendar, runtime.outbox_policy)
     return Response(status_code=204)
 
 

@@ -15,6 +15,7 @@ from tutorcal.errors import Unprocessable
 from tutorcal.google.grants import calendar_status
 from tutorcal.google.models import GoogleGrant
 from tutorcal.google.service import CalendarService
+from tutorcal.outbox.service import RetryPolicy
 from tutorcal.users.models import PendingRoleGrant, Role, User
 
 logger = logging.getLogger("tutorcal.users")
@@ -77,7 +78,7 @@ async def set_roles(actor: User, user: User, roles: set[Role]) -> User:
     return user
 
 
-async def delete_account(user: User, calendars: CalendarService) -> None:
+async def delete_account(user: User, calendars: CalendarService, policy: RetryPolicy) -> None:
     """Revoke the Google grant, end every session and token, and scrub personal data.
 
     The row stays, anonymised, so that booking history keeps its shape.
@@ -89,7 +90,7 @@ async def delete_account(user: User, calendars: CalendarService) -> None:
     # Cancel first, while the tutor's grant (for a tutor deleting their account) still works.
     writes = BookingWrites(calendars, quick=True)
     for job in await cancel_future_bookings_of(user, "account_deleted"):
-        await run_job(job.id, writes, mark_failed)
+        await run_job(job.id, writes, mark_failed, policy=policy)
     await calendars.disconnect(user)
     user_id = str(user.id)
     async with in_transaction():
