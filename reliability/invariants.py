@@ -12,6 +12,7 @@ from typing import Any
 import httpx2
 
 from reliability.workload import Ledger
+from tutorcal.google.mirror import BOOKING_PROPERTY
 
 OVER_CAPACITY = """
 SELECT s.id, s.title, s.capacity, count(b.id) AS taken
@@ -149,7 +150,9 @@ async def check(
         elif _attendees(event) != {s.lower() for s in students}:
             mismatched.append(f"slot event {key[1]}: Google has {sorted(_attendees(event))}")
     for (calendar, event_id), event in events.items():
-        ours = event_id.startswith("tc") and event.get("status") != "cancelled"
+        # Our mark, not the id: Google's own random ids start with "tc" one time in 1024.
+        private = event.get("extendedProperties", {}).get("private", {})
+        ours = BOOKING_PROPERTY in private and event.get("status") != "cancelled"
         if ours and (calendar, event_id) not in slot_events:
             mismatched.append(f"slot event {event_id} in Google has no confirmed booking")
     findings.violations["Google attendees differ from confirmed bookings"] = mismatched

@@ -14,8 +14,10 @@ from reliability.workload import Ledger
 from tests.conftest import TEST_TUTOR
 from tests.support.booking import group_session, student
 from tests.support.browser import Browser
+from tests.support.calendar import add_event, at, event_body
 from tests.support.databases import ScratchDatabase
 from tests.support.emulator import EmulatorServer
+from tutorcal.google.mirror import BOOKING_PROPERTY
 
 pytestmark = pytest.mark.postgres_only
 
@@ -45,8 +47,27 @@ async def test_each_invariant_reports_a_state_that_breaks_it(
     ledger = Ledger()
     ledger.promised[booked.json()["id"]] = "sam@school.example"
 
+    # The tutor's own event whose id happens to look like one of ours is not ours.
+    add_event(emulator, TEST_TUTOR, event_body("Office hours", at(3, 9), id="tc0fficehours"))
     healthy = await check(database.url, emulator.url, ledger, [TEST_TUTOR])
     assert healthy.total == 0, healthy.violations
+
+    # One-to-one event of ours left behind in Google with no booking holding it.
+    add_event(
+        emulator,
+        TEST_TUTOR,
+        event_body(
+            "Tutoring: one-to-one with Sam",
+            at(3, 11),
+            id="tc0rphan",
+            extendedProperties={"private": {BOOKING_PROPERTY: str(uuid.uuid4())}},
+        ),
+    )
+    orphaned = await check(database.url, emulator.url, ledger, [TEST_TUTOR])
+    assert orphaned.violations["Google attendees differ from confirmed bookings"] == [
+        "slot event tc0rphan in Google has no confirmed booking"
+    ]
+    emulator.control("DELETE", f"/calendars/{TEST_TUTOR}/events/tc0rphan")
 
     ledger.promised[str(uuid.uuid4())] = "ghost@school.example"
     await _execute(
