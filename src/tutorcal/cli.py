@@ -33,10 +33,11 @@ def _fail(message: str) -> NoReturn:
 def _settings() -> Settings:
     # Imported here, not at the top: the settings bring pydantic and Tortoise, and `serve`
     # loads them only once it has paused the garbage collector (tutorcal.core.startup).
-    from tutorcal.config import ConfigurationInvalid, load_settings
+    # The cached copy: `serve`'s app factory reads the same settings again in this process.
+    from tutorcal.config import ConfigurationInvalid, get_settings
 
     try:
-        return load_settings()
+        return get_settings()
     except ConfigurationInvalid as exc:
         _fail(str(exc))
 

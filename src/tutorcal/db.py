@@ -11,7 +11,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from tortoise.context import TortoiseContext
 
-from tutorcal.config import DEFAULT_DATABASE_URL, Settings, dialect_of
+from tutorcal.config import DEFAULT_DATABASE_URL, Settings
 
 MODEL_MODULES = [
     "tutorcal.users.models",
@@ -43,13 +43,14 @@ def tortoise_config(
 ) -> dict[str, Any]:
     """``for_migrations``: the configuration aerich itself runs with (PostgreSQL's migrations).
 
-    aerich's model is registered only where its table is part of what Tortoise manages: when
-    aerich migrates PostgreSQL, and in the schema generated for SQLite and MySQL (whose
-    fingerprint includes it). Anything else on PostgreSQL never touches the table, and
-    importing aerich (its CLI framework and all) would only slow down every cold start.
+    aerich's own model is registered only then: its table records which migrations
+    PostgreSQL has applied, and nothing else ever reads it. SQLite and MySQL have their schema
+    generated from the models and recorded by fingerprint (tutorcal.schema), so they need no
+    aerich table, and importing aerich (its CLI framework and all) would only slow down every
+    cold start.
     """
     models = [*MODEL_MODULES]
-    if for_migrations or dialect_of(database_url) != "postgres":
+    if for_migrations:
         models.append("aerich.models")
     return {
         "connections": {"default": _with_pool_size(database_url, pool_size)},

@@ -111,9 +111,14 @@ async def _postgres_migration_lock(settings: Settings) -> AsyncIterator[None]:
             await connection.close()
 
 
-def _models_fingerprint() -> str:
-    sql = get_schema_sql(connections.get("default"), safe=False)
-    return hashlib.sha256(sql.encode()).hexdigest()
+def _models_schema() -> tuple[str, str]:
+    """The models' schema SQL (``IF NOT EXISTS`` throughout) and its fingerprint.
+
+    One rendering serves both: rendering the SQL for every model is a visible part of a
+    SQLite cold start, which needs the fingerprint to compare and, on a new file, the SQL.
+    """
+    sql = get_schema_sql(connections.get("default"), safe=True)
+    return sql, hashlib.sha256(sql.encode()).hexdigest()
 
 
 async def _generated_schema_state() -> str | None:
@@ -129,11 +134,11 @@ async def _generated_schema_state() -> str | None:
 async def ensure_generated_schema(dialect: str) -> list[str]:
     """SQLite and MySQL: create what is missing in the current Tortoise context, and record
     which models the schema matches."""
-    fingerprint = _models_fingerprint()
+    schema_sql, fingerprint = _models_schema()
     if await _generated_schema_state() == fingerprint:
         return []
     if dialect == "sqlite":
-        await _generate_sqlite_schema(fingerprint)
+        await _generate_sqlite_schema(schema_sql, fingerprint)
         return ["generated schema"]
     connection = connections.get("default")
     await Tortoise.generate_schemas(safe=True)
@@ -142,7 +147,7 @@ async def ensure_generated_schema(dialect: str) -> list[str]:
     return ["generated schema"]
 
 
-async def _generate_sqlite_schema(fingerprint: str) -> None:
+async def _generate_sqlite_schema(schema_sql: str, fingerprint: str) -> None:
     """The whole schema and its fingerprint in one transaction.
 
     Statement by statement, every CREATE commits on its own and waits for its own sync of
@@ -155,7 +160,7 @@ async def _generate_sqlite_schema(fingerprint: str) -> None:
     script = "\n".join(
         [
             "BEGIN IMMEDIATE;",
-            get_schema_sql(connection, safe=True),
+            schema_sql,
             _SQLITE_EXTRA_SQL,
             f"{_CREATE_SCHEMA_TABLE};",
             f"REPLACE INTO tutorcal_schema (id, fingerprint) VALUES (1, '{fingerprint}');",  # noqa: S608
@@ -225,7 +230,7 @@ async def pending_changes(settings: Settings) -> list[str]:
         applied = await _postgres_applied_migrations(settings)
         return [name for name in applied_migration_names() if name not in applied]
     async with orm(tortoise_config_for(settings)):
-        if await _generated_schema_state() == _models_fingerprint():
+        if await _generated_schema_state() == _models_schema()[1]:
             return []
         return ["schema generation"]
 
