@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from datetime import timedelta
+from typing import NamedTuple
 
 from tutorcal.config import Settings
 from tutorcal.core.crypto import TokenCipher
@@ -17,8 +17,7 @@ from tutorcal.google.service import CalendarService
 from tutorcal.outbox.service import RetryPolicy
 
 
-@dataclass(frozen=True)
-class Runtime:
+class Runtime(NamedTuple):
     settings: Settings
     http: HttpPool
     cipher: TokenCipher

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 import secrets
-from dataclasses import dataclass
 from datetime import timedelta
+from typing import NamedTuple
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from tortoise.transactions import in_transaction
@@ -123,8 +123,7 @@ async def begin_calendar_connect(runtime: Runtime, user: User, *, next_path: str
     )
 
 
-@dataclass(frozen=True)
-class SignedIn:
+class SignedIn(NamedTuple):
     user: User
     session_token: str
     csrf_token: str
@@ -295,8 +294,7 @@ async def _start_session(user: User, user_agent: str) -> tuple[str, str]:
     return session_token, csrf_token
 
 
-@dataclass(frozen=True)
-class Authenticated:
+class Authenticated(NamedTuple):
     user: User
     session: LoginSession | None
     api_token: ApiToken | None

@@ -19,6 +19,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 Interval = tuple[datetime, datetime]
@@ -77,8 +78,7 @@ class SlotRules:
             raise ValueError("slot length must be positive, buffer and notice not negative")
 
 
-@dataclass(frozen=True)
-class TutorSchedule:
+class TutorSchedule(NamedTuple):
     """Everything a slot depends on: ``busy`` and ``bookings`` are UTC intervals, in any order."""
 
     availability: Availability

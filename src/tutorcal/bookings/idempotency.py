@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from tortoise.exceptions import IntegrityError
 
@@ -24,8 +23,7 @@ KEEP = timedelta(hours=24)
 IN_PROGRESS_TIMEOUT = timedelta(minutes=1)
 
 
-@dataclass(frozen=True)
-class Replay:
+class Replay(NamedTuple):
     status: int
     body: dict[str, Any]
 

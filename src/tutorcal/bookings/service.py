@@ -11,8 +11,8 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from tortoise.exceptions import IntegrityError
@@ -54,8 +54,7 @@ SlotCheck = Callable[[User, datetime, int, datetime, uuid.UUID | None], Awaitabl
 """Whether a slot is bookable: None, or why not ("busy", "taken", "outside_availability", …)."""
 
 
-@dataclass(frozen=True)
-class Placed:
+class Placed(NamedTuple):
     booking: Booking
     job: OutboxJob
 

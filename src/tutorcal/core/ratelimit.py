@@ -13,8 +13,7 @@ import logging
 import math
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 from urllib.parse import urlsplit
 
 from tutorcal.core.metrics import RATE_LIMIT_STORAGE_ERRORS, RATE_LIMITED
@@ -53,16 +52,14 @@ def parse_limits(text: str) -> list[RateLimitItem]:
     return parse_many(text)
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     """One budget, e.g. booking per user; ``name`` labels its keys, logs and metrics."""
 
     name: str
     items: Sequence[RateLimitItem]
 
 
-@dataclass(frozen=True)
-class Verdict:
+class Verdict(NamedTuple):
     allowed: bool
     retry_after: int = 0
 

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import quote
 
 from tutorcal.core.metrics import GOOGLE_CALLS
@@ -41,16 +40,14 @@ TokenSource = Callable[[bool], Awaitable[str]]
 """Returns an access token; called with ``True`` to force a refresh after a 401."""
 
 
-@dataclass(frozen=True)
-class RetryPolicy:
+class RetryPolicy(NamedTuple):
     attempts: int = 6
     base_seconds: float = 1.0
     max_wait_seconds: float = 32.0
     total_seconds: float = 60.0
 
 
-@dataclass(frozen=True)
-class FullSyncPage:
+class FullSyncPage(NamedTuple):
     events: list[Event]
     next_sync_token: str | None
     time_zone: str | None

@@ -12,8 +12,7 @@ import hashlib
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import urlencode
 
 if TYPE_CHECKING:
@@ -44,8 +43,7 @@ class IdTokenInvalid(Exception):
     """The ID token failed a check; the message says which, and is safe to log."""
 
 
-@dataclass(frozen=True)
-class TokenResponse:
+class TokenResponse(NamedTuple):
     access_token: str
     expires_in: int
     scopes: list[str]
@@ -53,8 +51,7 @@ class TokenResponse:
     id_token: str | None
 
 
-@dataclass(frozen=True)
-class IdentityClaims:
+class IdentityClaims(NamedTuple):
     sub: str
     email: str
     email_verified: bool

@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from tortoise.expressions import F, Q
 
@@ -36,8 +36,7 @@ MAX_DEBOUNCE_SECONDS = 1.0
 WEBHOOK_PATH = "/api/v1/webhooks/google/calendar"
 
 
-@dataclass(frozen=True)
-class NotificationVerdict:
+class NotificationVerdict(NamedTuple):
     known: bool
     authentic: bool
 

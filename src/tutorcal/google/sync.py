@@ -13,8 +13,8 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
@@ -65,8 +65,7 @@ _SYNC_RESULT_FIELDS = [
 ]
 
 
-@dataclass(frozen=True)
-class SyncOutcome:
+class SyncOutcome(NamedTuple):
     calendar_id: str
     kind: str
     ok: bool

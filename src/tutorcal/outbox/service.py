@@ -12,8 +12,8 @@ import logging
 import random
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import timedelta
+from typing import NamedTuple
 
 from tortoise.expressions import Q
 
@@ -27,8 +27,7 @@ logger = logging.getLogger("tutorcal.outbox")
 MAX_ATTEMPTS = 8
 
 
-@dataclass(frozen=True)
-class RetryPolicy:
+class RetryPolicy(NamedTuple):
     """How long a claim holds and how retries back off (settings ``OUTBOX_*``)."""
 
     # A claim outlives any one Google write with its retries; a killed worker's claim lapses.
@@ -56,8 +55,7 @@ class Deferred(Exception):
 JobHandler = Callable[[OutboxJob], Awaitable[None]]
 
 
-@dataclass(frozen=True)
-class DrainResult:
+class DrainResult(NamedTuple):
     done: int
     retried: int
     failed: int

@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from tutorcal.bookings.models import BookingStatus
 from tutorcal.core import sql
@@ -46,8 +47,7 @@ ORDER BY s.start_at, s.id
 """  # noqa: S608 - a constant of ours formatted in; every value is a parameter
 
 
-@dataclass(frozen=True)
-class CalendarState:
+class CalendarState(NamedTuple):
     id: uuid.UUID
     holds_sessions: bool
     counts_as_busy: bool
@@ -55,8 +55,7 @@ class CalendarState:
     last_synced_at: datetime | None
 
 
-@dataclass(frozen=True)
-class TutorCalendars:
+class TutorCalendars(NamedTuple):
     """What tells whether a tutor's mirror can be read: the tutor, the grant, the calendars."""
 
     is_tutor: bool

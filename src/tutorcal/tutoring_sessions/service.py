@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from tutorcal.bookings.models import Booking, BookingStatus
 from tutorcal.core.ids import parse_id
@@ -18,8 +18,7 @@ from tutorcal.tutors.errors import TutorNotFound
 from tutorcal.users.models import User
 
 
-@dataclass(frozen=True)
-class SessionView:
+class SessionView(NamedTuple):
     id: str
     tutor_id: str
     title: str
@@ -33,8 +32,7 @@ class SessionView:
     booked_by_me: bool
 
 
-@dataclass(frozen=True)
-class ReadableCalendar:
+class ReadableCalendar(NamedTuple):
     id: uuid.UUID
     holds_sessions: bool
     counts_as_busy: bool

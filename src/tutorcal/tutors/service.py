@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
@@ -39,8 +39,7 @@ async def create_subject(actor: User, name: str, code: str) -> Subject:
     return subject
 
 
-@dataclass(frozen=True)
-class TutorView:
+class TutorView(NamedTuple):
     user: User
     profile: TutorProfile
     subjects: list[Subject]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from tortoise.transactions import in_transaction
 
@@ -26,8 +26,7 @@ class CannotRemoveOwnAdmin(Unprocessable):
     default_detail = "Admins cannot remove their own admin role; ask another admin."
 
 
-@dataclass(frozen=True)
-class Profile:
+class Profile(NamedTuple):
     user: User
     grant: GoogleGrant | None
 
@@ -114,8 +113,7 @@ async def delete_account(user: User, calendars: CalendarService, policy: RetryPo
         )
 
 
-@dataclass(frozen=True)
-class AdminGrantResult:
+class AdminGrantResult(NamedTuple):
     email: str
     user_exists: bool
 
