@@ -33,9 +33,8 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from tortoise.exceptions import IntegrityError, OperationalError
 from tortoise.expressions import Q
@@ -54,8 +53,7 @@ _MYSQL_LOCK_WAIT_TIMEOUT = 1205
 _MYSQL_DEADLOCK = 1213
 
 
-@dataclass(frozen=True)
-class Claim:
+class Claim(NamedTuple):
     """A request's key and the fingerprint of what it asks."""
 
     user: User
@@ -63,16 +61,14 @@ class Claim:
     fingerprint: str
 
 
-@dataclass(frozen=True)
-class Answered:
+class Answered(NamedTuple):
     """The stored answer: the booking as first sent, or a rejection."""
 
     status: int
     body: dict[str, Any]
 
 
-@dataclass(frozen=True)
-class Booked:
+class Booked(NamedTuple):
     """A committed booking whose answer was never stored."""
 
     booking_id: uuid.UUID

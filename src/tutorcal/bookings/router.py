@@ -200,7 +200,7 @@ async def _book(
             user, body, stale_after=_stale(runtime), check_slot=_check_slot, claim=claim
         )
     except IdempotencyInProgress:
-        raise
+        raise  # not an answer to store: the repeat may try again
     except AppError as exc:
         if claim is None:
             raise
