@@ -112,33 +112,6 @@ def test_students_on_three_instances_race_for_seats_and_exactly_the_seats_are_ta
 
 @pytest.mark.slow
 @pytest.mark.postgres_only
-def test_ten_identical_requests_with_one_idempotency_key_make_one_booking(cluster: Cluster) -> None:
-    tutor, tutor_id = connected_tutor(cluster)
-    title = "Tutoring: idempotent"
-    cluster.emulator.control(
-        "POST", f"/calendars/{TUTOR}/events", event_body(title, at(5, 9), description="capacity: 3")
-    )
-    session_id = session_named(tutor, tutor_id, title)
-    impatient = cluster.browser("impatient@school.example")
-    csrf = {"X-CSRF-Token": impatient.cookies["tutorcal_csrf"], "Idempotency-Key": "double-click-1"}
-    barrier = threading.Barrier(10)
-
-    def click(_: int) -> tuple[int, str]:
-        barrier.wait()
-        response = impatient.post("/api/v1/bookings", json={"session_id": session_id}, headers=csrf)
-        return response.status_code, str(response.json().get("id", response.json().get("code")))
-
-    with ThreadPoolExecutor(10) as pool:
-        outcomes = list(pool.map(click, range(10)))
-    ids = {body for status, body in outcomes if status == 201}
-    assert len(ids) == 1, outcomes
-    assert {body for status, body in outcomes if status != 201} <= {"idempotency_in_progress"}
-    mine = impatient.get("/api/v1/bookings").json()["items"]
-    assert [b["id"] for b in mine] == list(ids)
-
-
-@pytest.mark.slow
-@pytest.mark.postgres_only
 def test_ten_students_on_three_instances_race_for_one_slot_and_one_gets_it(
     cluster: Cluster,
 ) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from fastapi import FastAPI
 
@@ -396,38 +394,6 @@ async def test_a_write_google_refuses_for_good_is_failed_audited_and_shown_to_ad
     audit = (await sam.app.get("/api/v1/admin/audit", params={"action": "outbox_failure"})).json()
     assert audit["items"][0]["subject_id"] == booking["id"]
     assert "forbiddenForNonOrganizer" in audit["items"][0]["detail"]["error"]
-
-
-async def test_a_repeat_while_the_first_request_is_running_is_409(
-    app: FastAPI, browser: Browser, other_browser: Browser, emulator: EmulatorServer
-) -> None:
-    from tutorcal.bookings.idempotency import fingerprint
-    from tutorcal.bookings.models import IdempotencyRecord
-    from tutorcal.users.models import User
-
-    group = await group_session(app, browser, emulator)
-    sam = await student(other_browser, emulator, "sam@school.example")
-    user = await User.get(email="sam@school.example")
-    body = {"session_id": group.session_id}
-    digest = fingerprint(
-        "/api/v1/bookings",
-        {
-            **body,
-            "tutor_id": None,
-            "start": None,
-            "minutes": None,
-            "subject_id": None,
-            "note": None,
-        },
-    )
-    await IdempotencyRecord.create(
-        user=user, key="k-running", fingerprint=digest, expires_at=utcnow() + timedelta(hours=24)
-    )
-    response = await sam.app.post(
-        "/api/v1/bookings", json=body, headers={**sam.csrf, "Idempotency-Key": "k-running"}
-    )
-    assert response.status_code == 409
-    assert response.json()["code"] == "idempotency_in_progress"
 
 
 async def test_a_google_timeout_after_google_applied_the_write_still_leaves_one_attendee(

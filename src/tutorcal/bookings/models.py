@@ -82,13 +82,23 @@ class Booking(TimestampedModel):
 
 
 class IdempotencyRecord(TimestampedModel):
-    """The first answer to a ``POST /bookings`` with an ``Idempotency-Key``, kept 24 h."""
+    """An ``Idempotency-Key`` of ``POST /bookings``, kept 24 h: the booking it made, or its answer.
+
+    Inserted in the booking's own transaction, so the key is taken exactly when the booking
+    exists; a rejection is stored after its transaction rolled back.
+    """
+
+    booking_id: uuid.UUID | None
 
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="idempotency_records", on_delete=fields.CASCADE
     )
     key = fields.CharField(max_length=255)
     fingerprint = fields.CharField(max_length=64)
+    # CASCADE: the key stands for its booking; without the booking there is nothing to replay.
+    booking: fields.ForeignKeyNullableRelation[Booking] = fields.ForeignKeyField(
+        "models.Booking", related_name="idempotency_records", null=True, on_delete=fields.CASCADE
+    )
     is_complete = fields.BooleanField(default=False)
     response_status = fields.IntField(null=True)
     response_body: dict[str, Any] | None = fields.JSONField(null=True)

@@ -177,37 +177,54 @@ async def create_booking(
     runtime: RuntimeDep,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
+    if not idempotency_key:
+        return await _book(user, body, runtime, None)
     digest = idempotency.fingerprint(request.url.path, body.model_dump(mode="json"))
-    if idempotency_key:
-        replay = await idempotency.begin(user, idempotency_key, digest)
-        if replay is not None:
-            # The first answer as it was sent: an error replays as problem+json too.
-            media_type = PROBLEM_MEDIA_TYPE if replay.status >= 400 else "application/json"
-            return JSONResponse(replay.body, status_code=replay.status, media_type=media_type)
+    claim = idempotency.Claim(user, idempotency_key, digest)
+    for _ in range(idempotency.ATTEMPTS):
+        earlier = await idempotency.earlier(claim)
+        if earlier is not None:
+            return await _replay(earlier)
+        try:
+            return await _book(user, body, runtime, claim)
+        except idempotency.KeyTaken:
+            continue  # a request with this key got there first: what did it get?
+    raise IdempotencyInProgress()
+
+
+async def _book(
+    user: User, body: BookingCreate, runtime: Runtime, claim: idempotency.Claim | None
+) -> JSONResponse:
     try:
         placed = await bookings.book(
-            user, body, stale_after=_stale(runtime), check_slot=_check_slot
+            user, body, stale_after=_stale(runtime), check_slot=_check_slot, claim=claim
         )
-        await _write_now(runtime, placed.job)
-        answer: dict[str, Any] = booking_read(await _fresh(placed.booking.id)).model_dump(
-            mode="json"
-        )
+    except IdempotencyInProgress:
+        raise  # not an answer to store: the repeat may try again
     except AppError as exc:
-        if idempotency_key:
-            await idempotency.finish(
-                user,
-                idempotency_key,
-                exc.status_code,
-                problem_body(exc.status_code, exc.code, exc.detail, exc.extra),
-            )
-        raise
-    except BaseException:
-        if idempotency_key:
-            await idempotency.abandon(user, idempotency_key)
-        raise
-    if idempotency_key:
-        await idempotency.finish(user, idempotency_key, 201, answer)
+        if claim is None:
+            raise
+        problem = problem_body(exc.status_code, exc.code, exc.detail, exc.extra)
+        earlier = await idempotency.record_rejection(claim, exc.status_code, problem)
+        if earlier is None:
+            raise
+        return await _replay(earlier)
+    await _write_now(runtime, placed.job)
+    answer: dict[str, Any] = booking_read(await _fresh(placed.booking.id)).model_dump(mode="json")
+    if claim is not None:
+        await idempotency.finish(claim, placed.booking.id, answer)
     return JSONResponse(answer, status_code=201)
+
+
+async def _replay(earlier: idempotency.Earlier) -> JSONResponse:
+    if isinstance(earlier, idempotency.Booked):
+        # The first request committed, then died (or is still writing to Google) before its
+        # answer was stored: the booking as it is now is that answer.
+        answer = booking_read(await _fresh(earlier.booking_id)).model_dump(mode="json")
+        return JSONResponse(answer, status_code=201)
+    # The first answer as it was sent: an error replays as problem+json too.
+    media_type = PROBLEM_MEDIA_TYPE if earlier.status >= 400 else "application/json"
+    return JSONResponse(earlier.body, status_code=earlier.status, media_type=media_type)
 
 
 @router.get(

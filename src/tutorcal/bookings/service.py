@@ -19,6 +19,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from tutorcal.audit import service as audit
+from tutorcal.bookings import idempotency
 from tutorcal.bookings.errors import (
     AlreadyBooked,
     BeyondHorizon,
@@ -237,13 +238,25 @@ async def _place_slot(
 
 
 async def book(
-    student: User, request: BookingCreate, *, stale_after: timedelta, check_slot: SlotCheck
+    student: User,
+    request: BookingCreate,
+    *,
+    stale_after: timedelta,
+    check_slot: SlotCheck,
+    claim: idempotency.Claim | None = None,
 ) -> Placed:
-    """A confirmed booking and its Google job, or a domain error (404, 409, 422)."""
+    """A confirmed booking and its Google job, or a domain error (404, 409, 422).
+
+    With a ``claim``, its key is committed with the booking and only with it; raises
+    ``idempotency.KeyTaken`` when a request with that key committed first.
+    """
     now = utcnow()
     await _ensure_calendar(request, stale_after)
     try:
         async with in_transaction():
+            if claim is not None:
+                # First, so that a repeat with this key waits here for this transaction.
+                await idempotency.take(claim)
             if request.kind == BookingKind.SESSION:
                 assert request.session_id is not None
                 placed = await _place_seat(student, request.session_id, now, replacing=None)
@@ -251,6 +264,8 @@ async def book(
                 placed = await _place_slot(
                     student, request, now, replacing=None, check_slot=check_slot
                 )
+            if claim is not None:
+                await idempotency.attach(claim, placed.booking.id)
             await audit.record(
                 "booking_created",
                 actor_id=str(student.id),
