@@ -20,7 +20,7 @@ from tests.conftest import BASE_SETTINGS, make_settings
 from tests.support.databases import ScratchDatabase, create_database, drop_database
 from tests.support.processes import TUTORCAL, run_tutorcal
 from tutorcal import schema
-from tutorcal.bookings.models import Booking, BookingKind, BookingStatus
+from tutorcal.bookings.models import Booking, BookingKind, BookingStatus, IdempotencyRecord
 from tutorcal.config import Settings
 from tutorcal.db import MIGRATIONS_DIR, orm, tortoise_config
 from tutorcal.google.models import MirroredCalendar
@@ -221,3 +221,56 @@ async def test_a_failed_sqlite_schema_generation_leaves_no_table_behind(
     monkeypatch.undo()
     assert await migrate(settings) == ["generated schema"]
     assert await pending_changes(settings) == []
+
+
+@pytest.mark.backends("sqlite", "mysql")
+async def test_a_database_of_an_earlier_release_gets_the_columns_added_since(
+    backend: str, empty_database: ScratchDatabase
+) -> None:
+    """Generating a schema makes missing tables only; a new column of an existing table
+    (here the booking an Idempotency-Key names) must reach a SQLite or MySQL database
+    that an earlier release made, with the rows it holds."""
+    settings = make_settings(database_url=empty_database.url)
+    await migrate(settings)
+    async with orm(tortoise_config(empty_database.url)):
+        connection = connections.get("default")
+        generator = connection.schema_generator(connection)
+        table_sql = generator._get_table_sql(IdempotencyRecord, safe=False)
+        earlier = "\n".join(
+            line
+            for line in table_sql["table_creation_string"].splitlines()
+            if "booking_id" not in line
+        ).replace(",\n)", "\n)")
+        user = await User.create(google_sub="sub-sam", email="sam@school.example", name="Sam")
+        await connection.execute_script("DROP TABLE idempotency_records")
+        await connection.execute_script(earlier)
+        await connection.execute_query(
+            "INSERT INTO idempotency_records (id, created_at, user_id, `key`, fingerprint,"
+            " is_complete, expires_at) VALUES (%s, %s, %s, 'k1', 'f', 0, %s)"
+            if backend == "mysql"
+            else "INSERT INTO idempotency_records (id, created_at, user_id, key, fingerprint,"
+            " is_complete, expires_at) VALUES (?, ?, ?, 'k1', 'f', 0, ?)",
+            [str(uuid.uuid4()), datetime.now(UTC), str(user.id), datetime.now(UTC)],
+        )
+        await connection.execute_script("UPDATE tutorcal_schema SET fingerprint = 'earlier'")
+    assert await pending_changes(settings) == ["schema generation"]
+
+    applied = await migrate(settings)
+
+    assert "added column idempotency_records.booking_id" in applied
+    assert await pending_changes(settings) == []
+    async with orm(tortoise_config(empty_database.url)):
+        kept = await IdempotencyRecord.get(key="k1")
+        assert kept.booking_id is None  # type: ignore[attr-defined]
+        booking = await Booking.create(
+            kind=BookingKind.SLOT,
+            status=BookingStatus.CONFIRMED,
+            tutor=user,
+            student=user,
+            start_at=datetime.now(UTC) + timedelta(days=1),
+            end_at=datetime.now(UTC) + timedelta(days=1, hours=1),
+        )
+        await IdempotencyRecord.filter(id=kept.id).update(booking_id=booking.id)
+        # The foreign key came with the column: the key goes with its booking.
+        await booking.delete()
+        assert not await IdempotencyRecord.filter(id=kept.id).exists()

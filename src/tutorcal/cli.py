@@ -99,11 +99,15 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
 @main.command()
 def migrate() -> None:
     """Bring the database schema up to date (safe to run twice, or from two processes at once)."""
+    from tutorcal.schema import SchemaNotReady
     from tutorcal.schema import migrate as run_migrations
 
     settings = _settings()
     configure_logging(settings.log_level)
-    applied = _run(run_migrations(settings))
+    try:
+        applied = _run(run_migrations(settings))
+    except SchemaNotReady as exc:
+        _fail(str(exc))
     if applied:
         click.echo("applied: " + ", ".join(applied))
     else:

@@ -16,6 +16,7 @@ from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
 from tortoise import Tortoise, connections
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.context import TortoiseContext
 from tortoise.exceptions import DBConnectionError, OperationalError
@@ -133,18 +134,86 @@ async def _generated_schema_state() -> str | None:
 
 async def ensure_generated_schema(dialect: str) -> list[str]:
     """SQLite and MySQL: create what is missing in the current Tortoise context, and record
-    which models the schema matches."""
+    which models the schema matches.
+
+    Creating a schema only makes missing tables, so a database made by an earlier release
+    also gets the columns this release's models added to its tables.
+    """
     schema_sql, fingerprint = _models_schema()
-    if await _generated_schema_state() == fingerprint:
+    recorded = await _generated_schema_state()
+    if recorded == fingerprint:
         return []
-    if dialect == "sqlite":
-        await _generate_sqlite_schema(schema_sql, fingerprint)
-        return ["generated schema"]
+    changes = ["generated schema"]
     connection = connections.get("default")
+    if dialect == "sqlite":
+        if recorded is not None:
+            # Before the tables: the script below records the fingerprint in its transaction.
+            changes += await _add_missing_columns(connection, dialect)
+        await _generate_sqlite_schema(schema_sql, fingerprint)
+        return changes
     await Tortoise.generate_schemas(safe=True)
+    if recorded is not None:
+        # After the tables, which a new column may reference; before the fingerprint.
+        changes += await _add_missing_columns(connection, dialect)
     await connection.execute_script(_CREATE_SCHEMA_TABLE)
     await connection.execute_query(_RECORD_MYSQL_FINGERPRINT, [fingerprint])
-    return ["generated schema"]
+    return changes
+
+
+async def _existing_columns(connection: BaseDBAsyncClient, dialect: str, table: str) -> set[str]:
+    if dialect == "sqlite":
+        rows = await connection.execute_query_dict(f'PRAGMA table_info("{table}")')
+        return {str(row["name"]) for row in rows}
+    rows = await connection.execute_query_dict(
+        "SELECT COLUMN_NAME AS name FROM information_schema.COLUMNS"
+        " WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = %s",
+        [table],
+    )
+    return {str(row["name"]) for row in rows}
+
+
+async def _add_missing_columns(connection: BaseDBAsyncClient, dialect: str) -> list[str]:
+    """``ALTER TABLE … ADD COLUMN`` for each model column an existing table lacks.
+
+    The column is written as Tortoise writes it in a CREATE TABLE (type, default, foreign
+    key). A new column that is required and has no default cannot be given to rows that
+    exist already; that stops the migration with a message rather than guessing a value.
+    """
+    assert Tortoise.apps is not None
+    generator = connection.schema_generator(connection)
+    quote = "`" if dialect == "mysql" else '"'
+    added: list[str] = []
+    for model in Tortoise.apps["models"].values():
+        table = model._meta.db_table
+        existing = await _existing_columns(connection, dialect, table)
+        if not existing:
+            continue  # the table is new: CREATE TABLE makes it whole
+        for field_name, column in model._meta.fields_db_projection.items():
+            if column in existing:
+                continue
+            field = model._meta.fields_map[field_name]
+            default = generator._get_field_default(field, table, column, model)
+            if not field.null and not default:
+                raise SchemaNotReady(
+                    f"{table}.{column} is new and required, with no default for the rows "
+                    "already there: this database needs a hand-written migration"
+                )
+            definition, _ = generator._get_field_sql_and_related_table(
+                field, table, column, default, ""
+            )
+            statements = [f"ALTER TABLE {quote}{table}{quote} ADD COLUMN {definition}"]
+            if field.index:
+                statements.append(generator._get_index_sql(model, [column], safe=False))
+            # MySQL writes a foreign key and an index as parts of CREATE TABLE, apart from
+            # the column; the generator hands them over as its table's inner statements.
+            statements += [
+                f"ALTER TABLE `{table}` ADD {part}" for part in generator._get_inner_statements()
+            ]
+            for statement in filter(None, (part.strip() for part in statements)):
+                await connection.execute_script(statement)
+            added.append(f"added column {table}.{column}")
+            logger.info("added column %s.%s", table, column)
+    return added
 
 
 async def _generate_sqlite_schema(schema_sql: str, fingerprint: str) -> None:
