@@ -3,8 +3,6 @@ them, and retried on a fresh process after the first was SIGKILLed between commi
 
 from __future__ import annotations
 
-import os
-import subprocess
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -14,12 +12,16 @@ import httpx2
 import pytest
 
 from tests.bookings.test_concurrency import connected_tutor, session_named
-from tests.google.test_push_live import wait_for
 from tests.support.booking import attendees
 from tests.support.calendar import at, event_body
 from tests.support.databases import ScratchDatabase
-from tests.support.deployment import Deployment, deployment
-from tests.support.processes import TUTORCAL, ServerProcess
+from tests.support.deployment import (
+    Deployment,
+    deployment,
+    kill_between_commit_and_google,
+    run_worker_once,
+)
+from tests.support.processes import ServerProcess, wait_for
 
 TUTOR = "tina.tutor@school.example"
 INSTANCES = 3
@@ -120,18 +122,6 @@ def test_one_key_sent_at_once_for_a_full_session_gets_one_rejection_everywhere(
     assert clients[0].get("/api/v1/bookings").json()["items"] == []
 
 
-def worker_once(cluster: Deployment) -> None:
-    worker = subprocess.run(
-        [TUTORCAL, "worker", "--once"],
-        env={**os.environ, **cluster.env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert worker.returncode == 0, worker.stderr
-
-
 def test_a_retry_on_a_fresh_process_after_a_kill_between_commit_and_answer_gets_that_booking(
     cluster: Deployment,
 ) -> None:
@@ -140,33 +130,15 @@ def test_a_retry_on_a_fresh_process_after_a_kill_between_commit_and_answer_gets_
     student = cluster.browser("crash@school.example", instance=2)
     headers = {"X-CSRF-Token": student.cookies["tutorcal_csrf"], "Idempotency-Key": "lost"}
     body = {"session_id": session_id}
-    # Google hangs on the attendee write, so the request sits between its commit and Google.
-    cluster.emulator.control(
-        "POST", "/faults", {"count": 1, "latency_ms": 30_000, "match": {"method": "PUT"}}
-    )
-    outcome: list[str] = []
-
-    def send() -> None:
-        try:
-            student.post("/api/v1/bookings", json=body, headers=headers, timeout=20)
-            outcome.append("answered")
-        except httpx2.TransportError:
-            outcome.append("connection lost")
-
-    request = threading.Thread(target=send)
-    request.start()
 
     def committed() -> list[dict[str, Any]]:
         items = tutor.get("/api/v1/bookings", params={"role": "tutor"}).json()["items"]
         return [b for b in items if b["student"]["email"] == "crash@school.example"]
 
-    wait_for(lambda: bool(committed()), timeout=10)
+    kill_between_commit_and_google(
+        cluster, 2, student, body, headers, committed=lambda: bool(committed())
+    )
     victim = cluster.servers[2]
-    victim.process.kill()  # SIGKILL: no clean-up, no shutdown hooks
-    victim.process.wait(10)
-    request.join(20)
-    assert outcome == ["connection lost"]
-    cluster.emulator.control("DELETE", "/faults")
     victim.stop()
     cluster.servers[2] = ServerProcess(cluster.env, port=victim.port)
     cluster.servers[2].wait_ready()
@@ -180,7 +152,7 @@ def test_a_retry_on_a_fresh_process_after_a_kill_between_commit_and_answer_gets_
     assert attendees(cluster.emulator, TUTOR, event_id) == []
 
     def invited() -> bool:
-        worker_once(cluster)
+        run_worker_once(cluster)
         return attendees(cluster.emulator, TUTOR, event_id) == ["crash@school.example"]
 
     wait_for(invited, timeout=40)

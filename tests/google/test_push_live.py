@@ -20,7 +20,7 @@ from tests.support.calendar import at, event_body
 from tests.support.databases import ScratchDatabase
 from tests.support.deployment import deployment
 from tests.support.emulator import EmulatorServer
-from tests.support.processes import ServerProcess
+from tests.support.processes import ServerProcess, wait_for
 
 TUTORS = [f"tutor{n}@school.example" for n in range(1, 10)]
 VISIBLE_WITHIN_SECONDS = 2.0
@@ -50,15 +50,6 @@ class LiveApp:
             lambda: http.get(f"/api/v1/tutors/{tutor_id}").json()["last_synced_at"] is not None
         )
         return http, tutor_id
-
-
-def wait_for(condition: Callable[[], bool], timeout: float = 5.0) -> float:
-    """Seconds it took for ``condition`` to hold; fails after ``timeout``."""
-    started = time.monotonic()
-    while not condition():
-        assert time.monotonic() - started < timeout, "condition not met in time"
-        time.sleep(0.02)
-    return time.monotonic() - started
 
 
 def titles(http: httpx2.Client, tutor_id: str, **params: str) -> list[str]:

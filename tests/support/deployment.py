@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Iterator
+import subprocess
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx2
 
 from tests.conftest import BASE_SETTINGS, make_settings
 from tests.support.databases import create_database, drop_database
 from tests.support.emulator import TEST_CLIENT_ID, TEST_CLIENT_SECRET, EmulatorServer
-from tests.support.processes import ServerProcess, free_port
+from tests.support.processes import TUTORCAL, ServerProcess, free_port, wait_for
 from tutorcal.schema import migrate
 
 
@@ -79,3 +82,50 @@ def deployment(
                     print(server.output())
         emulator.stop()
         drop_database(fresh)
+
+
+def kill_between_commit_and_google(
+    cluster: Deployment,
+    instance: int,
+    client: httpx2.Client,
+    body: dict[str, Any],
+    headers: dict[str, str],
+    committed: Callable[[], bool],
+) -> None:
+    """Book through ``instance`` while Google hangs on the attendee write, and SIGKILL that
+    instance once ``committed()`` sees the booking: the request dies after its commit, before
+    both Google and its answer."""
+    cluster.emulator.control(
+        "POST", "/faults", {"count": 1, "latency_ms": 30_000, "match": {"method": "PUT"}}
+    )
+    outcome: list[str] = []
+
+    def send() -> None:
+        try:
+            client.post("/api/v1/bookings", json=body, headers=headers, timeout=20)
+            outcome.append("answered")
+        except httpx2.TransportError:
+            outcome.append("connection lost")
+
+    request = threading.Thread(target=send)
+    request.start()
+    wait_for(committed, timeout=10)
+    victim = cluster.servers[instance]
+    victim.process.kill()  # SIGKILL: no clean-up, no shutdown hooks
+    victim.process.wait(10)
+    request.join(20)
+    assert outcome == ["connection lost"]
+    cluster.emulator.control("DELETE", "/faults")
+
+
+def run_worker_once(cluster: Deployment) -> subprocess.CompletedProcess[str]:
+    worker = subprocess.run(
+        [TUTORCAL, "worker", "--once"],
+        env={**os.environ, **cluster.env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert worker.returncode == 0, worker.stderr
+    return worker

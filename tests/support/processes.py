@@ -9,7 +9,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import httpx2
@@ -94,3 +94,12 @@ class ServerProcess:
             self.process.kill()
             self.process.wait()
         self.output()
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 5.0) -> float:
+    """Seconds it took for ``condition`` to hold; fails after ``timeout``."""
+    started = time.monotonic()
+    while not condition():
+        assert time.monotonic() - started < timeout, "condition not met in time"
+        time.sleep(0.02)
+    return time.monotonic() - started
