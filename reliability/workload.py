@@ -21,6 +21,8 @@ from typing import Any
 
 import httpx2
 
+from tutorcal.google.mirror import BOOKING_PROPERTY
+
 API = "/api/v1"
 BOOKING_RETRIES = 4
 RETRY_PAUSE_SECONDS = 0.5
@@ -275,8 +277,10 @@ class Tutor:
         sessions = [
             e
             for e in await self.events()
-            if e["summary"].startswith("Tutoring:") and not e["id"].startswith("tc")
-        ]  # "tc…" events are the one-to-one slots tutorcal books
+            if e["summary"].startswith("Tutoring:")
+            # not the one-to-one events tutorcal books, which carry its booking mark
+            and BOOKING_PROPERTY not in e.get("extendedProperties", {}).get("private", {})
+        ]
         if not sessions:
             return
         event = self.rng.choice(sessions)
