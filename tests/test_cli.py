@@ -10,7 +10,7 @@ import httpx2
 import pytest
 
 from tests.support.databases import ScratchDatabase
-from tests.support.processes import ServerProcess, run_tutorcal
+from tests.support.processes import ServerProcess, free_port, run_tutorcal
 from tests.test_schema import cli_env
 from tutorcal.audit.models import AuditEntry
 from tutorcal.db import orm, tortoise_config
@@ -125,3 +125,60 @@ async def test_rotate_keys_re_encrypts_stored_tokens_and_the_old_key_can_then_go
         async with orm(tortoise_config(database.url)):
             await GoogleGrant.all().delete()
             await User.all().delete()
+
+
+# What a Cloud Run job that only migrates holds: the database URL and nothing that decrypts grants.
+GOOGLE_AND_KEYS = ("GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_SECRET", "TOKEN_ENCRYPTION_KEYS")
+
+
+def database_only_env(url: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    for name in GOOGLE_AND_KEYS:
+        monkeypatch.delenv(name, raising=False)
+    return {"DATABASE_URL": url, "TUTORCAL_DEMO": "false"}
+
+
+async def test_migrate_and_create_admin_need_only_the_database(
+    database: ScratchDatabase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    env = database_only_env(database.url, monkeypatch)
+    try:
+        migrated = run_tutorcal("migrate", env=env, cwd=tmp_path)
+        assert migrated.returncode == 0, migrated.stderr
+        promoted = run_tutorcal("create-admin", "grace@school.example", env=env, cwd=tmp_path)
+        assert promoted.returncode == 0, promoted.stderr
+        assert "grace@school.example will be an admin" in promoted.stdout
+    finally:
+        async with orm(tortoise_config(database.url)):
+            await AuditEntry.all().delete()
+            await PendingRoleGrant.all().delete()
+
+
+@pytest.mark.backends("sqlite")
+def test_rotate_keys_needs_the_keys_but_not_the_google_client(
+    database: ScratchDatabase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cryptography.fernet import Fernet
+
+    env = database_only_env(database.url, monkeypatch)
+    without_keys = run_tutorcal("rotate-keys", env=env, cwd=tmp_path)
+    assert without_keys.returncode == 2
+    assert "TOKEN_ENCRYPTION_KEYS must be set" in without_keys.stderr
+    with_keys = run_tutorcal(
+        "rotate-keys",
+        env={**env, "TOKEN_ENCRYPTION_KEYS": Fernet.generate_key().decode()},
+        cwd=tmp_path,
+    )
+    assert with_keys.returncode == 0, with_keys.stderr
+
+
+@pytest.mark.backends("sqlite")
+def test_a_database_that_cannot_be_reached_is_one_line_without_its_password(
+    database: ScratchDatabase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    closed_port = free_port()
+    url = f"postgres://tutorcal:db-pass-0007@127.0.0.1:{closed_port}/tutorcal"
+    result = run_tutorcal("migrate", env=database_only_env(url, monkeypatch), cwd=tmp_path)
+    assert result.returncode == 2
+    assert "cannot reach the database" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "db-pass-0007" not in result.stderr + result.stdout

@@ -7,6 +7,7 @@ import json
 import logging
 
 import httpx2
+import pytest
 from fastapi import FastAPI
 
 from tests.auth.test_sessions import signed_in
@@ -124,6 +125,64 @@ async def test_an_unexpected_error_is_a_500_problem_without_a_trace_and_is_logge
     assert "RuntimeError" in error_line["exc_info"]
     assert "ya29.abcdef" not in stream.getvalue()
     assert any(line.get("httpRequest", {}).get("status") == 500 for line in lines)
+
+
+def capture_http_log() -> tuple[io.StringIO, logging.Handler]:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(CloudLoggingFormatter("%(message)s %(levelname)s"))
+    logging.getLogger("tutorcal.http").addHandler(handler)
+    logging.getLogger("tutorcal.http").setLevel(logging.INFO)
+    return stream, handler
+
+
+@pytest.mark.parametrize(
+    ("failure", "status"),
+    [(RuntimeError("a bug"), 500), (ConnectionResetError("the database went away"), 503)],
+)
+async def test_a_failing_request_logs_its_route_template_never_a_token_in_its_path(
+    app: FastAPI, client: httpx2.AsyncClient, failure: Exception, status: int
+) -> None:
+    @app.get("/test/calendar-feed/{token}.ics")
+    async def feed(token: str) -> None:
+        raise failure
+
+    stream, handler = capture_http_log()
+    try:
+        response = await client.get("/test/calendar-feed/feed-secret-0123456789.ics")
+    finally:
+        logging.getLogger("tutorcal.http").removeHandler(handler)
+        logging.getLogger("tutorcal.http").setLevel(logging.NOTSET)
+
+    assert response.status_code == status
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    failure_line = next(line for line in lines if line["severity"] in {"ERROR", "WARNING"})
+    assert "/test/calendar-feed/{token}.ics" in failure_line["message"]
+    assert "feed-secret-0123456789" not in stream.getvalue()
+
+
+def test_a_password_inside_a_url_never_reaches_a_log_line() -> None:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(CloudLoggingFormatter("%(message)s %(levelname)s"))
+    logger = logging.getLogger("tutorcal.test.urls")
+    logger.addHandler(handler)
+    try:
+        logger.error(
+            "cannot reach postgres://tutorcal:db-pass-0001@/tutorcal?host=/cloudsql/p:r:i "
+            "nor redis://:redis-pass-0002@10.0.0.3:6379/0"
+        )
+        try:
+            raise OSError("connect to mysql://root:db-pass-0003@db:3306/tutorcal failed")
+        except OSError:
+            logger.exception("while migrating")
+    finally:
+        logger.removeHandler(handler)
+    written = stream.getvalue()
+    for password in ("db-pass-0001", "redis-pass-0002", "db-pass-0003"):
+        assert password not in written
+    assert "postgres://tutorcal:[redacted]@/tutorcal?host=/cloudsql/p:r:i" in written
+    assert "redis://:[redacted]@10.0.0.3:6379/0" in written
 
 
 async def test_an_oversized_body_is_refused_with_413(

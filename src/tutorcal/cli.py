@@ -15,7 +15,7 @@ from tutorcal.core.logging import configure_logging
 from tutorcal.core.startup import pause_collection
 
 if TYPE_CHECKING:
-    from tutorcal.config import Settings
+    from tutorcal.config import DatabaseSettings, KeyRotationSettings, Settings
     from tutorcal.runtime import Runtime
 
 T = TypeVar("T")
@@ -25,7 +25,10 @@ GRACEFUL_SHUTDOWN_SECONDS = 8
 
 
 def _fail(message: str) -> NoReturn:
-    for line in message.splitlines():
+    from tutorcal.core.redaction import redact_url
+
+    # A driver's error may quote DATABASE_URL, password and all.
+    for line in redact_url(message).splitlines():
         click.echo(f"tutorcal: {line}", err=True)
     sys.exit(2)
 
@@ -38,6 +41,25 @@ def _settings() -> Settings:
 
     try:
         return get_settings()
+    except ConfigurationInvalid as exc:
+        _fail(str(exc))
+
+
+def _database_settings() -> DatabaseSettings:
+    """For commands that need the database and nothing else: no Google client, no keys."""
+    from tutorcal.config import ConfigurationInvalid, DatabaseSettings, load
+
+    try:
+        return load(DatabaseSettings)
+    except ConfigurationInvalid as exc:
+        _fail(str(exc))
+
+
+def _key_rotation_settings() -> KeyRotationSettings:
+    from tutorcal.config import ConfigurationInvalid, KeyRotationSettings, load
+
+    try:
+        return load(KeyRotationSettings)
     except ConfigurationInvalid as exc:
         _fail(str(exc))
 
@@ -99,15 +121,19 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
 @main.command()
 def migrate() -> None:
     """Bring the database schema up to date (safe to run twice, or from two processes at once)."""
+    from tortoise.exceptions import DBConnectionError
+
     from tutorcal.schema import SchemaNotReady
     from tutorcal.schema import migrate as run_migrations
 
-    settings = _settings()
+    settings = _database_settings()
     configure_logging(settings.log_level)
     try:
         applied = _run(run_migrations(settings))
     except SchemaNotReady as exc:
         _fail(str(exc))
+    except (DBConnectionError, OSError) as exc:
+        _fail(f"cannot reach the database at DATABASE_URL: {exc}")
     if applied:
         click.echo("applied: " + ", ".join(applied))
     else:
@@ -184,7 +210,7 @@ def rotate_keys() -> None:
     from tutorcal.db import orm, tortoise_config_for
     from tutorcal.schema import SchemaNotReady, prepare_for_serving
 
-    settings = _settings()
+    settings = _key_rotation_settings()
     configure_logging("WARNING")
 
     async def run() -> int:
@@ -231,7 +257,7 @@ def create_admin(email: str) -> None:
 
     if "@" not in email:
         _fail(f"{email!r} is not an email address")
-    settings = _settings()
+    settings = _database_settings()
     configure_logging("WARNING")
 
     async def run() -> AdminGrantResult:

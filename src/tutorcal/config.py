@@ -7,7 +7,7 @@ import binascii
 import ipaddress
 import secrets
 from functools import lru_cache
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -23,6 +23,7 @@ from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.exceptions import ConfigurationError
 
 from tutorcal.core.ratelimit import STORAGE_SCHEMES, Strategy, parse_limits
+from tutorcal.core.redaction import redact_url
 from tutorcal.core.time import is_valid_timezone
 
 DEFAULT_DATABASE_URL = "sqlite://./tutorcal.sqlite3"
@@ -71,20 +72,78 @@ def is_fernet_key(key: str) -> bool:
         return False
 
 
-class Settings(BaseSettings):
+class DatabaseSettings(BaseSettings):
+    """What a command that only touches the database reads (``migrate``, ``create-admin``):
+    no Google client and no token keys, so the job that runs it never holds the keys that
+    decrypt every stored grant."""
+
     model_config = SettingsConfigDict(
         env_file=".env", env_file_encoding="utf-8", extra="ignore", frozen=True
     )
 
-    database_url: str = DEFAULT_DATABASE_URL
+    # repr=False: the URL carries the database password, and settings end up in tracebacks.
+    database_url: str = Field(default=DEFAULT_DATABASE_URL, repr=False)
     database_pool_size: int = Field(default=10, ge=1, le=100)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @field_validator("database_url")
+    @classmethod
+    def _valid_database_url(cls, url: str) -> str:
+        scheme = urlsplit(url).scheme
+        if scheme not in _DIALECTS:
+            raise ValueError(
+                f"unsupported scheme {scheme!r}; use sqlite://, postgres:// or mysql://"
+            )
+        try:
+            expand_db_url(url)
+        except (ConfigurationError, ValueError) as exc:
+            # Tortoise's message may quote the URL, password and all.
+            raise ValueError(f"malformed database URL: {redact_url(str(exc))}") from None
+        return url
+
+    @property
+    def dialect(self) -> Dialect:
+        return _DIALECTS[urlsplit(self.database_url).scheme]
+
+
+class TokenKeySettings(DatabaseSettings):
+    """The database and the keys that encrypt Google grants at rest (``rotate-keys``)."""
+
+    token_encryption_keys: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)
+
+    @field_validator("token_encryption_keys", mode="before")
+    @classmethod
+    def _split_keys(cls, value: Any) -> Any:
+        return _split_commas(value)
+
+    @field_validator("token_encryption_keys")
+    @classmethod
+    def _valid_fernet_keys(cls, keys: list[SecretStr]) -> list[SecretStr]:
+        for position, key in enumerate(keys, start=1):
+            if not is_fernet_key(key.get_secret_value()):
+                raise ValueError(
+                    f"key {position} is not a Fernet key (32 url-safe base64-encoded bytes; "
+                    "make one with: python -c 'from cryptography.fernet import Fernet; "
+                    "print(Fernet.generate_key().decode())')"
+                )
+        return keys
+
+
+class KeyRotationSettings(TokenKeySettings):
+    @model_validator(mode="after")
+    def _keys_given(self) -> KeyRotationSettings:
+        if not self.token_encryption_keys:
+            raise ValueError("TOKEN_ENCRYPTION_KEYS must be set: the keys to re-encrypt with")
+        return self
+
+
+class Settings(TokenKeySettings):
     public_base_url: str = "http://localhost:8000"
     google_client_id: str | None = None
     google_client_secret: SecretStr | None = None
     tutorcal_demo: bool = False
     google_discovery_url: str = "https://accounts.google.com/.well-known/openid-configuration"
     google_calendar_api_url: str = "https://www.googleapis.com/calendar/v3"
-    token_encryption_keys: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)
     admin_emails: CommaList = Field(default_factory=list)
     tutor_emails: CommaList = Field(default_factory=list)
     allowed_email_domains: CommaList = Field(default_factory=list)
@@ -92,7 +151,6 @@ class Settings(BaseSettings):
     cors_origins: CommaList = Field(default_factory=list)
     port: int = Field(default=8000, ge=1, le=65535)
     default_timezone: str = "UTC"
-    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     max_request_body_bytes: int = Field(default=64 * 1024, ge=1024)
     # Proxies whose X-Forwarded-For is believed: "*" behind Cloud Run's front end only.
     forwarded_allow_ips: str = "127.0.0.1"
@@ -121,7 +179,8 @@ class Settings(BaseSettings):
     # none). A school's students often share one NAT address, so the per-address budgets are
     # sized for a classroom signing in at once (a sign-in is two requests: login, callback).
     rate_limit_enabled: bool = True
-    rate_limit_storage_url: str = "memory://"
+    # repr=False: a Redis URL may carry a password.
+    rate_limit_storage_url: str = Field(default="memory://", repr=False)
     rate_limit_strategy: Strategy = "moving-window"
     rate_limit_sign_in_per_address: str = "60/minute"
     rate_limit_sign_in_per_user: str = "10/minute"
@@ -139,23 +198,6 @@ class Settings(BaseSettings):
     @classmethod
     def _lower_case(cls, value: list[str]) -> list[str]:
         return [item.lower() for item in value]
-
-    @field_validator("token_encryption_keys", mode="before")
-    @classmethod
-    def _split_keys(cls, value: Any) -> Any:
-        return _split_commas(value)
-
-    @field_validator("token_encryption_keys")
-    @classmethod
-    def _valid_fernet_keys(cls, keys: list[SecretStr]) -> list[SecretStr]:
-        for position, key in enumerate(keys, start=1):
-            if not is_fernet_key(key.get_secret_value()):
-                raise ValueError(
-                    f"key {position} is not a Fernet key (32 url-safe base64-encoded bytes; "
-                    "make one with: python -c 'from cryptography.fernet import Fernet; "
-                    "print(Fernet.generate_key().decode())')"
-                )
-        return keys
 
     @field_validator(
         "rate_limit_sign_in_per_address",
@@ -182,23 +224,9 @@ class Settings(BaseSettings):
     def _rate_limit_storage(cls, url: str) -> str:
         if urlsplit(url).scheme not in STORAGE_SCHEMES:
             raise ValueError(
-                f"unsupported scheme in {url!r}; use memory:// or redis://host:port/db "
-                "(rediss:// with TLS, unix:///path/to/socket)"
+                f"unsupported scheme in {redact_url(url)!r}; use memory:// or "
+                "redis://host:port/db (rediss:// with TLS, unix:///path/to/socket)"
             )
-        return url
-
-    @field_validator("database_url")
-    @classmethod
-    def _valid_database_url(cls, url: str) -> str:
-        scheme = urlsplit(url).scheme
-        if scheme not in _DIALECTS:
-            raise ValueError(
-                f"unsupported scheme {scheme!r}; use sqlite://, postgres:// or mysql://"
-            )
-        try:
-            expand_db_url(url)
-        except (ConfigurationError, ValueError) as exc:
-            raise ValueError(f"malformed database URL: {exc}") from None
         return url
 
     @field_validator("public_base_url", "google_discovery_url", "google_calendar_api_url")
@@ -268,10 +296,6 @@ class Settings(BaseSettings):
         return self.tutorcal_demo and self.google_discovery_url.startswith(emulator_prefix)
 
     @property
-    def dialect(self) -> Dialect:
-        return _DIALECTS[urlsplit(self.database_url).scheme]
-
-    @property
     def is_https(self) -> bool:
         return self.public_base_url.startswith("https://")
 
@@ -289,12 +313,19 @@ def describe_validation_error(exc: ValidationError) -> str:
     return "\n".join(lines)
 
 
-def load_settings(**overrides: Any) -> Settings:
+AnySettings = TypeVar("AnySettings", bound=DatabaseSettings)
+
+
+def load(kind: type[AnySettings], **overrides: Any) -> AnySettings:
     """Read the environment (and ``.env``); raise ConfigurationInvalid with a readable message."""
     try:
-        return Settings(**overrides)
+        return kind(**overrides)
     except ValidationError as exc:
         raise ConfigurationInvalid(describe_validation_error(exc)) from None
+
+
+def load_settings(**overrides: Any) -> Settings:
+    return load(Settings, **overrides)
 
 
 @lru_cache(maxsize=1)

@@ -11,7 +11,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from tortoise.context import TortoiseContext
 
-from tutorcal.config import DEFAULT_DATABASE_URL, Settings
+from tutorcal.config import DEFAULT_DATABASE_URL, DatabaseSettings
 
 MODEL_MODULES = [
     "tutorcal.users.models",
@@ -60,7 +60,9 @@ def tortoise_config(
     }
 
 
-def tortoise_config_for(settings: Settings, *, for_migrations: bool = False) -> dict[str, Any]:
+def tortoise_config_for(
+    settings: DatabaseSettings, *, for_migrations: bool = False
+) -> dict[str, Any]:
     return tortoise_config(
         settings.database_url, settings.database_pool_size, for_migrations=for_migrations
     )

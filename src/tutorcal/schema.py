@@ -22,7 +22,7 @@ from tortoise.context import TortoiseContext
 from tortoise.exceptions import DBConnectionError, OperationalError
 from tortoise.utils import get_schema_sql
 
-from tutorcal.config import Settings
+from tutorcal.config import DatabaseSettings
 from tutorcal.db import MIGRATIONS_DIR, orm, tortoise_config_for
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ def applied_migration_names() -> list[str]:
     )
 
 
-def _aerich_command(settings: Settings) -> Command:
+def _aerich_command(settings: DatabaseSettings) -> Command:
     from aerich import Command  # only `migrate` needs aerich; `serve` never does
 
     return Command(
@@ -70,7 +70,7 @@ def _aerich_command(settings: Settings) -> Command:
     )
 
 
-async def _postgres_connection(settings: Settings) -> asyncpg.Connection:
+async def _postgres_connection(settings: DatabaseSettings) -> asyncpg.Connection:
     import asyncpg
 
     credentials: dict[str, Any] = expand_db_url(settings.database_url)["credentials"]
@@ -84,7 +84,7 @@ async def _postgres_connection(settings: Settings) -> asyncpg.Connection:
     )
 
 
-async def _postgres_applied_migrations(settings: Settings) -> set[str]:
+async def _postgres_applied_migrations(settings: DatabaseSettings) -> set[str]:
     """Straight from the driver: checking before `serve` should not cost a Tortoise start-up."""
     import asyncpg
 
@@ -99,7 +99,7 @@ async def _postgres_applied_migrations(settings: Settings) -> set[str]:
 
 
 @asynccontextmanager
-async def _postgres_migration_lock(settings: Settings) -> AsyncIterator[None]:
+async def _postgres_migration_lock(settings: DatabaseSettings) -> AsyncIterator[None]:
     """A session advisory lock on its own connection: a second migrator waits, then finds nothing to do."""
     connection = await _postgres_connection(settings)
     try:
@@ -245,13 +245,13 @@ async def _generate_sqlite_schema(schema_sql: str, fingerprint: str) -> None:
         raise
 
 
-async def _generate_schema(settings: Settings) -> list[str]:
+async def _generate_schema(settings: DatabaseSettings) -> list[str]:
     async with _mysql_migration_lock(settings), orm(tortoise_config_for(settings)):
         return await ensure_generated_schema(settings.dialect)
 
 
 @asynccontextmanager
-async def _mysql_migration_lock(settings: Settings) -> AsyncIterator[None]:
+async def _mysql_migration_lock(settings: DatabaseSettings) -> AsyncIterator[None]:
     """MySQL's named lock, like PostgreSQL's advisory lock: concurrent migrators take turns."""
     if settings.dialect != "mysql":
         yield
@@ -279,7 +279,7 @@ async def _mysql_migration_lock(settings: Settings) -> AsyncIterator[None]:
             connection.close()
 
 
-async def migrate(settings: Settings) -> list[str]:
+async def migrate(settings: DatabaseSettings) -> list[str]:
     """Bring the schema up to date; safe to run twice or from several processes at once.
 
     Returns what was applied (empty when the database was already current).
@@ -292,7 +292,7 @@ async def migrate(settings: Settings) -> list[str]:
         return await command.upgrade(run_in_transaction=True)
 
 
-async def pending_changes(settings: Settings) -> list[str]:
+async def pending_changes(settings: DatabaseSettings) -> list[str]:
     """What ``migrate`` would apply; raises OSError or DBConnectionError when the database
     cannot be reached."""
     if settings.dialect == "postgres":
@@ -304,7 +304,7 @@ async def pending_changes(settings: Settings) -> list[str]:
         return ["schema generation"]
 
 
-async def prepare_for_serving(settings: Settings) -> None:
+async def prepare_for_serving(settings: DatabaseSettings) -> None:
     """SQLite creates its schema on the spot; PostgreSQL and MySQL must have been migrated."""
     if settings.dialect == "sqlite":
         await migrate(settings)

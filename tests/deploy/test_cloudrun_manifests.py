@@ -12,7 +12,7 @@ from cryptography.fernet import Fernet
 from tortoise.backends.base.config_generator import expand_db_url
 
 from tests.deploy.files import ROOT, exec_form, read_stages, stage_env
-from tutorcal.config import Settings
+from tutorcal.config import DatabaseSettings, Settings
 from tutorcal.db import tortoise_config_for
 from tutorcal.operations.router import router as operations_router
 
@@ -310,10 +310,26 @@ def test_job_runs_tutorcal_migrate_like_the_service(
     assert task["maxRetries"] >= 1, "migrating is idempotent, so a retry is safe"
     service_secrets = _secrets(_service_container(service))
     job_secrets = _secrets(container)
-    assert {"DATABASE_URL", "GOOGLE_CLIENT_SECRET", "TOKEN_ENCRYPTION_KEYS"} <= set(job_secrets)
     for name, ref in job_secrets.items():
         assert service_secrets[name] == ref, f"{name}: same secret and version as the service"
     service_plain = _plain(_service_container(service))
     for name, value in _plain(container).items():
         if name != "DATABASE_POOL_SIZE":
             assert service_plain[name] == value, name
+
+
+def test_the_migrate_job_holds_the_database_url_and_no_key_that_decrypts_grants(
+    job: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    container = _job_container(job)
+    assert set(_secrets(container)) == {"DATABASE_URL"}
+    database_only = {name.upper() for name in DatabaseSettings.model_fields}
+    assert set(_env(container)) <= database_only, set(_env(container)) - database_only
+    for name in Settings.model_fields:
+        monkeypatch.delenv(name.upper(), raising=False)
+    settings = DatabaseSettings(
+        _env_file=None,  # type: ignore[call-arg]
+        **{name.lower(): value for name, value in _plain(container).items()},
+        database_url=_documented_database_url(),
+    )
+    assert settings.dialect == "postgres"

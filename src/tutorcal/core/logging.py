@@ -10,11 +10,15 @@ from typing import Any
 
 from pythonjsonlogger.json import JsonFormatter
 
+from tutorcal.core.redaction import URL_PASSWORD
+
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
 
-# Google access tokens (ya29.), refresh tokens (1//), bearer credentials and OAuth
-# query parameters must never reach a log line (RFC 9700 §4.3).
+# Google access tokens (ya29.), refresh tokens (1//), bearer credentials, OAuth query
+# parameters (RFC 9700 §4.3) and passwords inside URLs (a database or Redis driver's error
+# may quote DATABASE_URL or RATE_LIMIT_STORAGE_URL) must never reach a log line.
 _SECRET_PATTERNS = [
+    (URL_PASSWORD, r"\1[redacted]@"),
     (re.compile(r"ya29\.[\w\-.]+"), "ya29.[redacted]"),
     (re.compile(r"1//[\w\-.]+"), "1//[redacted]"),
     (re.compile(r"(?i)(bearer\s+)[\w\-.~+/]+=*"), r"\1[redacted]"),

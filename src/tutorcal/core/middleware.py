@@ -195,8 +195,12 @@ class RequestContextMiddleware:
             if database_went_away(error):
                 # Every write is one transaction: it committed or it did not, and a retry with
                 # the same Idempotency-Key finds out which. So: 503, try again shortly.
+                # The route's template, not the path: a path can carry a calendar-feed token.
                 logger.warning(
-                    "database lost while answering %s %s: %s", scope["method"], scope["path"], error
+                    "database lost while answering %s %s: %s",
+                    scope["method"],
+                    _route_template(scope),
+                    error,
                 )
                 status_holder["status"] = 503
                 if not status_holder["started"]:
@@ -210,7 +214,7 @@ class RequestContextMiddleware:
                     )
                 return
             logger.exception(
-                "unhandled error while answering %s %s", scope["method"], scope["path"]
+                "unhandled error while answering %s %s", scope["method"], _route_template(scope)
             )
             status_holder["status"] = 500
             if not status_holder["started"]:
