@@ -113,8 +113,9 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
         log_config=None,
         access_log=False,
-        proxy_headers=True,
-        forwarded_allow_ips=settings.forwarded_allow_ips,
+        # uvicorn believes the leftmost X-Forwarded-For entry, which the client writes;
+        # tutorcal.core.forwarded takes the one the trusted proxy appended instead.
+        proxy_headers=False,
     )
 
 

@@ -154,6 +154,9 @@ class Settings(TokenKeySettings):
     max_request_body_bytes: int = Field(default=64 * 1024, ge=1024)
     # Proxies whose X-Forwarded-For is believed: "*" behind Cloud Run's front end only.
     forwarded_allow_ips: str = "127.0.0.1"
+    # How many of them append to X-Forwarded-For: the client is that many entries from the
+    # right (1 on *.run.app, 2 behind a global external Application Load Balancer).
+    forwarded_trusted_hops: int = Field(default=1, ge=1, le=10)
     # Cloud Scheduler's OIDC token for /api/v1/internal/tasks/*, as an alternative to the bearer.
     internal_task_oidc_audience: str | None = None
     internal_task_service_account: str | None = None

@@ -18,6 +18,7 @@ from tortoise.contrib.fastapi import RegisterTortoise
 
 from tutorcal import api
 from tutorcal.config import EMULATOR_MOUNT_PATH, Settings, get_settings
+from tutorcal.core.forwarded import ForwardedClientMiddleware
 from tutorcal.core.middleware import RequestContextMiddleware
 from tutorcal.core.startup import resume_collection
 from tutorcal.db import tortoise_config_for
@@ -164,6 +165,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             expose_headers=["X-Request-ID", "Retry-After"],
         )
     app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_request_body_bytes)
+    # Outermost: the access log and the rate limits see the client's address, not the proxy's.
+    app.add_middleware(
+        ForwardedClientMiddleware,
+        trusted=settings.forwarded_allow_ips,
+        hops=settings.forwarded_trusted_hops,
+    )
     app.router.routes.extend(api.routes())
     _document_problems(app)
     if settings.uses_emulator:

@@ -4,6 +4,8 @@ headers, bodies streamed without a length, and which address X-Forwarded-For may
 from __future__ import annotations
 
 import contextlib
+import json
+import secrets
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -145,3 +147,49 @@ def test_x_forwarded_for_counts_only_from_a_trusted_proxy(
         proxied.terminate()
         proxied.stop()
     assert per_client == [302] * 6 + [429, 429]
+
+
+def forged_then_real(real: str, *appended: str) -> dict[str, str]:
+    """What reaches the app when a client writes a random address and the proxies append theirs."""
+    forged = f"198.18.{secrets.randbelow(256)}.{secrets.randbelow(256)}"
+    return {"X-Forwarded-For": ", ".join([forged, real, *appended])}
+
+
+@pytest.mark.parametrize(
+    ("hops", "appended"),
+    [("1", ()), ("2", ("192.0.2.80",))],  # *.run.app; behind a load balancer (its own address)
+)
+def test_a_client_cannot_escape_the_rate_limit_by_writing_its_own_x_forwarded_for(
+    tmp_path: Path, emulator: EmulatorServer, hops: str, appended: tuple[str, ...]
+) -> None:
+    # As on Cloud Run: every peer is the front end, so every peer is trusted.
+    server = serve(
+        tmp_path,
+        emulator,
+        FORWARDED_ALLOW_IPS="*",
+        FORWARDED_TRUSTED_HOPS=hops,
+        RATE_LIMIT_SIGN_IN_PER_ADDRESS="3/minute",
+        LOG_LEVEL="INFO",
+    )
+    try:
+        statuses = [
+            httpx2.get(
+                f"{server.base_url}{LOGIN}", headers=forged_then_real("203.0.113.7", *appended)
+            ).status_code
+            for _ in range(4)
+        ]
+        other_client = httpx2.get(
+            f"{server.base_url}{LOGIN}", headers=forged_then_real("203.0.113.8", *appended)
+        ).status_code
+    finally:
+        server.terminate()
+        server.stop()
+    assert statuses == [302, 302, 302, 429]
+    assert other_client == 302
+    access = [
+        json.loads(line)["httpRequest"]
+        for line in server.output().splitlines()
+        if line.startswith("{") and '"httpRequest"' in line
+    ]
+    logged = [entry["remoteIp"] for entry in access if entry["requestUrl"] == LOGIN]
+    assert logged == ["203.0.113.7"] * 4 + ["203.0.113.8"]

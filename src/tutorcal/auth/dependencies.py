@@ -168,8 +168,8 @@ async def enforce_rate_limit(
 ) -> None:
     """429 once the caller's address, or the signed-in caller, is over ``kind``'s budget.
 
-    The address is ``request.client``, which uvicorn takes from X-Forwarded-For only when
-    the peer is one of FORWARDED_ALLOW_IPS, so a client cannot pick its own address.
+    The address is ``request.client``: the X-Forwarded-For entry the trusted proxy appended
+    (tutorcal.core.forwarded), never one the client wrote, so a client cannot pick its own.
     """
     checks: list[tuple[str, str]] = []
     if request.client is not None:
