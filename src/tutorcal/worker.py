@@ -1,4 +1,4 @@
-"""``tutorcal worker``: the periodic jobs for a plain Docker host (Cloud Run uses Cloud Scheduler).
+"""``tutorcal worker``: the periodic tasks for a plain Docker host (Cloud Run uses Cloud Scheduler).
 
 Every job is safe on several workers at once: calendars are claimed one by one, channels
 are renewed idempotently. Rounds are spread with ±25% jitter, as Google asks of clients
@@ -18,18 +18,17 @@ logger = logging.getLogger("tutorcal.worker")
 
 
 async def run_round(runtime: Runtime) -> dict[str, object]:
-    from tutorcal.bookings.google_sync import drain_booking_writes
-    from tutorcal.bookings.idempotency import purge_expired
+    """Every periodic task once, in order (tutorcal.operations.tasks); one failing stops none."""
+    from tutorcal.operations.tasks import PERIODIC_TASKS
 
-    outbox = await drain_booking_writes(runtime.calendar, runtime.outbox_policy)
-    synced = await runtime.calendar.sync_stale()
-    channels = await runtime.calendar.renew_channels()
-    return {
-        "outbox": outbox,
-        "sync": synced,
-        "channels": channels,
-        "idempotency_purged": await purge_expired(),
-    }
+    results: dict[str, object] = {}
+    for task in PERIODIC_TASKS:
+        try:
+            results[task.name] = await task.run(runtime)
+        except Exception:
+            logger.exception("periodic task %s failed; trying again next round", task.name)
+            results[task.name] = "failed"
+    return results
 
 
 async def run_worker(runtime: Runtime, *, once: bool = False) -> None:

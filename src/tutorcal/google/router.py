@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Request, Response
 from pydantic import BaseModel
@@ -13,6 +13,7 @@ from tutorcal.auth.dependencies import RuntimeDep
 from tutorcal.core.crypto import same_secret
 from tutorcal.errors import Forbidden, NotAuthenticated, NotFound, problem_responses
 from tutorcal.google.oauth import GoogleUnavailable, IdTokenInvalid
+from tutorcal.operations.tasks import PERIODIC_TASKS, TASKS_BY_NAME, TaskName
 from tutorcal.outbox.models import TaskRun
 from tutorcal.runtime import Runtime
 
@@ -106,13 +107,13 @@ async def _check_task_caller(runtime: Runtime, authorization: str | None) -> Non
     response_model=TaskResult,
     tags=["operations"],
     summary="Run a periodic task now (Cloud Scheduler)",
-    description="`sync`: re-sync every stale calendar. `renew-channels`: renew push channels that "
-    "expire soon. `drain-outbox`: carry out Google writes of bookings that are still pending. Runs to completion. A repeated Cloud Scheduler delivery (same "
+    description=" ".join(f"`{task.name}`: {task.summary}." for task in PERIODIC_TASKS)
+    + " Runs to completion. A repeated Cloud Scheduler delivery (same "
     "`X-CloudScheduler-ScheduleTime`) is answered without running again.",
     responses=problem_responses(InternalTaskRefused, NotFound),
 )
 async def run_task(
-    task: Literal["sync", "renew-channels", "drain-outbox"],
+    task: TaskName,
     request: Request,
     runtime: RuntimeDep,
     authorization: Annotated[str | None, Header()] = None,
@@ -126,12 +127,5 @@ async def run_task(
             await TaskRun.create(task=task, scheduled_for=schedule_time)
         except IntegrityError:
             return TaskResult(task=task, duplicate=True)
-    if task == "sync":
-        result = await runtime.calendar.sync_stale()
-    elif task == "renew-channels":
-        result = await runtime.calendar.renew_channels()
-    else:
-        from tutorcal.bookings.google_sync import drain_booking_writes
-
-        result = await drain_booking_writes(runtime.calendar, runtime.outbox_policy)
+    result = await TASKS_BY_NAME[task].run(runtime)
     return TaskResult(task=task, result=result)

@@ -20,7 +20,7 @@ from tortoise.expressions import Q
 from tutorcal.audit import service as audit
 from tutorcal.core.metrics import OUTBOX_PENDING
 from tutorcal.core.time import utcnow
-from tutorcal.outbox.models import OutboxJob, OutboxStatus
+from tutorcal.outbox.models import OutboxJob, OutboxStatus, TaskRun
 
 logger = logging.getLogger("tutorcal.outbox")
 
@@ -210,3 +210,13 @@ async def drain(
             failed += 1
     OUTBOX_PENDING.set(await OutboxJob.filter(status=OutboxStatus.PENDING).count())
     return DrainResult(done, retried, failed)
+
+
+# Cloud Scheduler redelivers within its retry window, minutes after the schedule time; a
+# week of de-duplication records is far more than it needs.
+TASK_RUNS_KEPT_FOR = timedelta(days=7)
+
+
+async def forget_task_runs() -> int:
+    """Drop the de-duplication records of scheduled task runs older than TASK_RUNS_KEPT_FOR."""
+    return await TaskRun.filter(created_at__lt=utcnow() - TASK_RUNS_KEPT_FOR).delete()
