@@ -8,11 +8,16 @@ from typing import get_args
 import httpx2
 from fastapi import FastAPI
 
-from tests.support.calendar import runtime_of
+from tests.conftest import TEST_TUTOR
+from tests.support.browser import Browser
+from tests.support.calendar import add_event, at, connect_tutor, event_body, runtime_of
+from tests.support.emulator import EmulatorServer
 from tutorcal.bookings.models import IdempotencyRecord
 from tutorcal.core.time import utcnow
+from tutorcal.google.models import MirroredCalendar, WatchChannel
 from tutorcal.operations.tasks import PERIODIC_TASKS, TaskName
 from tutorcal.outbox.models import TaskRun
+from tutorcal.tutoring_sessions.models import TutoringSession
 from tutorcal.users.models import User
 from tutorcal.worker import run_round
 
@@ -73,3 +78,24 @@ async def test_the_purge_deletes_expired_idempotency_keys_and_old_task_runs_only
     assert await IdempotencyRecord.filter(user=user).values_list("key", flat=True) == ["live"]
     assert await TaskRun.filter(scheduled_for="2026-01-08T00:10:00Z").exists()
     assert not await TaskRun.filter(id=stale.id).exists()
+
+
+async def test_the_sync_task_mirrors_a_tutor_whose_first_connect_was_cut_short(
+    app: FastAPI, browser: Browser, emulator: EmulatorServer, client: httpx2.AsyncClient
+) -> None:
+    tutor = await connect_tutor(app, browser, emulator)
+    add_event(emulator, TEST_TUTOR, event_body("Tutoring: Algebra", at(2, 10)))
+    # What an instance stopped right after the OAuth callback leaves: a live grant, no mirror.
+    await WatchChannel.all().delete()
+    await MirroredCalendar.filter(tutor=tutor).delete()
+
+    answer = await client.post("/api/v1/internal/tasks/sync", headers=bearer(app))
+    assert answer.status_code == 200
+    assert answer.json()["result"]["connected"] == 1
+    calendar = await MirroredCalendar.get(tutor=tutor)
+    assert calendar.last_synced_at is not None
+    assert await TutoringSession.filter(calendar=calendar, title="Tutoring: Algebra").exists()
+    assert await WatchChannel.filter(calendar=calendar, stopped_at__isnull=True).exists()
+
+    again = await client.post("/api/v1/internal/tasks/sync", headers=bearer(app))
+    assert again.json()["result"]["connected"] == 0

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
 
-from tortoise.expressions import F, Q
+from tortoise.expressions import F, Q, Subquery
 
 from tutorcal.audit import service as audit
 from tutorcal.config import Settings
@@ -335,6 +335,12 @@ class CalendarService:
         Safe on several instances at once: each calendar is claimed by one of them.
         """
         now = utcnow()
+        synced = failed = skipped = connected = 0
+        if tutor is None:
+            for outcomes in await self._connect_unmirrored():
+                connected += 1
+                synced += sum(outcome.ok for outcome in outcomes)
+                failed += sum(not outcome.ok for outcome in outcomes)
         due = MirroredCalendar.filter(Q(holds_sessions=True) | Q(counts_as_busy=True))
         if tutor is not None:
             due = due.filter(tutor=tutor)
@@ -347,7 +353,6 @@ class CalendarService:
                 | Q(status__not=CalendarSyncStatus.OK)
                 | Q(sync_requested_at__gt=F("last_synced_at"))
             )
-        synced = failed = skipped = 0
         for calendar in await due.select_related("tutor"):
             if not await self._tutor_connected(calendar):
                 skipped += 1
@@ -363,7 +368,26 @@ class CalendarService:
             SYNC_LAG.labels(calendar=str(calendar.id)).set(
                 (utcnow() - calendar.last_synced_at).total_seconds()
             )
-        return {"synced": synced, "failed": failed, "skipped": skipped}
+        return {"synced": synced, "failed": failed, "skipped": skipped, "connected": connected}
+
+    async def _connect_unmirrored(self) -> list[list[SyncOutcome]]:
+        """Tutors whose calendar grant is live but who have no mirror at all: the first connect,
+        which runs after the OAuth callback has answered, was cut short (an instance stopped,
+        or its CPU throttled). Connected now, as the callback would have."""
+        grants = await (
+            GoogleGrant.filter(
+                refresh_token_ciphertext__isnull=False,
+                user__is_tutor=True,
+                user__deleted_at__isnull=True,
+            )
+            .exclude(user_id__in=Subquery(MirroredCalendar.all().values("tutor_id")))
+            .select_related("user")
+        )
+        return [
+            await self.connect(grant.user)
+            for grant in grants
+            if calendar_status(grant).value == "connected"
+        ]
 
     async def _tutor_connected(self, calendar: MirroredCalendar) -> bool:
         grant = await GoogleGrant.get_or_none(user_id=calendar.tutor_id)
