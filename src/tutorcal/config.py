@@ -150,6 +150,9 @@ class Settings(TokenKeySettings):
     internal_task_token: SecretStr | None = None
     cors_origins: CommaList = Field(default_factory=list)
     port: int = Field(default=8000, ge=1, le=65535)
+    # Set: Prometheus metrics only on 127.0.0.1:METRICS_PORT (for a sidecar), and /metrics on
+    # the public port answers 404. Unset: /metrics on the public port, for anyone who reaches it.
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
     default_timezone: str = "UTC"
     max_request_body_bytes: int = Field(default=64 * 1024, ge=1024)
     # Proxies whose X-Forwarded-For is believed: "*" behind Cloud Run's front end only.

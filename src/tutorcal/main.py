@@ -117,6 +117,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             TortoiseContext(),
             RegisterTortoise(app, config=tortoise_config_for(settings)),
             runtime_for(settings) as runtime,
+            _private_metrics(settings.metrics_port),
         ):
             app.state.runtime = runtime
             if settings.dialect == "sqlite":
@@ -176,6 +177,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.uses_emulator:
         _mount_emulator(app, settings)
     return app
+
+
+@asynccontextmanager
+async def _private_metrics(port: int | None) -> AsyncIterator[None]:
+    if port is None:
+        yield
+        return
+    from tutorcal.core.metrics import served_on_loopback
+
+    with served_on_loopback(port):
+        yield
 
 
 def _document_problems(app: FastAPI) -> None:

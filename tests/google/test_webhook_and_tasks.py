@@ -119,7 +119,11 @@ async def test_metrics_count_google_calls_and_sync_lag(
     text = (await client.get("/metrics")).text
     assert 'tutorcal_google_calls_total{method="events.list",outcome="ok"}' in text
     assert 'tutorcal_google_calls_total{method="events.watch",outcome="ok"}' in text
-    assert "tutorcal_sync_lag_seconds{calendar=" in text
+    # One series for the service, none per calendar: ids neither pile up nor show.
+    lag = [line for line in text.splitlines() if line.startswith("tutorcal_sync_lag_seconds")]
+    assert len(lag) == 1
+    assert lag[0].split()[0] == "tutorcal_sync_lag_seconds"
+    assert 0 <= float(lag[0].split()[1]) < 60
     assert "tutorcal_channels_expiring_soon 0.0" in text
 
 

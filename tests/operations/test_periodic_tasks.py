@@ -14,7 +14,7 @@ from tests.support.calendar import add_event, at, connect_tutor, event_body, run
 from tests.support.emulator import EmulatorServer
 from tutorcal.bookings.models import IdempotencyRecord
 from tutorcal.core.time import utcnow
-from tutorcal.google.models import MirroredCalendar, WatchChannel
+from tutorcal.google.models import GoogleGrant, GrantStatus, MirroredCalendar, WatchChannel
 from tutorcal.operations.tasks import PERIODIC_TASKS, TaskName
 from tutorcal.outbox.models import TaskRun
 from tutorcal.tutoring_sessions.models import TutoringSession
@@ -99,3 +99,30 @@ async def test_the_sync_task_mirrors_a_tutor_whose_first_connect_was_cut_short(
 
     again = await client.post("/api/v1/internal/tasks/sync", headers=bearer(app))
     assert again.json()["result"]["connected"] == 0
+
+
+def sync_lag(metrics_text: str) -> float:
+    line = next(row for row in metrics_text.splitlines() if row.startswith("tutorcal_sync_lag"))
+    return float(line.split()[1])
+
+
+async def test_the_sync_lag_counts_connected_tutors_only_so_a_revoked_grant_cannot_hold_an_alert(
+    app: FastAPI, browser: Browser, emulator: EmulatorServer, client: httpx2.AsyncClient
+) -> None:
+    tutor = await connect_tutor(app, browser, emulator)
+    two_hours_ago = utcnow() - timedelta(hours=2)
+    await GoogleGrant.filter(user=tutor).update(status=GrantStatus.REVOKED)
+    await MirroredCalendar.filter(tutor=tutor).update(last_synced_at=two_hours_ago)
+
+    await client.post("/api/v1/internal/tasks/sync", headers=bearer(app))
+    assert sync_lag((await client.get("/metrics")).text) < 60
+
+    # Connected again, but Google fails: the lag is the two hours, and it shows.
+    await GoogleGrant.filter(user=tutor).update(status=GrantStatus.ACTIVE)
+    await MirroredCalendar.filter(tutor=tutor).update(last_synced_at=two_hours_ago)
+    emulator.control("POST", "/faults", {"status": 500, "count": 100})
+    try:
+        await client.post("/api/v1/internal/tasks/sync", headers=bearer(app))
+    finally:
+        emulator.control("DELETE", "/faults")
+    assert sync_lag((await client.get("/metrics")).text) >= 7200

@@ -15,7 +15,7 @@ import pytest
 
 from tests.conftest import BASE_SETTINGS
 from tests.support.emulator import TEST_CLIENT_ID, TEST_CLIENT_SECRET, EmulatorServer
-from tests.support.processes import ServerProcess
+from tests.support.processes import ServerProcess, free_port
 
 pytestmark = pytest.mark.slow
 
@@ -193,3 +193,33 @@ def test_a_client_cannot_escape_the_rate_limit_by_writing_its_own_x_forwarded_fo
     ]
     logged = [entry["remoteIp"] for entry in access if entry["requestUrl"] == LOGIN]
     assert logged == ["203.0.113.7"] * 4 + ["203.0.113.8"]
+
+
+def listening_addresses(port: int) -> set[str]:
+    """The IPv4 addresses something listens on at ``port`` (Linux's /proc/net/tcp)."""
+    found = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        local, state = line.split()[1], line.split()[3]
+        address, port_hex = local.split(":")
+        if state == "0A" and int(port_hex, 16) == port:  # 0A: LISTEN
+            found.add(socket.inet_ntoa(bytes.fromhex(address)[::-1]))
+    return found
+
+
+def test_with_metrics_port_set_the_metrics_are_on_loopback_only_and_off_the_public_path(
+    tmp_path: Path, emulator: EmulatorServer
+) -> None:
+    metrics_port = free_port()
+    server = serve(tmp_path, emulator, METRICS_PORT=str(metrics_port))
+    try:
+        public = httpx2.get(f"{server.base_url}/metrics")
+        private = httpx2.get(f"http://127.0.0.1:{metrics_port}/metrics")
+        bound = listening_addresses(metrics_port)
+    finally:
+        assert server.terminate() == 0, "a clean stop, metrics listener included"
+        server.stop()
+    assert public.status_code == 404
+    assert public.headers["content-type"] == "application/problem+json"
+    assert private.status_code == 200
+    assert "tutorcal_http_requests_total" in private.text
+    assert bound == {"127.0.0.1"}

@@ -17,12 +17,18 @@ from tutorcal.audit import service as audit
 from tutorcal.config import Settings
 from tutorcal.core.crypto import new_token, same_secret, token_hash
 from tutorcal.core.http import HttpPool
-from tutorcal.core.metrics import CHANNELS_EXPIRING_SOON, SYNC_LAG
+from tutorcal.core.metrics import CHANNELS_EXPIRING_SOON, observe_oldest_sync
 from tutorcal.core.time import utcnow
 from tutorcal.google.calendar_client import CalendarClient, RetryPolicy
 from tutorcal.google.calendar_errors import CalendarApiError, NotFound, Unreachable
 from tutorcal.google.grants import CalendarNotConnected, GrantStore, calendar_status
-from tutorcal.google.models import CalendarSyncStatus, GoogleGrant, MirroredCalendar, WatchChannel
+from tutorcal.google.models import (
+    CalendarSyncStatus,
+    GoogleGrant,
+    GrantStatus,
+    MirroredCalendar,
+    WatchChannel,
+)
 from tutorcal.google.sync import SyncEngine, SyncOutcome
 from tutorcal.tutors.models import TutorProfile
 from tutorcal.users.models import User
@@ -363,12 +369,19 @@ class CalendarService:
             for outcome in await self.engine.sync_until_quiet(calendar.id):
                 synced += outcome.ok
                 failed += not outcome.ok
-        for calendar in await MirroredCalendar.filter(last_synced_at__isnull=False):
-            assert calendar.last_synced_at is not None
-            SYNC_LAG.labels(calendar=str(calendar.id)).set(
-                (utcnow() - calendar.last_synced_at).total_seconds()
-            )
+        observe_oldest_sync(await self._oldest_sync())
         return {"synced": synced, "failed": failed, "skipped": skipped, "connected": connected}
+
+    async def _oldest_sync(self) -> datetime | None:
+        """When the least recently synced calendar of a tutor with a live grant was synced
+        (a calendar never synced counts from its creation). Revoked tutors are left out: only
+        they can bring their calendar back, and an alert on them would never clear."""
+        rows = await MirroredCalendar.filter(
+            Q(holds_sessions=True) | Q(counts_as_busy=True),
+            tutor__google_grant__status=GrantStatus.ACTIVE,
+            tutor__google_grant__refresh_token_ciphertext__isnull=False,
+        ).values_list("last_synced_at", "created_at")
+        return min((synced or created for synced, created in rows), default=None)
 
     async def _connect_unmirrored(self) -> list[list[SyncOutcome]]:
         """Tutors whose calendar grant is live but who have no mirror at all: the first connect,

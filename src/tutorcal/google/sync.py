@@ -20,7 +20,7 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from tutorcal.audit import service as audit
-from tutorcal.core.metrics import SYNC_LAG, SYNCS
+from tutorcal.core.metrics import SYNCS
 from tutorcal.core.time import utcnow
 from tutorcal.google.calendar_client import CalendarClient
 from tutorcal.google.calendar_errors import (
@@ -202,7 +202,6 @@ class SyncEngine:
             # Only these: a notification may have set sync_requested_at meanwhile.
             await calendar.save(update_fields=_SYNC_RESULT_FIELDS)
         SYNCS.labels(kind=kind, outcome="ok").inc()
-        SYNC_LAG.labels(calendar=str(calendar.id)).set(0)
         return SyncOutcome(str(calendar.id), kind, True, changes)
 
     async def _failed(

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import asyncio
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
 from tortoise import connections
 
-from tutorcal.errors import ServiceUnavailable, problem_responses
+from tutorcal.errors import NotFound, ServiceUnavailable, problem_responses
 
 router = APIRouter(tags=["operations"])
 
@@ -56,6 +56,15 @@ async def readyz() -> HealthRead:
     return HealthRead(status="ok")
 
 
-@router.get("/metrics", summary="Prometheus metrics", response_class=Response)
-async def metrics() -> Response:
+@router.get(
+    "/metrics",
+    summary="Prometheus metrics",
+    description="404 when METRICS_PORT is set: the metrics are then served on "
+    "127.0.0.1:METRICS_PORT only, off the public path.",
+    response_class=Response,
+    responses=problem_responses(NotFound),
+)
+async def metrics(request: Request) -> Response:
+    if request.app.state.settings.metrics_port is not None:
+        raise NotFound()
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
