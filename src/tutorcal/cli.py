@@ -204,6 +204,26 @@ def worker(once: bool) -> None:
     _with_runtime(settings, work)
 
 
+@main.command("renew-channels")
+@click.option(
+    "--all",
+    "every",
+    is_flag=True,
+    help="Every live push channel now, not only those expiring soon: after PUBLIC_BASE_URL "
+    "changed, this moves Google's notifications to the new address.",
+)
+def renew_channels(every: bool) -> None:
+    """Open new push channels and stop the old ones."""
+    settings = _settings()
+    configure_logging(settings.log_level)
+
+    async def work(runtime: Runtime) -> dict[str, int]:
+        return await runtime.calendar.renew_channels(every=every)
+
+    result = _with_runtime(settings, work)
+    click.echo(f"renewed {result['renewed']} channel(s), {result['failed']} failed")
+
+
 @main.command("rotate-keys")
 def rotate_keys() -> None:
     """Re-encrypt every stored Google token with the newest TOKEN_ENCRYPTION_KEYS key."""

@@ -258,25 +258,33 @@ class CalendarService:
             expires_at=expires,
         )
 
-    async def renew_channels(self) -> dict[str, int]:
-        """New channels for those expiring soon, then stop the old ones (they overlap meanwhile)."""
+    async def renew_channels(self, *, every: bool = False) -> dict[str, int]:
+        """New channels for those expiring soon, then stop the old ones (they overlap meanwhile).
+
+        ``every``: all live channels, now. A channel keeps the address it was opened with, so
+        after PUBLIC_BASE_URL changes (a custom domain) this moves Google's pushes to it.
+        """
         margin = utcnow() + timedelta(hours=self._settings.channel_renew_before_hours)
-        expiring = await WatchChannel.filter(
-            stopped_at__isnull=True, expires_at__lte=margin
-        ).select_related("calendar")
+        expiring_query = WatchChannel.filter(stopped_at__isnull=True)
+        if not every:
+            expiring_query = expiring_query.filter(expires_at__lte=margin)
+        expiring = await expiring_query.select_related("calendar")
         CHANNELS_EXPIRING_SOON.set(len(expiring))
         renewed = failed = 0
+        reopened: set[object] = set()
         for channel in expiring:
             calendar = channel.calendar
             if not (calendar.holds_sessions or calendar.counts_as_busy):
                 await self._stop_channel(channel, calendar)
                 continue
-            fresh = await self.ensure_channel(calendar)
-            if fresh is None or fresh.id == channel.id:
-                failed += 1
-                continue
+            if calendar.id not in reopened:
+                fresh = await (self._watch(calendar) if every else self.ensure_channel(calendar))
+                if fresh is None or fresh.id == channel.id:
+                    failed += 1
+                    continue
+                reopened.add(calendar.id)
+                renewed += 1
             await self._stop_channel(channel, calendar)
-            renewed += 1
         # Calendars that lost their channel (watch failed earlier) get one now.
         watched = WatchChannel.filter(stopped_at__isnull=True, expires_at__gt=margin).values_list(
             "calendar_id", flat=True
