@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -187,3 +188,18 @@ def test_default_services_do_not_need_the_cloudsql_profile(compose: dict[str, An
     for name, service in services.items():
         if name not in profiled:
             assert not set(_depends_on(service)) & profiled, name
+
+
+def test_the_cloudsql_profile_uses_a_database_of_its_own_never_the_production_one(
+    compose: dict[str, Any], raw: dict[str, Any]
+) -> None:
+    """Its grants are sealed with the local TOKEN_ENCRYPTION_KEYS, which Cloud Run cannot read:
+    in the production database they would be grants nobody can use."""
+    guide = (ROOT / "docs" / "deploy.md").read_text()
+    production = re.search(r'DATABASE_URL="postgres://[^"]*@/(\w+)\?', guide)
+    assert production, "docs/deploy.md builds the production DATABASE_URL"
+    raw_url = raw["services"]["api-cloudsql"]["environment"]["DATABASE_URL"]
+    database = urlsplit(compose["services"]["api-cloudsql"]["environment"]["DATABASE_URL"]).path
+    assert database.lstrip("/") != production.group(1)
+    assert "${" not in raw_url.rsplit("/", 1)[1], "no variable may point it at another database"
+    assert f"gcloud sql databases create {database.lstrip('/')}" in guide
