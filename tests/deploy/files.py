@@ -11,11 +11,30 @@ from __future__ import annotations
 import json
 import re
 import shlex
+import subprocess
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def schema_errors(builtin_schema: str, path: Path) -> str:
+    """What check-jsonschema finds wrong with ``path`` against one of its bundled schemas
+    (``vendor.compose-spec``, ``vendor.cloudbuild``...); empty when it is valid."""
+    result = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "check-jsonschema"),
+            "--builtin-schema",
+            builtin_schema,
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return "" if result.returncode == 0 else result.stdout + result.stderr
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,6 @@ production while every command in it succeeds.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +16,7 @@ import yaml
 from prometheus_client import REGISTRY
 
 import tutorcal.core.metrics  # noqa: F401 - registers tutorcal's metrics
-from tests.deploy.files import ROOT
+from tests.deploy.files import ROOT, schema_errors
 from tests.deploy.test_cloudrun_manifests import (
     CLOUD_SQL_MAX_CONNECTIONS,
     MANIFESTS,
@@ -194,18 +192,7 @@ def test_the_secrets_the_guide_creates_are_those_the_manifests_read_and_the_serv
 def test_cloud_build_config_is_valid_and_builds_the_dockerfile_as_its_own_account(
     guide: str,
 ) -> None:
-    result = subprocess.run(
-        [
-            str(Path(sys.executable).parent / "check-jsonschema"),
-            "--builtin-schema",
-            "vendor.cloudbuild",
-            str(CLOUDBUILD),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert not schema_errors("vendor.cloudbuild", CLOUDBUILD)
     config = yaml.safe_load(CLOUDBUILD.read_text())
     (step,) = config["steps"]
     assert step["args"] == ["build", "--tag", "${_IMAGE}", "."], "the Dockerfile at the root"
