@@ -40,6 +40,8 @@ QUICK_RETRY = RetryPolicy(attempts=2, base_seconds=0.2, max_wait_seconds=1.0, to
 # A change must show within seconds, so a burst is waited out for at most this long.
 MAX_DEBOUNCE_SECONDS = 1.0
 WEBHOOK_PATH = "/api/v1/webhooks/google/calendar"
+# How long a tutor's first connect may take before the periodic sync takes it over.
+FIRST_CONNECT_GRACE = timedelta(minutes=2)
 
 
 class NotificationVerdict(NamedTuple):
@@ -400,6 +402,8 @@ class CalendarService:
                 refresh_token_ciphertext__isnull=False,
                 user__is_tutor=True,
                 user__deleted_at__isnull=True,
+                # A connect that began this recently is most likely still running.
+                updated_at__lt=utcnow() - FIRST_CONNECT_GRACE,
             )
             .exclude(user_id__in=Subquery(MirroredCalendar.all().values("tutor_id")))
             .select_related("user")
