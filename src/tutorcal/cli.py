@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import errno
+import os
 import signal
+import socket
 import sys
 from collections.abc import Awaitable, Callable, Coroutine
 from types import FrameType
@@ -67,12 +70,20 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
         # Until the app has started (tutorcal.core.startup). With more workers, this process
         # only supervises them, and never runs the app that would turn collection back on.
         pause_collection()
+    if port is not None:
+        # Settings read PORT: demo mode's own address (PUBLIC_BASE_URL unset) follows it, in
+        # this process and in the workers uvicorn starts.
+        os.environ["PORT"] = str(port)
     import uvicorn
 
     from tutorcal.schema import SchemaNotReady, prepare_for_serving
 
     settings = _settings()
     configure_logging(settings.log_level)
+    bind_host = host or ("127.0.0.1" if settings.tutorcal_demo else "0.0.0.0")  # noqa: S104
+    if settings.tutorcal_demo:
+        _refuse_unsafe_demo(settings, bind_host, workers)
+    _refuse_busy_port(bind_host, settings.port, demo=settings.tutorcal_demo)
     if settings.dialect != "sqlite":  # SQLite's schema is made by the app as it starts
         try:
             _run(prepare_for_serving(settings))
@@ -85,8 +96,8 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
     uvicorn.run(
         "tutorcal.main:create_app",
         factory=True,
-        host=host or ("127.0.0.1" if settings.tutorcal_demo else "0.0.0.0"),  # noqa: S104
-        port=port or settings.port,
+        host=bind_host,
+        port=settings.port,
         workers=workers,
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
         log_config=None,
@@ -94,6 +105,33 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
         proxy_headers=True,
         forwarded_allow_ips=settings.forwarded_allow_ips,
     )
+
+
+def _refuse_unsafe_demo(settings: Settings, host: str, workers: int) -> None:
+    from tutorcal.config import is_loopback_host
+
+    if workers != 1:
+        _fail("demo mode runs one worker process (its Google emulator lives in it); drop --workers")
+    if not is_loopback_host(host) and not settings.tutorcal_demo_unsafe_allow_network:
+        _fail(
+            "TUTORCAL_DEMO signs anyone in as anyone, so it listens on loopback only, "
+            f"not on {host!r}; set TUTORCAL_DEMO_UNSAFE_ALLOW_NETWORK=true to expose it anyway"
+        )
+
+
+def _refuse_busy_port(host: str, port: int, *, demo: bool) -> None:
+    """One line instead of uvicorn's error after the whole app has started: the port is
+    tried first (as uvicorn binds it, with SO_REUSEADDR), then released for uvicorn."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host.strip("[]"), port))
+        except OSError as exc:
+            example = f" (e.g. PORT={port + 1} make run)" if demo else ""
+            if exc.errno == errno.EADDRINUSE:
+                _fail(f"port {port} on {host} is already in use; set PORT to a free port{example}")
+            _fail(f"cannot listen on {host}:{port} ({exc.strerror}); set PORT to another port")
 
 
 @main.command()

@@ -52,14 +52,18 @@ def _split_commas(value: Any) -> Any:
     return value
 
 
-def is_loopback_url(url: str) -> bool:
-    host = urlsplit(url).hostname or ""
-    if host == "localhost":
+def is_loopback_host(host: str) -> bool:
+    """``localhost`` or a loopback address (``127.0.0.1``, ``::1``, ``[::1]``)."""
+    if host.lower() == "localhost":
         return True
     try:
-        return ipaddress.ip_address(host).is_loopback
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+def is_loopback_url(url: str) -> bool:
+    return is_loopback_host(urlsplit(url).hostname or "")
 
 
 def is_fernet_key(key: str) -> bool:
@@ -82,6 +86,10 @@ class Settings(BaseSettings):
     google_client_id: str | None = None
     google_client_secret: SecretStr | None = None
     tutorcal_demo: bool = False
+    # Demo mode signs anyone in as anyone: it listens on loopback, and its Google emulator
+    # answers loopback clients only, unless this is set (a container whose published port
+    # stays on the host's loopback, say).
+    tutorcal_demo_unsafe_allow_network: bool = False
     google_discovery_url: str = "https://accounts.google.com/.well-known/openid-configuration"
     google_calendar_api_url: str = "https://www.googleapis.com/calendar/v3"
     token_encryption_keys: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)
@@ -219,6 +227,9 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _demo_or_real_google(self) -> Settings:
         if self.tutorcal_demo:
+            if "public_base_url" not in self.model_fields_set:
+                # The demo's OAuth redirect URI and the emulator's URLs follow the port.
+                object.__setattr__(self, "public_base_url", f"http://localhost:{self.port}")
             if not is_loopback_url(self.public_base_url):
                 raise ValueError(
                     "TUTORCAL_DEMO signs anyone in as anyone, so it runs only when "

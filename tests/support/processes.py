@@ -9,7 +9,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import httpx2
@@ -38,17 +38,38 @@ def run_tutorcal(
 
 
 class ServerProcess:
-    """``tutorcal serve`` in a child process; stopped with SIGTERM like Cloud Run does."""
+    """``tutorcal serve`` in a child process; stopped with SIGTERM like Cloud Run does.
 
-    def __init__(self, env: Mapping[str, str], port: int | None = None) -> None:
+    By default it is told its port (``--port``) and its address (``PUBLIC_BASE_URL``);
+    ``args`` replaces the options, and ``as_configured`` leaves both to ``env``.
+    """
+
+    def __init__(
+        self,
+        env: Mapping[str, str],
+        port: int | None = None,
+        *,
+        args: Sequence[str] | None = None,
+        as_configured: bool = False,
+        cwd: Path | None = None,
+    ) -> None:
         self.port = port or free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
+        if args is None:
+            args = [] if as_configured else ["--host", "127.0.0.1", "--port", str(self.port)]
+        told = {} if as_configured else {"PUBLIC_BASE_URL": self.base_url}
+        inherited = {
+            name: value
+            for name, value in os.environ.items()
+            if not (as_configured and name in {"PORT", "PUBLIC_BASE_URL"})
+        }
         # A file, not a pipe: nobody reads a pipe while the test runs, and a server whose
         # log fills the pipe's buffer blocks on its next write.
         self._log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - closed in output()
         self.process = subprocess.Popen(
-            [TUTORCAL, "serve", "--host", "127.0.0.1", "--port", str(self.port)],
-            env={**os.environ, "PUBLIC_BASE_URL": self.base_url, **env},
+            [TUTORCAL, "serve", *args],
+            env={**inherited, **told, **env},
+            cwd=cwd,
             stdout=self._log,
             stderr=subprocess.STDOUT,
             text=True,
