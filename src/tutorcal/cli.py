@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
-from tutorcal.core.logging import configure_logging
+from tutorcal.core.logging import configure_logging, wants_plain_logs
 from tutorcal.core.startup import pause_collection
 
 if TYPE_CHECKING:
@@ -79,7 +79,7 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
     from tutorcal.schema import SchemaNotReady, prepare_for_serving
 
     settings = _settings()
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, plain=wants_plain_logs(settings.tutorcal_demo))
     bind_host = host or ("127.0.0.1" if settings.tutorcal_demo else "0.0.0.0")  # noqa: S104
     if settings.tutorcal_demo:
         _refuse_unsafe_demo(settings, bind_host, workers)
@@ -141,7 +141,7 @@ def migrate() -> None:
     from tutorcal.schema import migrate as run_migrations
 
     settings = _settings()
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, plain=wants_plain_logs(settings.tutorcal_demo))
     try:
         applied = _run(run_migrations(settings))
     except SchemaNotReady as exc:
@@ -179,7 +179,7 @@ def _with_runtime(settings: Settings, work: Callable[[Runtime], Awaitable[T]]) -
 def sync(tutor_email: str | None) -> None:
     """One sync pass now: every stale mirrored calendar, or all of one tutor's."""
     settings = _settings()
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, plain=wants_plain_logs(settings.tutorcal_demo))
 
     async def work(runtime: Runtime) -> dict[str, Any]:
         from tutorcal.users.models import User
@@ -207,7 +207,7 @@ def worker(once: bool) -> None:
     from tutorcal.worker import run_worker
 
     settings = _settings()
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, plain=wants_plain_logs(settings.tutorcal_demo))
 
     async def work(runtime: Runtime) -> None:
         await run_worker(runtime, once=once)
@@ -223,7 +223,7 @@ def rotate_keys() -> None:
     from tutorcal.schema import SchemaNotReady, prepare_for_serving
 
     settings = _settings()
-    configure_logging("WARNING")
+    configure_logging("WARNING", plain=wants_plain_logs(settings.tutorcal_demo))
 
     async def run() -> int:
         await prepare_for_serving(settings)
@@ -270,7 +270,7 @@ def create_admin(email: str) -> None:
     if "@" not in email:
         _fail(f"{email!r} is not an email address")
     settings = _settings()
-    configure_logging("WARNING")
+    configure_logging("WARNING", plain=wants_plain_logs(settings.tutorcal_demo))
 
     async def run() -> AdminGrantResult:
         await prepare_for_serving(settings)
