@@ -13,6 +13,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
+from starlette.types import ASGIApp
 from tortoise.context import TortoiseContext
 from tortoise.contrib.fastapi import RegisterTortoise
 
@@ -122,7 +123,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 # The zero-set-up database makes its own schema (inside this one ORM start-up).
                 await ensure_generated_schema(settings.dialect)
             if settings.uses_emulator:
-                from tutorcal.demo import connect_demo_tutors
+                from tutorcal.demo.setup import connect_demo_tutors
 
                 runtime.calendar.background.spawn(
                     "demo", connect_demo_tutors(settings.public_base_url, settings.tutor_emails)
@@ -192,11 +193,12 @@ def _document_problems(app: FastAPI) -> None:
 
 def _mount_emulator(app: FastAPI, settings: Settings) -> None:
     """Demo mode only: Google's stand-in, served by the same process, reached over HTTP."""
+    from tutorcal.demo.guard import LoopbackOnly
     from tutorcal.emulator.demo import create_demo_emulator
 
-    app.mount(
-        EMULATOR_MOUNT_PATH,
-        create_demo_emulator(
-            redirect_uris=[f"{settings.public_base_url}/api/v1/auth/google/callback"]
-        ),
+    emulator: ASGIApp = create_demo_emulator(
+        redirect_uris=[f"{settings.public_base_url}/api/v1/auth/google/callback"]
     )
+    if not settings.tutorcal_demo_unsafe_allow_network:
+        emulator = LoopbackOnly(emulator)
+    app.mount(EMULATOR_MOUNT_PATH, emulator)
