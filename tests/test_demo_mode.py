@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import Browser, expect, sync_playwright
 
 from tests.conftest import IN_CI
+from tests.demo.support import READY
 from tests.support.processes import ServerProcess
 
 DEMO_PEOPLE = [
@@ -38,7 +39,7 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProc
             "TUTOR_EMAILS": "",
         }
     )
-    server.wait_ready()
+    server.wait_for_output(READY)
     yield server
     server.terminate()
     server.stop()

@@ -18,6 +18,8 @@ from tutorcal.core.logging import configure_logging, wants_plain_logs
 from tutorcal.core.startup import pause_collection
 
 if TYPE_CHECKING:
+    from starlette.types import ASGIApp
+
     from tutorcal.config import Settings
     from tutorcal.runtime import Runtime
 
@@ -94,8 +96,8 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
     # ends with status 0 rather than "killed by SIGTERM".
     signal.signal(signal.SIGTERM, _exit_cleanly)
     uvicorn.run(
-        "tutorcal.main:create_app",
-        factory=True,
+        _demo_app(settings) if settings.uses_emulator else "tutorcal.main:create_app",
+        factory=not settings.uses_emulator,
         host=bind_host,
         port=settings.port,
         workers=workers,
@@ -105,6 +107,18 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
         proxy_headers=True,
         forwarded_allow_ips=settings.forwarded_allow_ips,
     )
+
+
+def _demo_app(settings: Settings) -> ASGIApp:
+    """Built here (demo mode has one process): a demo that cannot have its database and its
+    Google side stops with one line, before uvicorn starts."""
+    from tutorcal.demo.store import DemoStoreBusy
+    from tutorcal.main import create_app
+
+    try:
+        return create_app(settings)
+    except DemoStoreBusy as exc:
+        _fail(str(exc))
 
 
 def _refuse_unsafe_demo(settings: Settings, host: str, workers: int) -> None:

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from pydantic import (
     Field,
+    PrivateAttr,
     SecretStr,
     ValidationError,
     ValidationInfo,
@@ -135,6 +136,8 @@ class Settings(BaseSettings):
     rate_limit_sign_in_per_user: str = "10/minute"
     rate_limit_booking_per_user: str = "30/minute"
     rate_limit_booking_per_address: str = "120/minute"
+    # The demo's own token key when TOKEN_ENCRYPTION_KEYS is not given (saved with the demo).
+    _generated_token_key: str | None = PrivateAttr(default=None)
 
     @field_validator(
         "admin_emails", "tutor_emails", "allowed_email_domains", "cors_origins", mode="before"
@@ -236,9 +239,16 @@ class Settings(BaseSettings):
                     f"PUBLIC_BASE_URL is a loopback address, not {self.public_base_url!r}"
                 )
             if not self.token_encryption_keys:
-                # Demo grants live only as long as the process; nothing real is protected.
-                key = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+                # It seals the emulator's tokens only; nothing real is protected. The saved
+                # demo's key, so that its tokens open again after a restart (demo.store).
+                from tutorcal.demo.store import saved_token_key
+
+                key = (
+                    saved_token_key(self.database_url)
+                    or base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+                )
                 object.__setattr__(self, "token_encryption_keys", [SecretStr(key)])
+                self._generated_token_key = key
             if not self.google_client_id:
                 self._use_emulator()
             return self
@@ -277,6 +287,11 @@ class Settings(BaseSettings):
     def uses_emulator(self) -> bool:
         emulator_prefix = f"{self.public_base_url}{EMULATOR_MOUNT_PATH}/"
         return self.tutorcal_demo and self.google_discovery_url.startswith(emulator_prefix)
+
+    @property
+    def generated_token_key(self) -> str | None:
+        """Demo mode's token key when TOKEN_ENCRYPTION_KEYS was not given, else None."""
+        return self._generated_token_key
 
     @property
     def dialect(self) -> Dialect:

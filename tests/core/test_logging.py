@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx2
 import pytest
 
-from tests.demo.support import demo_env
+from tests.demo.support import READY, demo_env
 from tests.support.processes import TUTORCAL, ServerProcess, free_port, wait_for
 from tests.test_schema import cli_env
 from tutorcal.core.logging import PlainFormatter, request_id_var
@@ -28,6 +28,8 @@ ESCAPE = "\x1b"
 def _served_output(env: dict[str, str], tmp_path: Path) -> str:
     server = ServerProcess(env=env, cwd=tmp_path)
     try:
+        if env["TUTORCAL_DEMO"] == "true":
+            server.wait_for_output(READY)  # set up: every kind of line has been written
         server.wait_ready()
         httpx2.get(f"{server.base_url}/healthz", headers={"X-Request-ID": "log-check-1"})
         assert server.terminate() == 0

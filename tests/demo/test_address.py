@@ -12,7 +12,7 @@ import pytest
 from tests.support.processes import ServerProcess, free_port, run_tutorcal
 from tests.test_schema import cli_env
 
-from .support import SAM, demo_env, signed_in
+from .support import READY, SAM, demo_env, signed_in
 
 
 @pytest.mark.slow
@@ -22,7 +22,7 @@ def test_port_alone_moves_the_demo_its_sign_in_and_its_google_emulator(tmp_path:
         env=demo_env(tmp_path, PORT=str(port)), port=port, as_configured=True, cwd=tmp_path
     )
     try:
-        server.wait_ready()
+        server.wait_for_output(READY)
         address = f"http://localhost:{port}"
         discovery = httpx2.get(f"{address}/_google/.well-known/openid-configuration").json()
         with signed_in(address, SAM) as browser:

@@ -20,7 +20,7 @@ from tests.support.processes import ServerProcess, free_port, wait_for
 from tutorcal.config import load_settings
 from tutorcal.main import create_app
 
-from .support import demo_env
+from .support import READY, demo_env
 
 DISCOVERY = "/_google/.well-known/openid-configuration"
 CONTROL = "/_google/_emulator/users"
@@ -144,7 +144,7 @@ def test_the_loudly_named_opt_in_lets_the_demo_listen_on_the_network(tmp_path: P
         cwd=tmp_path,
     )
     try:
-        server.wait_ready()
+        server.wait_for_output(READY)
         address = _non_loopback_address()
         answer = httpx2.get(f"http://{address}:{server.port}{DISCOVERY}", timeout=5)
     finally:

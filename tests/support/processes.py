@@ -99,6 +99,20 @@ class ServerProcess:
             self.process.wait()
             raise
 
+    def wait_for_output(self, text: str, timeout: float = 60) -> None:
+        """Until the server has printed ``text`` (read without moving the file offset the
+        server writes at)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            written = os.fstat(self._log.fileno()).st_size
+            if text in os.pread(self._log.fileno(), written, 0).decode(errors="replace"):
+                return
+            if self.process.poll() is not None:
+                raise RuntimeError(f"tutorcal serve exited before printing {text!r}")
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"tutorcal serve did not print {text!r} in {timeout} s")
+            time.sleep(0.1)
+
     def output(self) -> str:
         """Everything the server printed; only once it has exited."""
         if self.process.poll() is None:
