@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import Browser, expect, sync_playwright
 
 from tests.conftest import IN_CI
+from tests.demo.support import READY, demo_env
 from tests.support.processes import ServerProcess
 
 DEMO_PEOPLE = [
@@ -27,18 +28,8 @@ DEMO_PEOPLE = [
 @pytest.fixture(scope="module")
 def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     directory: Path = tmp_path_factory.mktemp("demo")
-    server = ServerProcess(
-        env={
-            "TUTORCAL_DEMO": "true",
-            "DATABASE_URL": f"sqlite://{directory}/demo.sqlite3",
-            "GOOGLE_CLIENT_ID": "",
-            "GOOGLE_CLIENT_SECRET": "",
-            "TOKEN_ENCRYPTION_KEYS": "",
-            "ADMIN_EMAILS": "",
-            "TUTOR_EMAILS": "",
-        }
-    )
-    server.wait_ready()
+    server = ServerProcess(env=demo_env(directory))
+    server.wait_for_output(READY)
     yield server
     server.terminate()
     server.stop()

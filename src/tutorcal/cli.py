@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import errno
+import os
 import signal
+import socket
 import sys
 from collections.abc import Awaitable, Callable, Coroutine
 from types import FrameType
@@ -11,10 +14,12 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
-from tutorcal.core.logging import configure_logging
+from tutorcal.core.logging import configure_logging, wants_plain_logs
 from tutorcal.core.startup import pause_collection
 
 if TYPE_CHECKING:
+    from starlette.types import ASGIApp
+
     from tutorcal.config import DatabaseSettings, KeyRotationSettings, Settings
     from tutorcal.runtime import Runtime
 
@@ -89,12 +94,20 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
         # Until the app has started (tutorcal.core.startup). With more workers, this process
         # only supervises them, and never runs the app that would turn collection back on.
         pause_collection()
+    if port is not None:
+        # Settings read PORT: demo mode's own address (PUBLIC_BASE_URL unset) follows it, in
+        # this process and in the workers uvicorn starts.
+        os.environ["PORT"] = str(port)
     import uvicorn
 
     from tutorcal.schema import SchemaNotReady, prepare_for_serving
 
     settings = _settings()
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, plain=wants_plain_logs(settings.tutorcal_demo))
+    bind_host = host or ("127.0.0.1" if settings.tutorcal_demo else "0.0.0.0")  # noqa: S104
+    if settings.tutorcal_demo:
+        _refuse_unsafe_demo(settings, bind_host, workers)
+    _refuse_busy_port(bind_host, settings.port, demo=settings.tutorcal_demo)
     if settings.dialect != "sqlite":  # SQLite's schema is made by the app as it starts
         try:
             _run(prepare_for_serving(settings))
@@ -105,10 +118,10 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
     # ends with status 0 rather than "killed by SIGTERM".
     signal.signal(signal.SIGTERM, _exit_cleanly)
     uvicorn.run(
-        "tutorcal.main:create_app",
-        factory=True,
-        host=host or ("127.0.0.1" if settings.tutorcal_demo else "0.0.0.0"),  # noqa: S104
-        port=port or settings.port,
+        _demo_app(settings) if settings.uses_emulator else "tutorcal.main:create_app",
+        factory=not settings.uses_emulator,
+        host=bind_host,
+        port=settings.port,
         workers=workers,
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
         log_config=None,
@@ -117,6 +130,45 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
         # tutorcal.core.forwarded takes the one the trusted proxy appended instead.
         proxy_headers=False,
     )
+
+
+def _demo_app(settings: Settings) -> ASGIApp:
+    """Built here (demo mode has one process): a demo that cannot have its database and its
+    Google side stops with one line, before uvicorn starts."""
+    from tutorcal.demo.store import DemoStoreBusy
+    from tutorcal.main import create_app
+
+    try:
+        return create_app(settings)
+    except DemoStoreBusy as exc:
+        _fail(str(exc))
+
+
+def _refuse_unsafe_demo(settings: Settings, host: str, workers: int) -> None:
+    from tutorcal.config import is_loopback_host
+
+    if workers != 1:
+        _fail("demo mode runs one worker process (its Google emulator lives in it); drop --workers")
+    if not is_loopback_host(host) and not settings.tutorcal_demo_unsafe_allow_network:
+        _fail(
+            "TUTORCAL_DEMO signs anyone in as anyone, so it listens on loopback only, "
+            f"not on {host!r}; set TUTORCAL_DEMO_UNSAFE_ALLOW_NETWORK=true to expose it anyway"
+        )
+
+
+def _refuse_busy_port(host: str, port: int, *, demo: bool) -> None:
+    """One line instead of uvicorn's error after the whole app has started: the port is
+    tried first (as uvicorn binds it, with SO_REUSEADDR), then released for uvicorn."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host.strip("[]"), port))
+        except OSError as exc:
+            example = f" (e.g. PORT={port + 1} make run)" if demo else ""
+            if exc.errno == errno.EADDRINUSE:
+                _fail(f"port {port} on {host} is already in use; set PORT to a free port{example}")
+            _fail(f"cannot listen on {host}:{port} ({exc.strerror}); set PORT to another port")
 
 
 @main.command()
@@ -128,7 +180,7 @@ def migrate() -> None:
     from tutorcal.schema import migrate as run_migrations
 
     settings = _database_settings()
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, plain=wants_plain_logs(demo=False))
     try:
         applied = _run(run_migrations(settings))
     except SchemaNotReady as exc:
@@ -168,7 +220,7 @@ def _with_runtime(settings: Settings, work: Callable[[Runtime], Awaitable[T]]) -
 def sync(tutor_email: str | None) -> None:
     """One sync pass now: every stale mirrored calendar, or all of one tutor's."""
     settings = _settings()
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, plain=wants_plain_logs(settings.tutorcal_demo))
 
     async def work(runtime: Runtime) -> dict[str, Any]:
         from tutorcal.users.models import User
@@ -196,7 +248,7 @@ def worker(once: bool) -> None:
     from tutorcal.worker import run_worker
 
     settings = _settings()
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, plain=wants_plain_logs(settings.tutorcal_demo))
 
     async def work(runtime: Runtime) -> None:
         await run_worker(runtime, once=once)
@@ -232,7 +284,7 @@ def rotate_keys() -> None:
     from tutorcal.schema import SchemaNotReady, prepare_for_serving
 
     settings = _key_rotation_settings()
-    configure_logging("WARNING")
+    configure_logging("WARNING", plain=wants_plain_logs(demo=False))
 
     async def run() -> int:
         await prepare_for_serving(settings)
@@ -279,7 +331,7 @@ def create_admin(email: str) -> None:
     if "@" not in email:
         _fail(f"{email!r} is not an email address")
     settings = _database_settings()
-    configure_logging("WARNING")
+    configure_logging("WARNING", plain=wants_plain_logs(demo=False))
 
     async def run() -> AdminGrantResult:
         await prepare_for_serving(settings)

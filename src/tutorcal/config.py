@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from pydantic import (
     Field,
+    PrivateAttr,
     SecretStr,
     ValidationError,
     ValidationInfo,
@@ -53,14 +54,18 @@ def _split_commas(value: Any) -> Any:
     return value
 
 
-def is_loopback_url(url: str) -> bool:
-    host = urlsplit(url).hostname or ""
-    if host == "localhost":
+def is_loopback_host(host: str) -> bool:
+    """``localhost`` or a loopback address (``127.0.0.1``, ``::1``, ``[::1]``)."""
+    if host.lower() == "localhost":
         return True
     try:
-        return ipaddress.ip_address(host).is_loopback
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+def is_loopback_url(url: str) -> bool:
+    return is_loopback_host(urlsplit(url).hostname or "")
 
 
 def is_fernet_key(key: str) -> bool:
@@ -142,6 +147,10 @@ class Settings(TokenKeySettings):
     google_client_id: str | None = None
     google_client_secret: SecretStr | None = None
     tutorcal_demo: bool = False
+    # Demo mode signs anyone in as anyone: it listens on loopback, and its Google emulator
+    # answers loopback clients only, unless this is set (a container whose published port
+    # stays on the host's loopback, say).
+    tutorcal_demo_unsafe_allow_network: bool = False
     google_discovery_url: str = "https://accounts.google.com/.well-known/openid-configuration"
     google_calendar_api_url: str = "https://www.googleapis.com/calendar/v3"
     admin_emails: CommaList = Field(default_factory=list)
@@ -192,6 +201,8 @@ class Settings(TokenKeySettings):
     rate_limit_sign_in_per_user: str = "10/minute"
     rate_limit_booking_per_user: str = "30/minute"
     rate_limit_booking_per_address: str = "120/minute"
+    # The demo's own token key when TOKEN_ENCRYPTION_KEYS is not given (saved with the demo).
+    _generated_token_key: str | None = PrivateAttr(default=None)
 
     @field_validator(
         "admin_emails", "tutor_emails", "allowed_email_domains", "cors_origins", mode="before"
@@ -253,15 +264,25 @@ class Settings(TokenKeySettings):
     @model_validator(mode="after")
     def _demo_or_real_google(self) -> Settings:
         if self.tutorcal_demo:
+            if "public_base_url" not in self.model_fields_set:
+                # The demo's OAuth redirect URI and the emulator's URLs follow the port.
+                object.__setattr__(self, "public_base_url", f"http://localhost:{self.port}")
             if not is_loopback_url(self.public_base_url):
                 raise ValueError(
                     "TUTORCAL_DEMO signs anyone in as anyone, so it runs only when "
                     f"PUBLIC_BASE_URL is a loopback address, not {self.public_base_url!r}"
                 )
             if not self.token_encryption_keys:
-                # Demo grants live only as long as the process; nothing real is protected.
-                key = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+                # It seals the emulator's tokens only; nothing real is protected. The saved
+                # demo's key, so that its tokens open again after a restart (demo.store).
+                from tutorcal.demo.store import saved_token_key
+
+                key = (
+                    saved_token_key(self.database_url)
+                    or base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+                )
                 object.__setattr__(self, "token_encryption_keys", [SecretStr(key)])
+                self._generated_token_key = key
             if not self.google_client_id:
                 self._use_emulator()
             return self
@@ -300,6 +321,11 @@ class Settings(TokenKeySettings):
     def uses_emulator(self) -> bool:
         emulator_prefix = f"{self.public_base_url}{EMULATOR_MOUNT_PATH}/"
         return self.tutorcal_demo and self.google_discovery_url.startswith(emulator_prefix)
+
+    @property
+    def generated_token_key(self) -> str | None:
+        """Demo mode's token key when TOKEN_ENCRYPTION_KEYS was not given, else None."""
+        return self._generated_token_key
 
     @property
     def is_https(self) -> bool:

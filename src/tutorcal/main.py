@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -33,6 +33,9 @@ from tutorcal.errors import (
 from tutorcal.openapi import openapi_for
 from tutorcal.runtime import runtime_for
 from tutorcal.schema import ensure_generated_schema
+
+if TYPE_CHECKING:
+    from tutorcal.demo.emulator import MountedEmulator
 
 logger = logging.getLogger("tutorcal")
 
@@ -109,7 +112,9 @@ async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
+    """Raises DemoStoreBusy in demo mode when another demo process owns the database."""
     settings = settings or get_settings()
+    demo = _demo_emulator(settings) if settings.uses_emulator else None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -123,18 +128,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             if settings.dialect == "sqlite":
                 # The zero-set-up database makes its own schema (inside this one ORM start-up).
                 await ensure_generated_schema(settings.dialect)
-            if settings.uses_emulator:
-                from tutorcal.demo import connect_demo_tutors
-
-                runtime.calendar.background.spawn(
-                    "demo", connect_demo_tutors(settings.public_base_url, settings.tutor_emails)
-                )
             resume_collection()
             logger.info(
                 "tutorcal ready",
                 extra={"dialect": settings.dialect, "demo": settings.tutorcal_demo},
             )
-            yield
+            if demo is None:
+                yield
+            else:
+                from tutorcal.demo.running import demo_running
+
+                async with demo_running(runtime, demo.store):
+                    yield
         logger.info("tutorcal stopped")
 
     app = FastAPI(
@@ -174,8 +179,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.router.routes.extend(api.routes())
     _document_problems(app)
-    if settings.uses_emulator:
-        _mount_emulator(app, settings)
+    if demo is not None:
+        app.mount(EMULATOR_MOUNT_PATH, demo.app)
     return app
 
 
@@ -209,13 +214,8 @@ def _document_problems(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
-def _mount_emulator(app: FastAPI, settings: Settings) -> None:
+def _demo_emulator(settings: Settings) -> MountedEmulator:
     """Demo mode only: Google's stand-in, served by the same process, reached over HTTP."""
-    from tutorcal.emulator.demo import create_demo_emulator
+    from tutorcal.demo.emulator import mounted_emulator
 
-    app.mount(
-        EMULATOR_MOUNT_PATH,
-        create_demo_emulator(
-            redirect_uris=[f"{settings.public_base_url}/api/v1/auth/google/callback"]
-        ),
-    )
+    return mounted_emulator(settings)

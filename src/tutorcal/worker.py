@@ -12,6 +12,7 @@ import logging
 import random
 import signal
 
+from tutorcal.config import Settings
 from tutorcal.runtime import Runtime
 
 logger = logging.getLogger("tutorcal.worker")
@@ -31,15 +32,17 @@ async def run_round(runtime: Runtime) -> dict[str, object]:
     return results
 
 
+def round_interval_seconds(settings: Settings) -> float:
+    # The outbox wants short rounds (a pending invite should follow within a minute).
+    return settings.worker_interval_seconds or min(60.0, settings.sync_interval_minutes * 60 / 2)
+
+
 async def run_worker(runtime: Runtime, *, once: bool = False) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
-    # The outbox wants short rounds (a pending invite should follow within a minute).
-    interval = runtime.settings.worker_interval_seconds or min(
-        60.0, runtime.settings.sync_interval_minutes * 60 / 2
-    )
+    interval = round_interval_seconds(runtime.settings)
     while not stop.is_set():
         try:
             result = await run_round(runtime)

@@ -9,7 +9,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import httpx2
@@ -38,17 +38,38 @@ def run_tutorcal(
 
 
 class ServerProcess:
-    """``tutorcal serve`` in a child process; stopped with SIGTERM like Cloud Run does."""
+    """``tutorcal serve`` in a child process; stopped with SIGTERM like Cloud Run does.
 
-    def __init__(self, env: Mapping[str, str], port: int | None = None) -> None:
+    By default it is told its port (``--port``) and its address (``PUBLIC_BASE_URL``);
+    ``args`` replaces the options, and ``as_configured`` leaves both to ``env``.
+    """
+
+    def __init__(
+        self,
+        env: Mapping[str, str],
+        port: int | None = None,
+        *,
+        args: Sequence[str] | None = None,
+        as_configured: bool = False,
+        cwd: Path | None = None,
+    ) -> None:
         self.port = port or free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
+        if args is None:
+            args = [] if as_configured else ["--host", "127.0.0.1", "--port", str(self.port)]
+        told = {} if as_configured else {"PUBLIC_BASE_URL": self.base_url}
+        inherited = {
+            name: value
+            for name, value in os.environ.items()
+            if not (as_configured and name in {"PORT", "PUBLIC_BASE_URL"})
+        }
         # A file, not a pipe: nobody reads a pipe while the test runs, and a server whose
         # log fills the pipe's buffer blocks on its next write.
         self._log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - closed in output()
         self.process = subprocess.Popen(
-            [TUTORCAL, "serve", "--host", "127.0.0.1", "--port", str(self.port)],
-            env={**os.environ, "PUBLIC_BASE_URL": self.base_url, **env},
+            [TUTORCAL, "serve", *args],
+            env={**inherited, **told, **env},
+            cwd=cwd,
             stdout=self._log,
             stderr=subprocess.STDOUT,
             text=True,
@@ -77,6 +98,20 @@ class ServerProcess:
             self.process.kill()
             self.process.wait()
             raise
+
+    def wait_for_output(self, text: str, timeout: float = 60) -> None:
+        """Until the server has printed ``text`` (read without moving the file offset the
+        server writes at)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            written = os.fstat(self._log.fileno()).st_size
+            if text in os.pread(self._log.fileno(), written, 0).decode(errors="replace"):
+                return
+            if self.process.poll() is not None:
+                raise RuntimeError(f"tutorcal serve exited before printing {text!r}")
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"tutorcal serve did not print {text!r} in {timeout} s")
+            time.sleep(0.1)
 
     def output(self) -> str:
         """Everything the server printed; only once it has exited."""

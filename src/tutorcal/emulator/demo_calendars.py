@@ -2,9 +2,12 @@
 mode sees sessions to book and busy time at once.
 
 Tara (Europe/London) and Theo (America/New_York) each get weekly group and one-to-one
-"Tutoring: ..." series, single sessions (one already full), and ordinary busy events: a lunch
-series, a transparent focus block that does not count as busy, an all-day event. Ids are
-derived from the tutor and the event's name, so a reset gives the same series ids again.
+"Tutoring: ..." series, single sessions, and ordinary busy events: a lunch series, a
+transparent focus block that does not count as busy, an all-day event. Ids are derived from
+the tutor and the event's name, so a reset gives the same series ids again.
+
+No session has students on it here: in demo mode they book their seats through tutorcal
+(``tutorcal.demo.setup``), as a browser would, so every guest is a booking.
 """
 
 from __future__ import annotations
@@ -60,10 +63,6 @@ class _Planner:
         )
 
 
-def _guests(*emails: str) -> list[dict[str, Any]]:
-    return [{"email": email, "responseStatus": "accepted"} for email in emails]
-
-
 def _meet(key: str) -> dict[str, Any]:
     return {
         "createRequest": {
@@ -100,7 +99,6 @@ def _seed_tara(plan: _Planner) -> None:
         "Tutoring: Exam prep",
         plan.timed(plan.today + timedelta(days=2), time(14), 90),
         description="Past papers, timed.\ncapacity: 3",
-        attendees=_guests(SAM, SOFIA, STEFAN),
     )
     plan.add(
         "geometry",
@@ -140,7 +138,6 @@ def _seed_theo(plan: _Planner) -> None:
         plan.timed(plan.monday + timedelta(days=1), time(17), 60),
         description="Mechanics and waves in a small group.\ncapacity: 3",
         recurrence=[weekly.format("TU,TH")],
-        attendees=_guests(SOFIA),
     )
     plan.add(
         "physics-1to1",
@@ -153,7 +150,6 @@ def _seed_theo(plan: _Planner) -> None:
         "Tutoring: Chemistry lab review",
         plan.timed(plan.today + timedelta(days=5), time(16), 60),
         description="capacity: 2",
-        attendees=_guests(SAM, STEFAN),
     )
     plan.add(
         "team",

@@ -44,6 +44,21 @@ class SigningKeys:
         self._current = self._initial
         self._published = [self._initial]
 
+    def export(self) -> dict[str, Any]:
+        """The seeded, current and published keys, private parts included (``snapshot``)."""
+        return {
+            "initial": self._initial.as_dict(private=True),
+            "current": self._current.as_dict(private=True),
+            "published": [key.as_dict(private=True) for key in self._published],
+        }
+
+    @classmethod
+    def restore(cls, exported: dict[str, Any]) -> SigningKeys:
+        keys = cls(RSAKey.import_key(exported["initial"]))
+        keys._current = RSAKey.import_key(exported["current"])
+        keys._published = [RSAKey.import_key(key) for key in exported["published"]]
+        return keys
+
     def jwks(self) -> dict[str, Any]:
         return dict(KeySet(list(self._published)).as_dict(private=False))
 
