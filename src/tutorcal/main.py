@@ -33,6 +33,7 @@ from tutorcal.errors import (
 from tutorcal.openapi import openapi_for
 from tutorcal.runtime import runtime_for
 from tutorcal.schema import ensure_generated_schema
+from tutorcal.web.serving import mount_web_app
 
 logger = logging.getLogger("tutorcal")
 
@@ -142,6 +143,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Book tutoring sessions and one-to-one slots on tutors' Google Calendars.",
         version="0.1.0",
         lifespan=lifespan,
+        # /docs is the web app's own Swagger UI page (tutorcal.web), served offline.
+        docs_url=None,
+        redoc_url=None,
         exception_handlers={
             AppError: _app_error,
             StarletteHTTPException: _http_error,
@@ -176,6 +180,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _document_problems(app)
     if settings.uses_emulator:
         _mount_emulator(app, settings)
+    mount_web_app(app)
     return app
 
 

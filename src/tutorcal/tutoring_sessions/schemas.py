@@ -6,6 +6,7 @@ from datetime import datetime
 
 from pydantic import Field
 
+from tutorcal.availability.schemas import SlotRead
 from tutorcal.core.schemas import ResponseModel
 
 
@@ -22,3 +23,8 @@ class SessionRead(ResponseModel):
     location: str | None
     meet_link: str | None
     booked_by_me: bool
+
+
+class ScheduleRead(ResponseModel):
+    sessions: list[SessionRead]
+    slots: list[SlotRead] = Field(description="Free one-to-one slots at the tutor's slot length.")

@@ -20,6 +20,7 @@ from tutorcal.tutors.errors import (
 )
 from tutorcal.tutors.models import Subject
 from tutorcal.tutors.schemas import (
+    BookingRules,
     CalendarChoice,
     SubjectCreate,
     SubjectRead,
@@ -49,10 +50,19 @@ def _tutor(view: TutorView) -> TutorRead:
 
 
 def _detail(view: TutorView) -> TutorDetail:
+    p = view.profile
     return TutorDetail(
         **_tutor(view).model_dump(),
         calendar_status=view.calendar_status,
         last_synced_at=view.last_synced_at,
+        rules=BookingRules(
+            slot_minutes=p.slot_minutes,
+            min_notice_minutes=p.min_notice_minutes,
+            horizon_days=p.horizon_days,
+            max_bookings_per_student_per_week=p.max_bookings_per_student_per_week,
+            cancel_notice_minutes=p.cancel_notice_minutes,
+            reschedule_notice_minutes=p.reschedule_notice_minutes,
+        ),
     )
 
 
