@@ -19,7 +19,7 @@ def _instant(value: object) -> datetime:
     return datetime.fromisoformat(str(value))
 
 
-async def test_the_schedule_is_the_windows_sessions_and_free_slots_in_one_answer(
+async def test_the_schedule_is_the_tutor_and_the_windows_sessions_and_free_slots_in_one_answer(
     app: FastAPI, browser: Browser, other_browser: Browser, emulator: EmulatorServer
 ) -> None:
     tutor = await tutor_open_for_slots(app, browser, emulator)
@@ -35,7 +35,8 @@ async def test_the_schedule_is_the_windows_sessions_and_free_slots_in_one_answer
     slots = (await sam.app.get(f"/api/v1/tutors/{tutor.id}/slots", params=window)).json()
     schedule = await sam.app.get(f"/api/v1/tutors/{tutor.id}/schedule", params=window)
     assert schedule.status_code == 200, schedule.text
-    assert schedule.json() == {"sessions": sessions, "slots": slots}
+    tutor_shown = (await sam.app.get(f"/api/v1/tutors/{tutor.id}")).json()
+    assert schedule.json() == {"tutor": tutor_shown, "sessions": sessions, "slots": slots}
     assert [s["title"] for s in sessions] == ["Tutoring: Algebra"]
     assert slots
 

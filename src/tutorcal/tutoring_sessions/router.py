@@ -22,6 +22,8 @@ from tutorcal.tutoring_sessions import service
 from tutorcal.tutoring_sessions.errors import CalendarUnavailable
 from tutorcal.tutoring_sessions.schemas import ScheduleRead, SessionRead
 from tutorcal.tutoring_sessions.service import SessionView
+from tutorcal.tutors import service as tutors
+from tutorcal.tutors.router import tutor_detail
 
 _SESSIONS = TypeAdapter(list[SessionRead])
 _SCHEDULE = TypeAdapter(ScheduleRead)
@@ -89,9 +91,10 @@ async def read_session(session_id: str, user: UserDep, runtime: RuntimeDep) -> S
 @router.get(
     "/tutors/{tutor_id}/schedule",
     response_model=ScheduleRead,
-    summary="A tutor's sessions and free one-to-one slots in one answer",
-    description="What `/sessions` and `/slots` (at the tutor's slot length) answer for the same "
-    "window, in one request: the web app's week view costs one call per week.",
+    summary="A tutor, with their sessions and free one-to-one slots, in one answer",
+    description="What `/tutors/{tutor_id}`, `/sessions` and `/slots` (at the tutor's slot "
+    "length) answer for the same window, in one request: the web app's week view costs one "
+    "call per week.",
     responses=problem_responses(NotFound, CalendarUnavailable, InvalidWindow, WindowTooLarge),
 )
 async def read_schedule(
@@ -103,12 +106,14 @@ async def read_schedule(
 ) -> Response:
     window_start, window_end = resolve_window(start, end)
     stale = timedelta(minutes=runtime.settings.mirror_stale_after_minutes)
+    tutor = tutor_detail(await tutors.get_tutor(tutor_id))
     views = await service.list_sessions(tutor_id, user, window_start, window_end, stale_after=stale)
     slots = await availability.list_free_slots(
         tutor_id, window_start, window_end, minutes=None, now=utcnow(), stale_after=stale
     )
     schedule = _SCHEDULE.validate_python(
         {
+            "tutor": tutor,
             "sessions": [_fields(v) for v in views],
             "slots": [{"start": slot_start, "end": slot_end} for slot_start, slot_end in slots],
         }

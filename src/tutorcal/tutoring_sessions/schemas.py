@@ -8,6 +8,7 @@ from pydantic import Field
 
 from tutorcal.availability.schemas import SlotRead
 from tutorcal.core.schemas import ResponseModel
+from tutorcal.tutors.schemas import TutorDetail
 
 
 class SessionRead(ResponseModel):
@@ -26,5 +27,6 @@ class SessionRead(ResponseModel):
 
 
 class ScheduleRead(ResponseModel):
+    tutor: TutorDetail
     sessions: list[SessionRead]
     slots: list[SlotRead] = Field(description="Free one-to-one slots at the tutor's slot length.")

@@ -49,7 +49,8 @@ def _tutor(view: TutorView) -> TutorRead:
     )
 
 
-def _detail(view: TutorView) -> TutorDetail:
+def tutor_detail(view: TutorView) -> TutorDetail:
+    """Also a tutor's schedule's first part (``tutoring_sessions.router``)."""
     p = view.profile
     return TutorDetail(
         **_tutor(view).model_dump(),
@@ -171,4 +172,4 @@ async def list_my_calendars(tutor: TutorDep, runtime: RuntimeDep) -> list[Calend
     responses=problem_responses(NotFound),
 )
 async def read_tutor(tutor_id: str, _: UserDep) -> TutorDetail:
-    return _detail(await service.get_tutor(tutor_id))
+    return tutor_detail(await service.get_tutor(tutor_id))
