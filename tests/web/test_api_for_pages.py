@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import httpx2
 from fastapi import FastAPI
 
 from tests.bookings.test_slots import book_slot, iso, tutor_open_for_slots
-from tests.conftest import TEST_TUTOR
+from tests.conftest import TEST_ADMIN, TEST_TUTOR
 from tests.support.booking import student
 from tests.support.browser import Browser
 from tests.support.calendar import add_event, at, event_body, sync_now
@@ -114,3 +115,27 @@ async def test_a_seat_booking_carries_the_sessions_title(
     assert booked.json()["title"] == "Tutoring: Geometry"
     read = (await sam.app.get(f"/api/v1/bookings/{booked.json()['id']}")).json()
     assert read["title"] == "Tutoring: Geometry"
+
+
+async def test_a_student_finds_a_tutor_by_the_name_of_a_subject_they_teach(
+    app: FastAPI, browser: Browser, other_browser: Browser, emulator: EmulatorServer
+) -> None:
+    admin = await student(other_browser, emulator, TEST_ADMIN)
+    geometry = (
+        await admin.app.post(
+            "/api/v1/subjects", json={"name": "Geometry", "code": "geo"}, headers=admin.csrf
+        )
+    ).json()
+    tutor = await tutor_open_for_slots(app, browser, emulator)
+    settings = (await browser.app.get("/api/v1/tutors/me/settings")).json()
+    settings |= {"bio": "Twenty years at the blackboard.", "subject_ids": [geometry["id"]]}
+    await browser.app.put("/api/v1/tutors/me/settings", json=settings, headers=browser.csrf)
+
+    def found(answer: httpx2.Response) -> list[str]:
+        return [t["id"] for t in answer.json()["items"]]
+
+    assert found(await admin.app.get("/api/v1/tutors", params={"q": "geometr"})) == [str(tutor.id)]
+    assert found(await admin.app.get("/api/v1/tutors", params={"q": "blackboard"})) == [
+        str(tutor.id)
+    ]
+    assert found(await admin.app.get("/api/v1/tutors", params={"q": "calculus"})) == []

@@ -98,7 +98,9 @@ async def list_tutors(
     limit: LimitQuery = 50,
     cursor: CursorQuery = None,
     subject: Annotated[str | None, Query(max_length=36, description="A subject id.")] = None,
-    q: Annotated[str | None, Query(max_length=100, description="Part of a name or bio.")] = None,
+    q: Annotated[
+        str | None, Query(max_length=100, description="Part of a name, bio or subject's name.")
+    ] = None,
 ) -> Page[TutorRead]:
     views, next_cursor = await service.list_tutors(
         subject_id=subject, query=q, limit=limit, cursor=cursor

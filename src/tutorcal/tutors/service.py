@@ -96,7 +96,11 @@ async def list_tutors(
             return [], None
         tutors = tutors.filter(taught_subjects__subject_id=subject_uuid)
     if query:
-        tutors = tutors.filter(Q(name__icontains=query) | Q(tutor_profile__bio__icontains=query))
+        tutors = tutors.filter(
+            Q(name__icontains=query)
+            | Q(tutor_profile__bio__icontains=query)
+            | Q(taught_subjects__subject__name__icontains=query)
+        )
     rows, next_cursor = await paginate(tutors.distinct(), limit=limit, cursor=cursor)
     return await _views(rows), next_cursor
 
