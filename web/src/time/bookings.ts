@@ -1,0 +1,57 @@
+// A student's bookings as My bookings sorts them, and what each one allows now.
+import { Temporal } from 'temporal-polyfill';
+
+import type { BookingRead } from '../client/types.gen';
+
+export interface Sorted {
+  upcoming: BookingRead[];
+  past: BookingRead[];
+  cancelled: BookingRead[];
+}
+
+const instant = (text: string) => Temporal.Instant.from(text);
+const byStart = (a: BookingRead, b: BookingRead) =>
+  Temporal.Instant.compare(instant(a.start), instant(b.start));
+
+export function sortBookings(
+  bookings: readonly BookingRead[],
+  now: Temporal.Instant = Temporal.Now.instant(),
+): Sorted {
+  const confirmed = bookings.filter((b) => b.status === 'confirmed');
+  return {
+    upcoming: confirmed
+      .filter((b) => Temporal.Instant.compare(instant(b.end), now) > 0)
+      .sort(byStart),
+    past: confirmed
+      .filter((b) => Temporal.Instant.compare(instant(b.end), now) <= 0)
+      .sort((a, b) => byStart(b, a)),
+    cancelled: bookings.filter((b) => b.status === 'cancelled').sort((a, b) => byStart(b, a)),
+  };
+}
+
+/** Minutes between a deadline and the start: the tutor's notice, as the booking states it. */
+export function noticeMinutes(start: string, closesAt: string): number {
+  return instant(closesAt).until(instant(start)).total('minutes');
+}
+
+export function isOpen(closesAt: string, now: Temporal.Instant = Temporal.Now.instant()): boolean {
+  return Temporal.Instant.compare(now, instant(closesAt)) < 0;
+}
+
+export function hasStarted(booking: BookingRead, now: Temporal.Instant = Temporal.Now.instant()) {
+  return Temporal.Instant.compare(instant(booking.start), now) <= 0;
+}
+
+const REASONS: Record<string, string> = {
+  event_cancelled: 'the tutor deleted the event in Google Calendar',
+  removed_in_google: 'the tutor removed you from the event in Google Calendar',
+  account_deleted: 'the account was deleted',
+};
+
+export function whyCancelled(booking: BookingRead): string {
+  if (booking.cancel_reason && REASONS[booking.cancel_reason])
+    return REASONS[booking.cancel_reason]!;
+  if (booking.cancelled_by === 'student') return 'you cancelled it';
+  if (booking.cancelled_by === 'tutor') return 'the tutor cancelled it';
+  return 'it was cancelled';
+}
