@@ -43,7 +43,7 @@ web/openapi.json: web/.openapi.stamp ;
 
 # The typed client, generated from that document (never committed).
 web/src/client/index.ts: web/openapi.json web/openapi-ts.config.ts web/node_modules/.installed
-	cd web && npx --loglevel=error openapi-ts --silent --no-log-file
+	$(NPM) run codegen
 	touch $@
 
 $(WEB_DIST)/index.html: $(WEB_SOURCES) web/src/client/index.ts web/node_modules/.installed

@@ -117,3 +117,15 @@ async def test_without_a_build_the_home_page_says_to_run_make_run_and_the_api_st
         assert (await web.get("/tutors")).status_code == 503
         assert (await web.get("/healthz")).json() == {"status": "ok"}
         assert (await web.get("/openapi.json")).status_code == 200
+
+
+async def test_the_metrics_count_app_pages_as_one_route_not_one_per_address(
+    web: httpx2.AsyncClient,
+) -> None:
+    for path in ("/", "/tutors/a", "/tutors/b", "/assets/index-abc123.js"):
+        await web.get(path)
+    text = (await web.get("/metrics")).text
+    assert 'route="/",status="200"' in text
+    assert 'route="/{app_path}",status="200"' in text
+    assert 'route="/assets",status="200"' in text
+    assert "/tutors/a" not in text
