@@ -41,4 +41,3 @@ async def test_metrics_count_requests_by_route_template_and_status(
     assert 'route="unmatched",status="404"' in text
     assert "/no/such/page/12345" not in text
     assert "tutorcal_http_request_duration_seconds_bucket" in text
-

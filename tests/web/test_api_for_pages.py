@@ -88,6 +88,7 @@ async def test_a_booking_names_itself_and_says_until_when_it_can_be_cancelled_or
     start = _instant(booking["start"])
     # A tutor who never changed the defaults: a day's notice for both.
     assert booking["title"] == "Tutoring: one-to-one with Sam"
+    assert booking["subject_name"] is None
     assert _instant(booking["cancel_closes_at"]) == start - timedelta(days=1)
     assert _instant(booking["reschedule_closes_at"]) == start - timedelta(days=1)
 

@@ -102,6 +102,7 @@ def booking_read(booking: Booking, windows: NoticeWindows) -> BookingRead:
         cancel_reason=booking.cancel_reason,
         rescheduled_from=str(booking.rescheduled_from_id) if booking.rescheduled_from_id else None,
         title=booking.session.title if booking.session else slot_summary(booking),
+        subject_name=booking.subject.name if booking.subject else None,
         cancel_closes_at=booking.start_at - timedelta(minutes=windows.cancel_notice_minutes),
         reschedule_closes_at=booking.start_at
         - timedelta(minutes=windows.reschedule_notice_minutes),

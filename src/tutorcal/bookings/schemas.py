@@ -72,6 +72,7 @@ class BookingRead(ResponseModel):
     title: str = Field(
         description="The session's title, or the one-to-one event's title in Google Calendar."
     )
+    subject_name: str | None = Field(description="The name of `subject_id`'s subject.")
     cancel_closes_at: datetime = Field(
         description="Until when the student may cancel (the tutor's cancel notice before the "
         "start); the tutor and admins may cancel at any time."

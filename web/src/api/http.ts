@@ -47,14 +47,18 @@ async function isCsrfFailure(response: Response): Promise<boolean> {
 
 /** fetch with the CSRF header; a refusal for the token is tried once more with the token
  * read again, since signing in in another tab replaces it while this page is open. */
-export async function fetchWithCsrf(request: Request): Promise<Response> {
-  if (!UNSAFE.has(request.method)) return fetch(request);
+export async function fetchWithCsrf(
+  request: Request,
+  send: (request: Request) => Promise<Response> = (r) => fetch(r),
+  token: () => string = () => csrfToken(),
+): Promise<Response> {
+  if (!UNSAFE.has(request.method)) return send(request);
   const again = request.clone();
-  request.headers.set('X-CSRF-Token', csrfToken());
-  const response = await fetch(request);
+  request.headers.set('X-CSRF-Token', token());
+  const response = await send(request);
   if (!(await isCsrfFailure(response))) return response;
-  again.headers.set('X-CSRF-Token', csrfToken());
-  return fetch(again);
+  again.headers.set('X-CSRF-Token', token());
+  return send(again);
 }
 
 function retryAfter(

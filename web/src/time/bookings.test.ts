@@ -2,7 +2,7 @@ import { Temporal } from 'temporal-polyfill';
 import { describe, expect, it } from 'vitest';
 
 import type { BookingRead } from '../client/types.gen';
-import { isOpen, noticeMinutes, sortBookings, whyCancelled } from './bookings';
+import { isOpen, noticeMinutes, sortBookings, studentTitle, whyCancelled } from './bookings';
 
 function booking(id: string, start: string, end: string, extra: Partial<BookingRead> = {}) {
   return { id, start, end, status: 'confirmed', ...extra } as BookingRead;
@@ -41,5 +41,20 @@ describe('My bookings', () => {
     expect(whyCancelled(booking('b', start, end, { cancelled_by: 'student' }))).toBe(
       'you cancelled it',
     );
+  });
+
+  it('calls a slot by whom it is with, not by the title the tutor’s calendar shows', () => {
+    const start = '2026-12-09T10:00:00Z';
+    const end = '2026-12-09T11:00:00Z';
+    const tutor = { id: 't', name: 'Tara Tutor' };
+    const slot = { kind: 'slot', tutor, title: 'Tutoring: Geometry with Sam Student' } as const;
+    expect(studentTitle(booking('a', start, end, { ...slot, subject_name: 'Geometry' }))).toBe(
+      'Geometry: one-to-one with Tara Tutor',
+    );
+    expect(studentTitle(booking('b', start, end, { ...slot, subject_name: null }))).toBe(
+      'One-to-one with Tara Tutor',
+    );
+    const seat = booking('c', start, end, { kind: 'session', title: 'Tutoring: Algebra' });
+    expect(studentTitle(seat)).toBe('Tutoring: Algebra');
   });
 });

@@ -55,3 +55,11 @@ export function whyCancelled(booking: BookingRead): string {
   if (booking.cancelled_by === 'tutor') return 'the tutor cancelled it';
   return 'it was cancelled';
 }
+
+/** What a student calls a booking: the session's title; for a slot, whom it is with (the
+ * event's own title, written for the tutor's calendar, names the student). */
+export function studentTitle(booking: BookingRead): string {
+  if (booking.kind === 'session') return booking.title;
+  const who = `with ${booking.tutor.name}`;
+  return booking.subject_name ? `${booking.subject_name}: one-to-one ${who}` : `One-to-one ${who}`;
+}
