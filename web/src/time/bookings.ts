@@ -63,3 +63,9 @@ export function studentTitle(booking: BookingRead): string {
   const who = `with ${booking.tutor.name}`;
   return booking.subject_name ? `${booking.subject_name}: one-to-one ${who}` : `One-to-one ${who}`;
 }
+
+/** The booking and whom it is with, once: "Tutoring: Algebra with Tara Tutor". */
+export function titleWithTutor(booking: BookingRead): string {
+  const title = studentTitle(booking);
+  return booking.kind === 'session' ? `${title} with ${booking.tutor.name}` : title;
+}
