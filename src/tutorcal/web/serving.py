@@ -80,7 +80,7 @@ def _page(dist: Path, name: str, policy: str) -> Response:
     )
 
 
-class _Named(Route):
+class _NamesItself(BaseRoute):
     """Puts itself in the scope, as FastAPI's own routes do: the metrics and the access log
     label a request by its route's path ("unmatched" otherwise)."""
 
@@ -91,12 +91,12 @@ class _Named(Route):
         return match, child_scope
 
 
-class _NamedMount(Mount):
-    def matches(self, scope: Scope) -> tuple[Match, Scope]:
-        match, child_scope = super().matches(scope)
-        if match is not Match.NONE:
-            child_scope["route"] = self
-        return match, child_scope
+class _Named(_NamesItself, Route):
+    pass
+
+
+class _NamedMount(_NamesItself, Mount):
+    pass
 
 
 class _AppPages(BaseRoute):

@@ -2,6 +2,7 @@
 import { Temporal } from 'temporal-polyfill';
 
 import type { BookingRead } from '../client/types.gen';
+import { mondayOf } from './week';
 
 export interface Sorted {
   upcoming: BookingRead[];
@@ -68,4 +69,13 @@ export function studentTitle(booking: BookingRead): string {
 export function titleWithTutor(booking: BookingRead): string {
   const title = studentTitle(booking);
   return booking.kind === 'session' ? `${title} with ${booking.tutor.name}` : title;
+}
+
+/** Where a booking is moved from: its tutor's week (in the viewer's zone), in move mode. */
+export function moveRoute(booking: BookingRead, zone: string) {
+  const day = instant(booking.start).toZonedDateTimeISO(zone).toPlainDate();
+  return {
+    path: `/tutors/${booking.tutor.id}`,
+    query: { move: booking.id, week: mondayOf(day).toString() },
+  };
 }
