@@ -15,12 +15,14 @@ whenSignedOut(() => {
 });
 
 async function start(): Promise<void> {
-  try {
-    await loadMe();
-  } catch {
+  // Installing the router starts the first navigation, which loads that page's code while
+  // /me is asked: the two do not wait for each other.
+  const app = createApp(App).use(router);
+  const me = loadMe().catch(() => {
     // The service is not answering: the pages say so when they ask it themselves.
-  }
-  createApp(App).use(router).mount('#app');
+  });
+  await Promise.all([me, router.isReady()]);
+  app.mount('#app');
 }
 
 void start();
