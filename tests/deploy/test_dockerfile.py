@@ -154,14 +154,13 @@ def test_dockerignore_keeps_the_build_inputs_and_drops_the_rest(builder: Stage) 
         path = ROOT / source
         assert path.exists(), f"COPY {source}: not in the repository"
         if path.is_dir():
-            needed += [
-                file.relative_to(ROOT).as_posix()
-                for file in path.rglob("*")
-                if file.is_file() and "__pycache__" not in file.parts
-            ]
+            # What the repository holds there; what a local build made there (the web app's
+            # packages, client and bundle) the image's build makes for itself.
+            needed += _tracked_files(source)
         else:
             needed.append(source)
     assert "src/tutorcal/cli.py" in needed
+    assert "web/src/main.ts" in needed
     kept_out = [name for name in needed if is_ignored(name, rules)]
     assert kept_out == [], f".dockerignore drops files the build copies: {kept_out}"
     for unwanted in [
@@ -179,5 +178,19 @@ def test_dockerignore_keeps_the_build_inputs_and_drops_the_rest(builder: Stage) 
         "tests/test_config.py",
         "cloudsql-credentials.json",
         "bench/results/latest.json",
+        "web/node_modules/vue/package.json",
+        "web/src/client/index.ts",
+        "src/tutorcal/web/dist/index.html",
     ]:
         assert is_ignored(unwanted, rules), f"{unwanted} would be sent to the Docker build"
+
+
+def _tracked_files(directory: str) -> list[str]:
+    listed = subprocess.run(
+        ["git", "ls-files", "--", directory],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return [line for line in listed.stdout.splitlines() if (ROOT / line).is_file()]

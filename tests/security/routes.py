@@ -30,8 +30,6 @@ PUBLIC = frozenset(
         ("GET", "/metrics"),
         ("GET", "/openapi.json"),
         ("GET", "/docs"),
-        ("GET", "/docs/oauth2-redirect"),
-        ("GET", "/redoc"),
         ("GET", "/api/v1/auth/google/login"),
         ("GET", "/api/v1/auth/google/callback"),
         ("POST", "/api/v1/webhooks/google/calendar"),

@@ -22,13 +22,14 @@ from tutorcal.users.models import User
 OTHER_TUTOR = "tia.tutor@school.example"
 
 # Routes taking an id that any signed-in person may read: a tutor's public profile, their
-# availability and bookable times (API.md). Every other id-taking route is probed below.
+# availability and bookable times (API.md), and the schedule that is all of these in one. Every other id-taking route is probed below.
 READABLE_BY_ANYONE = frozenset(
     {
         ("GET", "/api/v1/tutors/{tutor_id}"),
         ("GET", "/api/v1/tutors/{tutor_id}/availability"),
         ("GET", "/api/v1/tutors/{tutor_id}/slots"),
         ("GET", "/api/v1/tutors/{tutor_id}/sessions"),
+        ("GET", "/api/v1/tutors/{tutor_id}/schedule"),
         ("GET", "/api/v1/sessions/{session_id}"),
     }
 )

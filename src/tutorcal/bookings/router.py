@@ -28,7 +28,7 @@ from tutorcal.bookings.errors import (
     StudentConflict,
     WeeklyLimit,
 )
-from tutorcal.bookings.google_sync import BookingWrites, mark_failed
+from tutorcal.bookings.google_sync import BookingWrites, mark_failed, slot_summary
 from tutorcal.bookings.models import Booking, BookingStatus
 from tutorcal.bookings.schemas import (
     BookingCreate,
@@ -53,7 +53,9 @@ from tutorcal.outbox import service as outbox
 from tutorcal.outbox.models import OutboxJob
 from tutorcal.runtime import Runtime
 from tutorcal.tutoring_sessions.errors import CalendarUnavailable
+from tutorcal.tutors import service as tutors
 from tutorcal.tutors.errors import UnknownSubject
+from tutorcal.tutors.service import NoticeWindows
 from tutorcal.users.models import User
 
 router = APIRouter(
@@ -76,7 +78,8 @@ BOOKING_ERRORS = (
 )
 
 
-def booking_read(booking: Booking) -> BookingRead:
+def booking_read(booking: Booking, windows: NoticeWindows) -> BookingRead:
+    """``booking`` with its tutor, student, session and subject loaded (``_RELATED``)."""
     return BookingRead(
         id=str(booking.id),
         status=booking.status,
@@ -98,11 +101,28 @@ def booking_read(booking: Booking) -> BookingRead:
         cancelled_by=booking.cancelled_by,
         cancel_reason=booking.cancel_reason,
         rescheduled_from=str(booking.rescheduled_from_id) if booking.rescheduled_from_id else None,
+        title=booking.session.title if booking.session else slot_summary(booking),
+        subject_name=booking.subject.name if booking.subject else None,
+        cancel_closes_at=booking.start_at - timedelta(minutes=windows.cancel_notice_minutes),
+        reschedule_closes_at=booking.start_at
+        - timedelta(minutes=windows.reschedule_notice_minutes),
     )
 
 
+_RELATED = ("tutor", "student", "session", "subject")
+
+
 async def _fresh(booking_id: object) -> Booking:
-    return await Booking.get(id=booking_id).select_related("tutor", "student")
+    return await Booking.get(id=booking_id).select_related(*_RELATED)
+
+
+async def _reads(rows: list[Booking]) -> list[BookingRead]:
+    windows = await tutors.notice_windows({booking.tutor_id for booking in rows})
+    return [booking_read(booking, windows[booking.tutor_id]) for booking in rows]
+
+
+async def _read(booking: Booking) -> BookingRead:
+    return (await _reads([booking]))[0]
 
 
 async def _write_now(runtime: Runtime, *jobs: OutboxJob | None) -> None:
@@ -210,7 +230,7 @@ async def _book(
             raise
         return await _replay(earlier)
     await _write_now(runtime, placed.job)
-    answer: dict[str, Any] = booking_read(await _fresh(placed.booking.id)).model_dump(mode="json")
+    answer: dict[str, Any] = (await _read(await _fresh(placed.booking.id))).model_dump(mode="json")
     if claim is not None:
         await idempotency.finish(claim, placed.booking.id, answer)
     return JSONResponse(answer, status_code=201)
@@ -220,7 +240,7 @@ async def _replay(earlier: idempotency.Earlier) -> JSONResponse:
     if isinstance(earlier, idempotency.Booked):
         # The first request committed, then died (or is still writing to Google) before its
         # answer was stored: the booking as it is now is that answer.
-        answer = booking_read(await _fresh(earlier.booking_id)).model_dump(mode="json")
+        answer = (await _read(await _fresh(earlier.booking_id))).model_dump(mode="json")
         return JSONResponse(answer, status_code=201)
     # The first answer as it was sent: an error replays as problem+json too.
     media_type = PROBLEM_MEDIA_TYPE if earlier.status >= 400 else "application/json"
@@ -249,10 +269,8 @@ async def list_bookings(
         query = query.filter(end_at__gt=start)
     if end is not None:
         query = query.filter(start_at__lt=end)
-    rows, next_cursor = await paginate(
-        query.select_related("tutor", "student"), limit=limit, cursor=cursor
-    )
-    return Page(items=[booking_read(b) for b in rows], next_cursor=next_cursor)
+    rows, next_cursor = await paginate(query.select_related(*_RELATED), limit=limit, cursor=cursor)
+    return Page(items=await _reads(rows), next_cursor=next_cursor)
 
 
 @router.get(
@@ -262,7 +280,7 @@ async def list_bookings(
     responses=problem_responses(BookingNotFound),
 )
 async def read_booking(booking_id: str, user: UserDep) -> BookingRead:
-    return booking_read(await bookings.get_visible(user, booking_id))
+    return await _read(await bookings.get_visible(user, booking_id))
 
 
 @router.post(
@@ -279,7 +297,7 @@ async def cancel_booking(
 ) -> BookingRead:
     booking, job = await bookings.cancel(user, booking_id, body.reason if body else None)
     await _write_now(runtime, job)
-    return booking_read(await _fresh(booking.id))
+    return await _read(await _fresh(booking.id))
 
 
 @router.post(
@@ -299,7 +317,7 @@ async def reschedule_booking(
     )
     # The new place first: a moved one-to-one event is updated, not deleted and re-created.
     await _write_now(runtime, placed.job, old_job)
-    return booking_read(await _fresh(placed.booking.id))
+    return await _read(await _fresh(placed.booking.id))
 
 
 class FeedCreated(ResponseModel):

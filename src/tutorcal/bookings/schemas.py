@@ -69,3 +69,14 @@ class BookingRead(ResponseModel):
     cancelled_by: str | None
     cancel_reason: str | None
     rescheduled_from: str | None
+    title: str = Field(
+        description="The session's title, or the one-to-one event's title in Google Calendar."
+    )
+    subject_name: str | None = Field(description="The name of `subject_id`'s subject.")
+    cancel_closes_at: datetime = Field(
+        description="Until when the student may cancel (the tutor's cancel notice before the "
+        "start); the tutor and admins may cancel at any time."
+    )
+    reschedule_closes_at: datetime = Field(
+        description="Until when the student may move the booking (the tutor's reschedule notice)."
+    )

@@ -312,7 +312,7 @@ def _role_of(user: User, booking: Booking) -> str | None:
 async def get_visible(user: User, booking_id: str) -> Booking:
     """The booking if ``user`` is its student, its tutor or an admin; else 404 as if it did not exist."""
     booking = await Booking.get_or_none(id=parse_id(booking_id, "booking")).select_related(
-        "tutor", "student"
+        "tutor", "student", "session", "subject"
     )
     if booking is None or _role_of(user, booking) is None:
         raise BookingNotFound()

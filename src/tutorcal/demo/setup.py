@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 
 import httpx2
 
+from tutorcal.emulator.demo import demo_emails
 from tutorcal.emulator.demo_calendars import SAM, SOFIA, STEFAN, TARA, THEO
 
 logger = logging.getLogger("tutorcal.demo")
@@ -39,6 +40,20 @@ DEMO_SEATS: tuple[DemoSeat, ...] = (
     DemoSeat(STEFAN, TARA, "Tutoring: Exam prep"),
     DemoSeat(STEFAN, THEO, "Tutoring: Chemistry lab review"),
 )
+# What a student searching the demo's tutors finds them by (name, bio, subject).
+DEMO_SUBJECTS = {
+    "algebra": "Algebra",
+    "geometry": "Geometry",
+    "physics": "Physics",
+    "chemistry": "Chemistry",
+}
+DEMO_PROFILES = {
+    TARA: ("Maths teacher: algebra and geometry, past papers before exams.", ["algebra", "geometry"]),
+    THEO: (
+        "Science teacher: physics and chemistry, from mechanics to lab reports.",
+        ["physics", "chemistry"],
+    ),
+}
 # Further than the demo tutors' booking notice (12 h by default), so every seat can be had.
 _BOOKABLE_AFTER = timedelta(days=1)
 
@@ -62,7 +77,8 @@ async def wait_until_serving(browser: httpx2.AsyncClient) -> bool:
 
 async def set_up_demo(browser: httpx2.AsyncClient, tutor_emails: list[str]) -> None:
     """Idempotent: a set-up cut short runs again whole at the next start."""
-    tutor_ids = {email: await _connect_tutor(browser, email) for email in tutor_emails}
+    subjects = await _add_subjects(browser)
+    tutor_ids = {email: await _connect_tutor(browser, email, subjects) for email in tutor_emails}
     for student in dict.fromkeys(seat.student for seat in DEMO_SEATS):
         await _sign_in(browser, student)
         for seat in DEMO_SEATS:
@@ -76,12 +92,27 @@ async def _sign_in(browser: httpx2.AsyncClient, email: str) -> None:
     _expect(landed, 200, f"{email} signing in")
 
 
-async def _connect_tutor(browser: httpx2.AsyncClient, email: str) -> str:
+async def _add_subjects(browser: httpx2.AsyncClient) -> dict[str, str]:
+    """The demo's subjects, added by the demo admin (kept from an earlier start): code → id."""
+    await _sign_in(browser, demo_emails("admin")[0])
+    for code, name in DEMO_SUBJECTS.items():
+        # 409 when a set-up cut short already added it: the list below has it either way.
+        await browser.post(
+            "/api/v1/subjects", json={"name": name, "code": code}, headers=_csrf(browser)
+        )
+    listed = await browser.get("/api/v1/subjects")
+    _expect(listed, 200, "listing the subjects")
+    return {subject["code"]: subject["id"] for subject in listed.json()}
+
+
+async def _connect_tutor(browser: httpx2.AsyncClient, email: str, subjects: dict[str, str]) -> str:
     await _sign_in(browser, email)
     connected = await browser.get("/api/v1/auth/google/connect-calendar")
     _expect(connected, 200, f"{email} connecting their calendar")
     logger.info("demo tutor %s connected their calendar", email)
     await _open_weekdays(browser)
+    if email in DEMO_PROFILES:
+        await _describe_tutor(browser, *DEMO_PROFILES[email], subjects)
     me = await browser.get("/api/v1/me")
     _expect(me, 200, f"{email} reading their profile")
     return str(me.json()["id"])
@@ -102,6 +133,16 @@ async def _open_weekdays(browser: httpx2.AsyncClient) -> None:
         "/api/v1/tutors/me/availability", json=availability, headers=_csrf(browser)
     )
     _expect(answer, 200, "opening the tutor's weekday hours")
+
+
+async def _describe_tutor(
+    browser: httpx2.AsyncClient, bio: str, codes: list[str], subjects: dict[str, str]
+) -> None:
+    current = await browser.get("/api/v1/tutors/me/settings")
+    _expect(current, 200, "reading the tutor's settings")
+    settings = current.json() | {"bio": bio, "subject_ids": [subjects[c] for c in codes]}
+    answer = await browser.put("/api/v1/tutors/me/settings", json=settings, headers=_csrf(browser))
+    _expect(answer, 200, "describing the tutor")
 
 
 async def _book_seat(browser: httpx2.AsyncClient, tutor_id: str, seat: DemoSeat) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import RedirectResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
 from tortoise import connections
@@ -25,12 +24,6 @@ class HealthRead(BaseModel):
 class DatabaseUnavailable(ServiceUnavailable):
     code = "database_unavailable"
     default_detail = "The database does not answer."
-
-
-@router.get("/", include_in_schema=False)
-async def root() -> RedirectResponse:
-    # No front end is served here yet; people who land on the bare address want the docs.
-    return RedirectResponse("/docs", status_code=307)
 
 
 @router.get("/healthz", response_model=HealthRead, summary="The process is alive")

@@ -8,6 +8,8 @@ from fastapi import APIRouter, Response
 from pydantic import TypeAdapter
 
 from tutorcal.auth.dependencies import RuntimeDep, UserDep
+from tutorcal.availability import service as availability
+from tutorcal.core.time import utcnow
 from tutorcal.core.windows import (
     EndQuery,
     InvalidWindow,
@@ -18,10 +20,13 @@ from tutorcal.core.windows import (
 from tutorcal.errors import NotAuthenticated, NotFound, problem_responses
 from tutorcal.tutoring_sessions import service
 from tutorcal.tutoring_sessions.errors import CalendarUnavailable
-from tutorcal.tutoring_sessions.schemas import SessionRead
+from tutorcal.tutoring_sessions.schemas import ScheduleRead, SessionRead
 from tutorcal.tutoring_sessions.service import SessionView
+from tutorcal.tutors import service as tutors
+from tutorcal.tutors.router import tutor_detail
 
 _SESSIONS = TypeAdapter(list[SessionRead])
+_SCHEDULE = TypeAdapter(ScheduleRead)
 
 router = APIRouter(
     prefix="/api/v1", tags=["sessions"], responses=problem_responses(NotAuthenticated)
@@ -81,3 +86,36 @@ async def read_session(session_id: str, user: UserDep, runtime: RuntimeDep) -> S
     return SessionRead.model_validate(
         _fields(await service.get_session(session_id, user, stale_after=stale))
     )
+
+
+@router.get(
+    "/tutors/{tutor_id}/schedule",
+    response_model=ScheduleRead,
+    summary="A tutor, with their sessions and free one-to-one slots, in one answer",
+    description="What `/tutors/{tutor_id}`, `/sessions` and `/slots` (at the tutor's slot "
+    "length) answer for the same window, in one request: the web app's week view costs one "
+    "call per week.",
+    responses=problem_responses(NotFound, CalendarUnavailable, InvalidWindow, WindowTooLarge),
+)
+async def read_schedule(
+    tutor_id: str,
+    user: UserDep,
+    runtime: RuntimeDep,
+    start: StartQuery = None,
+    end: EndQuery = None,
+) -> Response:
+    window_start, window_end = resolve_window(start, end)
+    stale = timedelta(minutes=runtime.settings.mirror_stale_after_minutes)
+    tutor = tutor_detail(await tutors.get_tutor(tutor_id))
+    views = await service.list_sessions(tutor_id, user, window_start, window_end, stale_after=stale)
+    slots = await availability.list_free_slots(
+        tutor_id, window_start, window_end, minutes=None, now=utcnow(), stale_after=stale
+    )
+    schedule = _SCHEDULE.validate_python(
+        {
+            "tutor": tutor,
+            "sessions": [_fields(v) for v in views],
+            "slots": [{"start": slot_start, "end": slot_end} for slot_start, slot_end in slots],
+        }
+    )
+    return Response(_SCHEDULE.dump_json(schedule), media_type="application/json")

@@ -6,7 +6,9 @@ from datetime import datetime
 
 from pydantic import Field
 
+from tutorcal.availability.schemas import SlotRead
 from tutorcal.core.schemas import ResponseModel
+from tutorcal.tutors.schemas import TutorDetail
 
 
 class SessionRead(ResponseModel):
@@ -22,3 +24,9 @@ class SessionRead(ResponseModel):
     location: str | None
     meet_link: str | None
     booked_by_me: bool
+
+
+class ScheduleRead(ResponseModel):
+    tutor: TutorDetail
+    sessions: list[SessionRead]
+    slots: list[SlotRead] = Field(description="Free one-to-one slots at the tutor's slot length.")

@@ -20,6 +20,7 @@ from tutorcal.tutors.errors import (
 )
 from tutorcal.tutors.models import Subject
 from tutorcal.tutors.schemas import (
+    BookingRules,
     CalendarChoice,
     SubjectCreate,
     SubjectRead,
@@ -48,11 +49,21 @@ def _tutor(view: TutorView) -> TutorRead:
     )
 
 
-def _detail(view: TutorView) -> TutorDetail:
+def tutor_detail(view: TutorView) -> TutorDetail:
+    """Also a tutor's schedule's first part (``tutoring_sessions.router``)."""
+    p = view.profile
     return TutorDetail(
         **_tutor(view).model_dump(),
         calendar_status=view.calendar_status,
         last_synced_at=view.last_synced_at,
+        rules=BookingRules(
+            slot_minutes=p.slot_minutes,
+            min_notice_minutes=p.min_notice_minutes,
+            horizon_days=p.horizon_days,
+            max_bookings_per_student_per_week=p.max_bookings_per_student_per_week,
+            cancel_notice_minutes=p.cancel_notice_minutes,
+            reschedule_notice_minutes=p.reschedule_notice_minutes,
+        ),
     )
 
 
@@ -87,7 +98,9 @@ async def list_tutors(
     limit: LimitQuery = 50,
     cursor: CursorQuery = None,
     subject: Annotated[str | None, Query(max_length=36, description="A subject id.")] = None,
-    q: Annotated[str | None, Query(max_length=100, description="Part of a name or bio.")] = None,
+    q: Annotated[
+        str | None, Query(max_length=100, description="Part of a name, bio or subject's name.")
+    ] = None,
 ) -> Page[TutorRead]:
     views, next_cursor = await service.list_tutors(
         subject_id=subject, query=q, limit=limit, cursor=cursor
@@ -161,4 +174,4 @@ async def list_my_calendars(tutor: TutorDep, runtime: RuntimeDep) -> list[Calend
     responses=problem_responses(NotFound),
 )
 async def read_tutor(tutor_id: str, _: UserDep) -> TutorDetail:
-    return _detail(await service.get_tutor(tutor_id))
+    return tutor_detail(await service.get_tutor(tutor_id))

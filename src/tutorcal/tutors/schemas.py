@@ -33,11 +33,29 @@ class TutorRead(ResponseModel):
     calendar_connected: bool
 
 
+class BookingRules(ResponseModel):
+    """The tutor's rules a student books under. Durations are minutes."""
+
+    slot_minutes: int = Field(description="Length of a one-to-one slot.")
+    min_notice_minutes: int = Field(description="Bookings close this long before the start.")
+    horizon_days: int = Field(description="Bookings open this many days ahead.")
+    max_bookings_per_student_per_week: int | None = Field(
+        description="At most this many bookings per student per week (Monday to Sunday, in the tutor's zone); null: no limit."
+    )
+    cancel_notice_minutes: int = Field(
+        description="A student may cancel until this long before the start."
+    )
+    reschedule_notice_minutes: int = Field(
+        description="A student may move a booking until this long before the start."
+    )
+
+
 class TutorDetail(TutorRead):
     calendar_status: CalendarStatus
     last_synced_at: datetime | None = Field(
         description="When the mirror of this tutor's calendars last caught up with Google."
     )
+    rules: BookingRules
 
 
 # Google's calendar ids are e-mail-like; the mirror stores them in 255 characters.

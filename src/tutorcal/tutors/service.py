@@ -96,9 +96,37 @@ async def list_tutors(
             return [], None
         tutors = tutors.filter(taught_subjects__subject_id=subject_uuid)
     if query:
-        tutors = tutors.filter(Q(name__icontains=query) | Q(tutor_profile__bio__icontains=query))
+        tutors = tutors.filter(
+            Q(name__icontains=query)
+            | Q(tutor_profile__bio__icontains=query)
+            | Q(taught_subjects__subject__name__icontains=query)
+        )
     rows, next_cursor = await paginate(tutors.distinct(), limit=limit, cursor=cursor)
     return await _views(rows), next_cursor
+
+
+class NoticeWindows(NamedTuple):
+    cancel_notice_minutes: int
+    reschedule_notice_minutes: int
+
+
+async def notice_windows(tutor_ids: set[uuid.UUID]) -> dict[uuid.UUID, NoticeWindows]:
+    """Each tutor's cancel and reschedule notice (a tutor who never saved settings has the
+    defaults)."""
+    profiles = {p.user_id: p for p in await TutorProfile.filter(user_id__in=tutor_ids)}
+    defaults = TutorProfile._meta.fields_map
+    fallback = NoticeWindows(
+        int(defaults["cancel_notice_minutes"].default),
+        int(defaults["reschedule_notice_minutes"].default),
+    )
+    return {
+        tutor_id: (
+            NoticeWindows(p.cancel_notice_minutes, p.reschedule_notice_minutes)
+            if (p := profiles.get(tutor_id))
+            else fallback
+        )
+        for tutor_id in tutor_ids
+    }
 
 
 async def get_tutor(tutor_id: str) -> TutorView:
