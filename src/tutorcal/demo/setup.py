@@ -48,7 +48,10 @@ DEMO_SUBJECTS = {
     "chemistry": "Chemistry",
 }
 DEMO_PROFILES = {
-    TARA: ("Maths teacher: algebra and geometry, past papers before exams.", ["algebra", "geometry"]),
+    TARA: (
+        "Maths teacher: algebra and geometry, past papers before exams.",
+        ["algebra", "geometry"],
+    ),
     THEO: (
         "Science teacher: physics and chemistry, from mechanics to lab reports.",
         ["physics", "chemistry"],
