@@ -1,4 +1,5 @@
-"""Many students, several app instances, one PostgreSQL: the database decides, never twice."""
+"""Many students, several app instances, one database (PostgreSQL, or one SQLite file): the
+database decides, never twice, and every loser gets a 409, never a 500."""
 
 from __future__ import annotations
 
@@ -79,7 +80,7 @@ def session_named(tutor: httpx2.Client, tutor_id: str, title: str) -> str:
 
 
 @pytest.mark.slow
-@pytest.mark.postgres_only
+@pytest.mark.backends("postgres", "sqlite")
 @pytest.mark.parametrize(("racers", "seats"), [(40, 1), (30, 5)])
 def test_students_on_three_instances_race_for_seats_and_exactly_the_seats_are_taken(
     cluster: Cluster, racers: int, seats: int
@@ -114,7 +115,7 @@ def test_students_on_three_instances_race_for_seats_and_exactly_the_seats_are_ta
 
 
 @pytest.mark.slow
-@pytest.mark.postgres_only
+@pytest.mark.backends("postgres", "sqlite")
 def test_ten_students_on_three_instances_race_for_one_slot_and_one_gets_it(
     cluster: Cluster,
 ) -> None:
