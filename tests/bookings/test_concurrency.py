@@ -52,8 +52,12 @@ def book_all_at_once(
 
     def attempt(http: httpx2.Client) -> tuple[int, str]:
         csrf = {"X-CSRF-Token": http.cookies["tutorcal_csrf"]}
-        barrier.wait()
-        response = http.post("/api/v1/bookings", json=body, headers=csrf)
+        # A connection of its own: the browser's pooled one may have idled into uvicorn's 5 s
+        # keep-alive timeout while the others signed in, and be closed under the request
+        # ("Server disconnected without sending a response"), which is no answer of ours.
+        with httpx2.Client(base_url=http.base_url, cookies=http.cookies, timeout=30) as fresh:
+            barrier.wait()
+            response = fresh.post("/api/v1/bookings", json=body, headers=csrf)
         return response.status_code, str(response.json().get("code", response.json().get("status")))
 
     with ThreadPoolExecutor(len(students)) as pool:
