@@ -114,6 +114,8 @@ def test_each_demo_user_signs_in_in_a_real_browser(
         cookies = {cookie["name"]: cookie for cookie in context.cookies()}
         assert cookies["tutorcal_session"]["httpOnly"] is True
         assert cookies["tutorcal_csrf"]["httpOnly"] is False
+        # The sign-in's own cookie was sent back through the chooser, and used up.
+        assert not [name for name in cookies if name.startswith("tutorcal_oauth_")]
     finally:
         context.close()
 

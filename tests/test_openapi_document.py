@@ -36,6 +36,22 @@ async def test_validation_failed_is_documented_wherever_input_is_validated(
             assert "`validation_failed`" in operation["responses"]["422"]["description"], label
 
 
+async def test_every_operation_that_uses_the_database_documents_its_503s(
+    client: httpx2.AsyncClient,
+) -> None:
+    document = (await client.get("/openapi.json")).json()
+    described = {
+        label: operation["responses"].get("503", {}).get("description", "")
+        for label, operation in operations(document)
+    }
+    lacking = {
+        label
+        for label, codes in described.items()
+        if "`database_busy`" not in codes or "`database_unavailable`" not in codes
+    }
+    assert lacking == {"GET /healthz", "GET /metrics"}  # the two that never touch it
+
+
 async def test_no_parameter_is_documented_as_null(client: httpx2.AsyncClient) -> None:
     document = (await client.get("/openapi.json")).json()
     for label, operation in operations(document):

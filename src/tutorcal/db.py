@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.context import TortoiseContext
 
 from tutorcal.config import DEFAULT_DATABASE_URL, DatabaseSettings
@@ -28,11 +29,16 @@ MODEL_MODULES = [
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
-def _with_pool_size(database_url: str, pool_size: int) -> str:
-    """Cap the pool: Cloud Run's max instances times this must stay under the server's limit."""
+SQLITE_ENGINE = "tutorcal.sqlite_client"
+
+
+def _connection(database_url: str, pool_size: int) -> str | dict[str, Any]:
+    """SQLite through tutorcal's client (transactions that take the write lock first, see
+    tutorcal.sqlite_client); the servers with their pool capped: Cloud Run's max instances
+    times this must stay under the server's limit."""
     parts = urlsplit(database_url)
     if parts.scheme == "sqlite":
-        return database_url
+        return {**expand_db_url(database_url), "engine": SQLITE_ENGINE}
     query = dict(parse_qsl(parts.query))
     query.setdefault("maxsize", str(pool_size))
     return urlunsplit(parts._replace(query=urlencode(query)))
@@ -53,7 +59,7 @@ def tortoise_config(
     if for_migrations:
         models.append("aerich.models")
     return {
-        "connections": {"default": _with_pool_size(database_url, pool_size)},
+        "connections": {"default": _connection(database_url, pool_size)},
         "apps": {"models": {"models": models, "default_connection": "default"}},
         "use_tz": True,
         "timezone": "UTC",

@@ -48,13 +48,22 @@ def _add_code(operation: dict[str, Any], status: str, code: str) -> None:
         answer["description"] += f"{separator}`{code}`"
 
 
+# Routes that never touch the database, so never answer the middleware's database 503s.
+_WITHOUT_DATABASE = frozenset({"/healthz", "/metrics"})
+
+
 def _cross_cutting_answers(document: dict[str, Any]) -> None:
     """Answers that come from the authentication dependency and the middleware rather than
     from a route: 403 ``csrf_failed`` for cookie-authenticated unsafe methods, 413 for a body
-    over MAX_REQUEST_BODY_BYTES, and 401 only where there is a way to authenticate (routers
-    declare it for all their routes, the public calendar feed among them)."""
-    for operations in document.get("paths", {}).values():
+    over MAX_REQUEST_BODY_BYTES, 503 ``database_busy``/``database_unavailable`` (with
+    Retry-After) wherever the database is used, and 401 only where there is a way to
+    authenticate (routers declare it for all their routes, the public calendar feed among
+    them)."""
+    for path, operations in document.get("paths", {}).items():
         for method, operation in operations.items():
+            if path not in _WITHOUT_DATABASE:
+                _add_code(operation, "503", "database_busy")
+                _add_code(operation, "503", "database_unavailable")
             authenticated = bool(operation.get("security"))
             takes_credentials = any(
                 p["in"] == "header" and p["name"].lower() == "authorization"

@@ -57,7 +57,10 @@ def test_sign_in_started_on_one_instance_completes_on_another_and_logout_reaches
             params={"login_hint": "sam@school.example", "next": "/home"},
         )
         consent = browser.get(login.headers["location"])
-        callback = browser.get(f"{second.base_url}{path_and_query(consent.headers['location'])}")
+        callback_url = f"{second.base_url}{path_and_query(consent.headers['location'])}"
+        # Only the browser that started it may finish it (its cookie reaches either instance).
+        assert httpx2.get(callback_url, timeout=10).json()["code"] == "invalid_state"
+        callback = browser.get(callback_url)
         assert callback.status_code == 303, callback.text
         assert callback.headers["location"] == "/home"
 

@@ -236,6 +236,18 @@ async def test_a_key_rotated_at_google_is_fetched_once_and_accepted(
     assert (await browser.sign_in("sam@school.example")).status_code == 303  # JWKS now cached
     emulator.control("POST", "/keys/rotate", {})
     assert (await other_browser.sign_in("sofia@school.example")).status_code == 303
+    assert emulator.stats()["jwks_requests"] == 2
+
+
+async def test_sign_ins_with_forged_key_ids_do_not_make_us_fetch_googles_keys_each_time(
+    browser: Browser, emulator: EmulatorServer
+) -> None:
+    emulator.add_user("sam@school.example")
+    assert (await browser.sign_in("sam@school.example")).status_code == 303
+    for _ in range(5):
+        emulator.control("POST", "/next-id-token", {"signature": "unknown_key"})
+        assert_problem(await browser.sign_in("sam@school.example"), 401, "invalid_id_token")
+    assert emulator.stats()["jwks_requests"] == 2  # the first, and one refetch for the five
 
 
 async def test_an_unverified_email_is_refused(browser: Browser, emulator: EmulatorServer) -> None:

@@ -181,12 +181,15 @@ def test_key_rotation_with_keep_old_publishes_both_keys(emulator: Emulator) -> N
     assert rotated["published_kids"] == [rotated["kid"], old_kid]
 
 
-def test_stats_count_token_requests_revocations_and_userinfo_calls(emulator: Emulator) -> None:
+def test_stats_count_token_requests_revocations_userinfo_and_jwks_calls(
+    emulator: Emulator,
+) -> None:
     body = tokens_for(emulator.http, TARA, access_type="offline")
     refresh(emulator.http, body["refresh_token"])
     refresh(emulator.http, "1//unknown")
     userinfo(emulator.http, body["access_token"])
     revoke(emulator.http, body["refresh_token"])
+    emulator.http.get("/oauth2/v3/certs")
 
     stats = emulator.http.get("/_emulator/stats").json()
 
@@ -195,6 +198,7 @@ def test_stats_count_token_requests_revocations_and_userinfo_calls(emulator: Emu
         "authorizations": 1,
         "revocations": 1,
         "userinfo_requests": 1,
+        "jwks_requests": 1,
         "calendar_requests": {},
     }
 

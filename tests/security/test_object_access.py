@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from fastapi import FastAPI
 
-from tests.conftest import TEST_TUTOR
+from tests.conftest import TEST_ADMIN, TEST_TUTOR
 from tests.security.conftest import NewBrowser, NewStudent
 from tests.security.routes import UNSAFE, Operation, operations, signed_in_operations
 from tests.support.booking import attendees, group_session
@@ -197,3 +197,62 @@ async def test_a_tutor_pointing_at_another_tutors_calendar_sees_none_of_its_sess
     listed = await tia_browser.app.get(f"/api/v1/tutors/{tia.id}/sessions")
     assert (listed.status_code, listed.json()["code"]) == (409, "calendar_unavailable")
     assert group.session_id not in listed.text
+
+
+async def test_a_tutor_cannot_move_their_student_to_another_tutor_but_an_admin_can(
+    app: FastAPI,
+    browser: Browser,
+    emulator: EmulatorServer,
+    new_student: NewStudent,
+    new_browser: NewBrowser,
+) -> None:
+    group = await group_session(app, browser, emulator, capacity=3)
+    sam = await new_student("sam@school.example")
+    tia_browser = new_browser()
+    emulator.add_user(OTHER_TUTOR)
+    tias_event = add_event(
+        emulator, OTHER_TUTOR, event_body("Tutoring: Tia's", at(5, 10), description="capacity: 3")
+    )
+    tia = await connect_tutor(app, tia_browser, emulator, OTHER_TUTOR)
+    opened = await tia_browser.app.put(
+        "/api/v1/tutors/me/availability",
+        json={
+            "timezone": "UTC",
+            "weekly": [{"weekday": day, "start": "08:00", "end": "20:00"} for day in range(7)],
+            "overrides": [],
+        },
+        headers=tia_browser.csrf,
+    )
+    assert opened.status_code == 200, opened.text
+    (tias_session,) = (await sam.app.get(f"/api/v1/tutors/{tia.id}/sessions")).json()
+    booked = await sam.app.post(
+        "/api/v1/bookings", json={"session_id": group.session_id}, headers=sam.csrf
+    )
+    booking_id = booked.json()["id"]
+    slot = {"tutor_id": str(tia.id), "start": at(6, 9).isoformat(), "minutes": 60}
+
+    answers = [
+        await browser.app.post(
+            f"/api/v1/bookings/{booking_id}/reschedule", json=body, headers=browser.csrf
+        )
+        for body in ({"session_id": tias_session["id"]}, slot)
+    ]
+
+    assert [(a.status_code, a.json()["code"]) for a in answers] == [
+        (403, "reschedule_to_another_tutor")
+    ] * 2
+    assert (await Booking.get(id=booking_id)).status == "confirmed"
+    assert await Booking.all().count() == 1
+    assert attendees(emulator, TEST_TUTOR, group.event["id"]) == ["sam@school.example"]
+    assert attendees(emulator, OTHER_TUTOR, tias_event["id"]) == []
+
+    admin = new_browser()
+    emulator.add_user(TEST_ADMIN)
+    await admin.sign_in(TEST_ADMIN)
+    moved = await admin.app.post(
+        f"/api/v1/bookings/{booking_id}/reschedule",
+        json={"session_id": tias_session["id"]},
+        headers=admin.csrf,
+    )
+    assert moved.status_code == 200, moved.text
+    assert attendees(emulator, OTHER_TUTOR, tias_event["id"]) == ["sam@school.example"]

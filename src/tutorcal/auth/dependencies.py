@@ -26,6 +26,12 @@ def cookie_names(runtime: Runtime) -> tuple[str, str]:
     return f"{prefix}tutorcal_session", f"{prefix}tutorcal_csrf"
 
 
+def flow_cookie_name(runtime: Runtime, state: str) -> str:
+    """The cookie binding one sign-in flow to the browser that started it."""
+    prefix = "__Host-" if runtime.settings.is_https else ""
+    return f"{prefix}tutorcal_oauth_{service.flow_cookie_suffix(state)}"
+
+
 async def get_runtime(request: Request) -> Runtime:
     # async: a plain def dependency would cost a thread-pool hop on every request.
     runtime: Runtime = request.app.state.runtime

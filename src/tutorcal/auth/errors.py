@@ -12,6 +12,12 @@ class InvalidState(BadRequest):
     )
 
 
+class FlowNotInThisBrowser(InvalidState):
+    default_detail = (
+        "This sign-in was not started in this browser, or its 10 minutes are up. Start again here."
+    )
+
+
 class InvalidCode(BadRequest):
     code = "invalid_code"
     default_detail = "Google refused the authorization code. Start the sign-in again."

@@ -30,6 +30,9 @@ class OAuthFlow(TimestampedModel):
     user_id: uuid.UUID | None
 
     state_hash = fields.CharField(max_length=64, unique=True)
+    # The digest of the secret in the cookie set on the browser that started the flow: the
+    # callback completes only in that browser (no login CSRF). "" never matches a digest.
+    browser_key_hash = fields.CharField(max_length=64, default="")
     nonce = fields.CharField(max_length=128)
     code_verifier_ciphertext = fields.TextField()
     purpose = fields.CharEnumField(OAuthPurpose, max_length=32)

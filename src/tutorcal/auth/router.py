@@ -14,12 +14,14 @@ from tutorcal.auth.dependencies import (
     TutorDep,
     UserDep,
     cookie_names,
+    flow_cookie_name,
     sign_in_rate_limit,
     signed_in_sign_in_rate_limit,
 )
 from tutorcal.auth.errors import SIGN_IN_ERRORS, CsrfFailed
-from tutorcal.auth.service import SESSION_LIFETIME
+from tutorcal.auth.service import FLOW_LIFETIME, SESSION_LIFETIME
 from tutorcal.errors import Forbidden, NotAuthenticated, RateLimited, problem_responses
+from tutorcal.runtime import Runtime
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 
@@ -39,8 +41,8 @@ async def login(
     next: NextQuery = None,
     login_hint: Annotated[str | None, Query(max_length=320)] = None,
 ) -> RedirectResponse:
-    url = await service.begin_sign_in(runtime, next_path=next, login_hint=login_hint)
-    return RedirectResponse(url, status_code=302)
+    started = await service.begin_sign_in(runtime, next_path=next, login_hint=login_hint)
+    return _to_google(runtime, started)
 
 
 @router.get(
@@ -54,8 +56,23 @@ async def login(
 async def connect_calendar(
     user: UserDep, runtime: RuntimeDep, next: NextQuery = None
 ) -> RedirectResponse:
-    url = await service.begin_calendar_connect(runtime, user, next_path=next)
-    return RedirectResponse(url, status_code=302)
+    started = await service.begin_calendar_connect(runtime, user, next_path=next)
+    return _to_google(runtime, started)
+
+
+def _to_google(runtime: Runtime, started: service.FlowStarted) -> RedirectResponse:
+    response = RedirectResponse(started.authorization_url, status_code=302)
+    # Lax: Google's redirect back is a top-level GET navigation, which carries it.
+    response.set_cookie(
+        flow_cookie_name(runtime, started.state),
+        started.browser_key,
+        max_age=int(FLOW_LIFETIME.total_seconds()),
+        path="/",
+        secure=runtime.settings.is_https,
+        httponly=True,
+        samesite="lax",
+    )
+    return response
 
 
 @router.post(
@@ -85,9 +102,11 @@ async def callback(
     error: Annotated[str | None, Query(max_length=256)] = None,
 ) -> RedirectResponse:
     session_cookie, csrf_cookie = cookie_names(runtime)
+    flow_cookie = flow_cookie_name(runtime, state) if state else None
     signed_in = await service.complete_sign_in(
         runtime,
         state=state,
+        browser_key=request.cookies.get(flow_cookie) if flow_cookie else None,
         code=code,
         error=error,
         previous_session_token=request.cookies.get(session_cookie),
@@ -118,6 +137,8 @@ async def callback(
         httponly=False,
         samesite="lax",
     )
+    if flow_cookie:  # used up: the browser need not carry it for the rest of its minutes
+        response.delete_cookie(flow_cookie, path="/", secure=secure, httponly=True, samesite="lax")
     return response
 
 

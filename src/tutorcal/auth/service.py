@@ -17,6 +17,7 @@ from tutorcal.auth.errors import (
     ConsentDenied,
     DomainNotAllowed,
     EmailNotVerified,
+    FlowNotInThisBrowser,
     GoogleSignInUnavailable,
     InvalidCode,
     InvalidIdToken,
@@ -55,6 +56,21 @@ def safe_next_path(candidate: str | None) -> str:
     return candidate
 
 
+class FlowStarted(NamedTuple):
+    """Where to send the browser, and the secret that browser must bring back to the callback
+    (in the cookie named by ``flow_cookie_suffix(state)``)."""
+
+    authorization_url: str
+    state: str
+    browser_key: str
+
+
+def flow_cookie_suffix(state: str) -> str:
+    """One cookie per flow, named after its state: two sign-ins started in two tabs do not
+    overwrite each other's, and the callback finds its own from the state Google returns."""
+    return token_hash(state)[:16]
+
+
 async def _begin(
     runtime: Runtime,
     *,
@@ -65,12 +81,14 @@ async def _begin(
     user: User | None = None,
     offline: bool = False,
     force_consent: bool = False,
-) -> str:
+) -> FlowStarted:
     state = new_token()
     nonce = new_token()
+    browser_key = new_token()
     verifier = secrets.token_urlsafe(64)
     await OAuthFlow.create(
         state_hash=token_hash(state),
+        browser_key_hash=token_hash(browser_key),
         nonce=nonce,
         code_verifier_ciphertext=runtime.cipher.seal(token_hash(state), verifier),
         purpose=purpose,
@@ -79,7 +97,7 @@ async def _begin(
         expires_at=utcnow() + FLOW_LIFETIME,
     )
     try:
-        return await runtime.oauth.authorization_url(
+        url = await runtime.oauth.authorization_url(
             redirect_uri=runtime.redirect_uri,
             state=state,
             nonce=nonce,
@@ -91,9 +109,12 @@ async def _begin(
         )
     except GoogleUnavailable as exc:
         raise GoogleSignInUnavailable() from exc
+    return FlowStarted(url, state, browser_key)
 
 
-async def begin_sign_in(runtime: Runtime, *, next_path: str | None, login_hint: str | None) -> str:
+async def begin_sign_in(
+    runtime: Runtime, *, next_path: str | None, login_hint: str | None
+) -> FlowStarted:
     """The Google authorization URL for signing in (identity scopes only)."""
     return await _begin(
         runtime,
@@ -104,7 +125,9 @@ async def begin_sign_in(runtime: Runtime, *, next_path: str | None, login_hint: 
     )
 
 
-async def begin_calendar_connect(runtime: Runtime, user: User, *, next_path: str | None) -> str:
+async def begin_calendar_connect(
+    runtime: Runtime, user: User, *, next_path: str | None
+) -> FlowStarted:
     """The Google authorization URL adding calendar access to the same grant.
 
     ``prompt=consent`` only when no live refresh token is stored: Google keeps at most 100 per
@@ -131,14 +154,24 @@ class SignedIn(NamedTuple):
     calendar_connected: bool = False
 
 
-async def _consume_flow(state: str | None) -> OAuthFlow:
-    """Single use even when two instances race on the same state: the UPDATE decides."""
+async def _consume_flow(state: str | None, browser_key: str | None) -> OAuthFlow:
+    """Single use even when two instances race on the same state: the UPDATE decides.
+
+    Only in the browser that started the flow: a callback URL someone else's sign-in stopped
+    at (login CSRF, https://datatracker.ietf.org/doc/html/rfc6749#section-10.12) has a state
+    but not the browser's key, and it leaves the flow unused.
+    """
     if not state:
         raise InvalidState()
+    if not browser_key:
+        raise FlowNotInThisBrowser()
     state_digest = token_hash(state)
     now = utcnow()
     claimed = await OAuthFlow.filter(
-        state_hash=state_digest, consumed_at__isnull=True, expires_at__gt=now
+        state_hash=state_digest,
+        browser_key_hash=token_hash(browser_key),
+        consumed_at__isnull=True,
+        expires_at__gt=now,
     ).update(consumed_at=now)
     if claimed != 1:
         raise InvalidState()
@@ -172,13 +205,15 @@ async def complete_sign_in(
     runtime: Runtime,
     *,
     state: str | None,
+    browser_key: str | None,
     code: str | None,
     error: str | None,
     previous_session_token: str | None,
     user_agent: str,
 ) -> SignedIn:
-    """Finish Google's redirect: check state, code and ID token, then start a login session."""
-    flow = await _consume_flow(state)
+    """Finish Google's redirect: check state (in the browser that started it), code and ID
+    token, then start a login session."""
+    flow = await _consume_flow(state, browser_key)
     if error:
         await _refuse(
             "consent_denied" if error == "access_denied" else error,

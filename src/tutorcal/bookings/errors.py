@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tutorcal.errors import Conflict, NotFound, Unprocessable
+from tutorcal.errors import Conflict, Forbidden, NotFound, Unprocessable
 
 
 class BookingNotFound(NotFound):
@@ -67,6 +67,14 @@ class CancelWindowPassed(Unprocessable):
 class RescheduleWindowPassed(Unprocessable):
     code = "reschedule_window_passed"
     default_detail = "It is too late to move this booking; contact the tutor."
+
+
+class RescheduleToAnotherTutor(Forbidden):
+    code = "reschedule_to_another_tutor"
+    default_detail = (
+        "A tutor moves bookings only within their own sessions and slots; "
+        "the student, or an admin, can move it to another tutor."
+    )
 
 
 class IdempotencyInProgress(Conflict):

@@ -22,6 +22,7 @@ from tutorcal.bookings.errors import (
     MinimumNotice,
     OutsideAvailability,
     OwnSession,
+    RescheduleToAnotherTutor,
     RescheduleWindowPassed,
     SessionFull,
     SlotTaken,
@@ -305,7 +306,11 @@ async def cancel_booking(
     response_model=BookingRead,
     summary="Move a booking: the new booking, with the old one cancelled in the same step",
     responses=problem_responses(
-        BookingNotFound, RescheduleWindowPassed, *BOOKING_ERRORS, RateLimited
+        BookingNotFound,
+        RescheduleWindowPassed,
+        RescheduleToAnotherTutor,
+        *BOOKING_ERRORS,
+        RateLimited,
     ),
     dependencies=[BookingRateLimit],
 )

@@ -28,6 +28,7 @@ from tutorcal.bookings.errors import (
     MinimumNotice,
     OutsideAvailability,
     OwnSession,
+    RescheduleToAnotherTutor,
     RescheduleWindowPassed,
     SessionFull,
     SlotTaken,
@@ -281,8 +282,9 @@ async def book(
     return placed
 
 
-async def _ensure_calendar(request: BookingCreate, stale_after: timedelta) -> None:
-    """Fail closed before booking: never on a calendar we cannot currently read."""
+async def _ensure_calendar(request: BookingCreate, stale_after: timedelta) -> uuid.UUID:
+    """Fail closed before booking: never on a calendar we cannot currently read. Returns the
+    id of the tutor whose calendar it is."""
     if request.kind == BookingKind.SESSION:
         assert request.session_id is not None
         session = await TutoringSession.get_or_none(
@@ -291,12 +293,13 @@ async def _ensure_calendar(request: BookingCreate, stale_after: timedelta) -> No
         if session is None:
             raise SessionNotFound()
         await ensure_readable(session.tutor_id, stale_after=stale_after, sessions_only=True)
-    else:
-        assert request.tutor_id is not None
-        tutor = await User.get_or_none(id=parse_id(request.tutor_id, "tutor"), is_tutor=True)
-        if tutor is None:
-            raise TutorNotFound()
-        await ensure_readable(tutor.id, stale_after=stale_after, sessions_only=False)
+        return session.tutor_id
+    assert request.tutor_id is not None
+    tutor = await User.get_or_none(id=parse_id(request.tutor_id, "tutor"), is_tutor=True)
+    if tutor is None:
+        raise TutorNotFound()
+    await ensure_readable(tutor.id, stale_after=stale_after, sessions_only=False)
+    return tutor.id
 
 
 def _role_of(user: User, booking: Booking) -> str | None:
@@ -371,7 +374,10 @@ async def reschedule(
             raise RescheduleWindowPassed()
     student = old.student
     now = utcnow()
-    await _ensure_calendar(request, stale_after)
+    new_tutor_id = await _ensure_calendar(request, stale_after)
+    if role == "tutor" and new_tutor_id != old.tutor_id and not user.is_admin:
+        # A tutor answers for their own calendar only, not for where another tutor's go.
+        raise RescheduleToAnotherTutor()
     try:
         async with in_transaction():
             changed = await Booking.filter(id=old.id, status=BookingStatus.CONFIRMED).update(

@@ -38,6 +38,16 @@ _DATABASE_GONE = frozenset(
 _MYSQL_GONE = frozenset({2003, 2006, 2013})
 DATABASE_RETRY_AFTER_SECONDS = 2
 
+# A transaction the database gave up on because of other transactions' locks; it was rolled
+# back whole, so trying again is safe. PostgreSQL by SQLSTATE: lock_not_available (a
+# lock_timeout or NOWAIT), deadlock_detected, serialization_failure.
+_POSTGRES_BUSY = frozenset({"55P03", "40P01", "40001"})
+# MySQL: ER_LOCK_WAIT_TIMEOUT (innodb_lock_wait_timeout), ER_LOCK_DEADLOCK.
+_MYSQL_BUSY = frozenset({1205, 1213})
+# SQLite's primary result codes SQLITE_BUSY and SQLITE_LOCKED ("database is locked" once
+# the busy timeout has passed); extended codes carry them in their low byte.
+_SQLITE_BUSY = frozenset({5, 6})
+
 
 def database_went_away(error: BaseException | None) -> bool:
     """Whether the database was lost under the request: worth a retry, not a bug of ours."""
@@ -53,6 +63,24 @@ def database_went_away(error: BaseException | None) -> bool:
             type(error).__name__ == "OperationalError"
             and error.args[:1]
             and (error.args[0] in _MYSQL_GONE)
+        ):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+
+
+def database_busy(error: BaseException | None) -> bool:
+    """Whether the request lost to other transactions' locks: retry shortly, not a bug of ours."""
+    while error is not None:
+        if getattr(error, "sqlstate", None) in _POSTGRES_BUSY:
+            return True
+        sqlite_code = getattr(error, "sqlite_errorcode", None)
+        if isinstance(sqlite_code, int) and sqlite_code & 0xFF in _SQLITE_BUSY:
+            return True
+        if (
+            type(error).__name__ == "OperationalError"
+            and error.args[:1]
+            and (error.args[0] in _MYSQL_BUSY)
         ):
             return True
         error = error.__cause__ or error.__context__
@@ -210,6 +238,24 @@ class RequestContextMiddleware:
                         503,
                         "database_unavailable",
                         "The database is briefly unavailable. Try again in a moment.",
+                        retry_after=DATABASE_RETRY_AFTER_SECONDS,
+                    )
+                return
+            if database_busy(error):
+                logger.warning(
+                    "database busy while answering %s %s: %s",
+                    scope["method"],
+                    _route_template(scope),
+                    error,
+                )
+                status_holder["status"] = 503
+                if not status_holder["started"]:
+                    await self._send_problem(
+                        send,
+                        request_id,
+                        503,
+                        "database_busy",
+                        "The database is busy with other requests. Try again in a moment.",
                         retry_after=DATABASE_RETRY_AFTER_SECONDS,
                     )
                 return

@@ -117,6 +117,7 @@ async def token(request: Request, state: State, base_url: BaseUrl) -> JSONRespon
 async def certs(state: State) -> JSONResponse:
     # Google caches its JWKS for hours; a short max-age keeps clients honest about refetching
     # on an unknown kid without making rotation tests wait.
+    state.stats.jwks_requests += 1
     return JSONResponse(state.keys.jwks(), headers={"Cache-Control": "public, max-age=300"})
 
 

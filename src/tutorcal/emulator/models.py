@@ -133,6 +133,7 @@ class Stats:
     authorizations: int = 0
     revocations: int = 0
     userinfo_requests: int = 0
+    jwks_requests: int = 0
     # Calendar API requests by Google's method name ("events.list", "events.watch", ...).
     calendar_requests: dict[str, int] = field(default_factory=dict)
 
@@ -145,5 +146,6 @@ class Stats:
             "authorizations": self.authorizations,
             "revocations": self.revocations,
             "userinfo_requests": self.userinfo_requests,
+            "jwks_requests": self.jwks_requests,
             "calendar_requests": dict(sorted(self.calendar_requests.items())),
         }

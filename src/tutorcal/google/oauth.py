@@ -25,6 +25,12 @@ GOOGLE_ISSUERS = ("https://accounts.google.com", "accounts.google.com")
 # Clock skew tolerated on exp/iat: small, as OpenID Connect Core §3.1.3.7 intends.
 ID_TOKEN_LEEWAY_SECONDS = 60
 DISCOVERY_TTL_SECONDS = 3600
+# An ID token naming a kid the cached JWKS lacks makes us refetch it, because Google rotates
+# its keys; but anyone can send such a token (a sign-in callback, an internal task's bearer),
+# so the refetch happens at most once in this many seconds, and the tokens in between are
+# refused. Google publishes a key well before signing with it, so a real rotation is seen by
+# the first refetch after it.
+JWKS_REFETCH_INTERVAL_SECONDS = 60.0
 
 
 class GoogleUnavailable(Exception):
@@ -75,15 +81,20 @@ class GoogleOAuthClient:
         discovery_url: str,
         client_id: str,
         client_secret: str,
+        *,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self._http = http
         self._discovery_url = discovery_url
         self.client_id = client_id
         self._client_secret = client_secret
+        self._monotonic = monotonic
         self._discovery: dict[str, Any] | None = None
         self._discovery_fetched_at = 0.0
         self._jwks: KeySet | None = None
+        self._jwks_refetched_at: float | None = None
         self._lock = asyncio.Lock()
+        self._jwks_lock = asyncio.Lock()
 
     async def _get_json(self, url: str) -> dict[str, Any]:
         import httpx2  # deferred with the pool itself (see runtime.HttpPool)
@@ -211,32 +222,54 @@ class GoogleOAuthClient:
             return
         raise GoogleUnavailable(f"revocation endpoint: HTTP {response.status_code}")
 
-    async def _key_set(self, *, refresh: bool) -> KeySet:
+    async def _fetch_key_set(self) -> KeySet:
         from joserfc.jwk import KeySet
 
-        if self._jwks is None or refresh:
-            jwks = await self._get_json((await self.discovery())["jwks_uri"])
-            self._jwks = KeySet.import_key_set(jwks)  # type: ignore[arg-type]
+        jwks = await self._get_json((await self.discovery())["jwks_uri"])
+        return KeySet.import_key_set(jwks)  # type: ignore[arg-type]
+
+    async def _key_set(self) -> KeySet:
+        if self._jwks is None:
+            async with self._jwks_lock:
+                if self._jwks is None:
+                    self._jwks = await self._fetch_key_set()
         return self._jwks
+
+    async def _key_set_after(self, lacking: KeySet) -> KeySet | None:
+        """A newer key set than ``lacking`` (which had no key for a token's kid): the one
+        another request fetched meanwhile, or a fresh fetch unless the last refetch was less
+        than JWKS_REFETCH_INTERVAL_SECONDS ago (then None)."""
+        async with self._jwks_lock:
+            if self._jwks is not None and self._jwks is not lacking:
+                return self._jwks
+            now = self._monotonic()
+            if (
+                self._jwks_refetched_at is not None
+                and now - self._jwks_refetched_at < JWKS_REFETCH_INTERVAL_SECONDS
+            ):
+                return None
+            # Counted from the attempt: a JWKS endpoint that fails is not retried faster.
+            self._jwks_refetched_at = now
+            self._jwks = await self._fetch_key_set()
+            return self._jwks
 
     async def _verified_claims(self, token: str) -> dict[str, Any]:
         from joserfc import jwt
         from joserfc.errors import InvalidKeyIdError, JoseError
 
+        keys = await self._key_set()
         try:
-            return dict(
-                jwt.decode(token, await self._key_set(refresh=False), algorithms=["RS256"]).claims
-            )
+            return dict(jwt.decode(token, keys, algorithms=["RS256"]).claims)
         except InvalidKeyIdError:
-            # An unknown kid means Google rotated its keys since we cached them: refetch once.
-            try:
-                return dict(
-                    jwt.decode(
-                        token, await self._key_set(refresh=True), algorithms=["RS256"]
-                    ).claims
-                )
-            except (JoseError, ValueError) as exc:
-                raise IdTokenInvalid(f"signature: {type(exc).__name__}") from exc
+            pass
+        except (JoseError, ValueError) as exc:
+            raise IdTokenInvalid(f"signature: {type(exc).__name__}") from exc
+        # An unknown kid: Google may have rotated its keys since we cached them.
+        newer = await self._key_set_after(keys)
+        if newer is None:
+            raise IdTokenInvalid("signature: unknown kid, and the JWKS was refetched just now")
+        try:
+            return dict(jwt.decode(token, newer, algorithms=["RS256"]).claims)
         except (JoseError, ValueError) as exc:
             raise IdTokenInvalid(f"signature: {type(exc).__name__}") from exc
 
