@@ -69,11 +69,13 @@ async def test_a_nul_character_in_a_body_is_a_422_problem_naming_the_field(
 async def test_invalid_input_is_a_422_problem_naming_the_field(
     app: FastAPI, client: httpx2.AsyncClient
 ) -> None:
-    @app.get("/test/numbers")
+    @app.get("/api/test/numbers")
     async def numbers(count: int) -> dict[str, int]:
         return {"count": count}
 
-    body = assert_problem(await client.get("/test/numbers?count=many"), 422, "validation_failed")
+    body = assert_problem(
+        await client.get("/api/test/numbers?count=many"), 422, "validation_failed"
+    )
     errors = body["errors"]
     assert isinstance(errors, list)
     assert errors[0]["loc"] == ["query", "count"]
@@ -82,13 +84,13 @@ async def test_invalid_input_is_a_422_problem_naming_the_field(
 async def test_a_body_that_is_not_utf8_is_a_422_problem_like_broken_json(
     app: FastAPI, client: httpx2.AsyncClient
 ) -> None:
-    @app.post("/test/echo")
+    @app.post("/api/test/echo")
     async def echo(body: dict[str, int]) -> dict[str, int]:
         return body
 
     for raw in (b"\xff\xfe\x00garbage", b"{not json"):
         response = await client.post(
-            "/test/echo", content=raw, headers={"content-type": "application/json"}
+            "/api/test/echo", content=raw, headers={"content-type": "application/json"}
         )
         body = assert_problem(response, 422, "validation_failed")
         errors = body["errors"]
@@ -99,7 +101,7 @@ async def test_a_body_that_is_not_utf8_is_a_422_problem_like_broken_json(
 async def test_an_unexpected_error_is_a_500_problem_without_a_trace_and_is_logged_with_the_request_id(
     app: FastAPI, client: httpx2.AsyncClient
 ) -> None:
-    @app.get("/test/explode")
+    @app.get("/api/test/explode")
     async def explode() -> None:
         raise RuntimeError("secret internals: ya29.abcdef")
 
@@ -110,7 +112,7 @@ async def test_an_unexpected_error_is_a_500_problem_without_a_trace_and_is_logge
     http_logger.addHandler(handler)
     http_logger.setLevel(logging.INFO)
     try:
-        response = await client.get("/test/explode", headers={"X-Request-ID": "trace-me-1"})
+        response = await client.get("/api/test/explode", headers={"X-Request-ID": "trace-me-1"})
     finally:
         http_logger.removeHandler(handler)
         http_logger.setLevel(logging.NOTSET)
@@ -143,13 +145,13 @@ def capture_http_log() -> tuple[io.StringIO, logging.Handler]:
 async def test_a_failing_request_logs_its_route_template_never_a_token_in_its_path(
     app: FastAPI, client: httpx2.AsyncClient, failure: Exception, status: int
 ) -> None:
-    @app.get("/test/calendar-feed/{token}.ics")
+    @app.get("/api/test/calendar-feed/{token}.ics")
     async def feed(token: str) -> None:
         raise failure
 
     stream, handler = capture_http_log()
     try:
-        response = await client.get("/test/calendar-feed/feed-secret-0123456789.ics")
+        response = await client.get("/api/test/calendar-feed/feed-secret-0123456789.ics")
     finally:
         logging.getLogger("tutorcal.http").removeHandler(handler)
         logging.getLogger("tutorcal.http").setLevel(logging.NOTSET)
@@ -157,7 +159,7 @@ async def test_a_failing_request_logs_its_route_template_never_a_token_in_its_pa
     assert response.status_code == status
     lines = [json.loads(line) for line in stream.getvalue().splitlines()]
     failure_line = next(line for line in lines if line["severity"] in {"ERROR", "WARNING"})
-    assert "/test/calendar-feed/{token}.ics" in failure_line["message"]
+    assert "/api/test/calendar-feed/{token}.ics" in failure_line["message"]
     assert "feed-secret-0123456789" not in stream.getvalue()
 
 
@@ -188,13 +190,13 @@ def test_a_password_inside_a_url_never_reaches_a_log_line() -> None:
 async def test_an_oversized_body_is_refused_with_413(
     app: FastAPI, client: httpx2.AsyncClient
 ) -> None:
-    @app.post("/test/echo")
+    @app.post("/api/test/echo")
     async def echo(payload: dict[str, str]) -> dict[str, str]:
         return payload
 
     too_big = {"text": "x" * (app.state.settings.max_request_body_bytes + 10)}
-    assert_problem(await client.post("/test/echo", json=too_big), 413, "request_too_large")
-    small = await client.post("/test/echo", json={"text": "fine"})
+    assert_problem(await client.post("/api/test/echo", json=too_big), 413, "request_too_large")
+    small = await client.post("/api/test/echo", json={"text": "fine"})
     assert small.status_code == 200
 
 
