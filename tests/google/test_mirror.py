@@ -113,7 +113,9 @@ async def test_a_session_follows_its_event_when_it_is_moved_renamed_or_resized(
     assert after["title"] == "Tutoring: Physics II"
     assert after["capacity"] == 4
     assert after["start"] == at(5, 16).isoformat().replace("+00:00", "Z")
-    assert await AuditEntry.filter(action="session_changed", subject_id=after["id"]).count() == 1
+    synced = await AuditEntry.filter(action="calendar_synced").order_by("-created_at").first()
+    assert synced is not None
+    assert (synced.detail["moved"], synced.detail["session_ids"]) == (1, [after["id"]])
 
 
 async def test_deleting_the_event_in_google_removes_the_session_and_cancels_its_bookings(
@@ -145,7 +147,10 @@ async def test_deleting_the_event_in_google_removes_the_session_and_cancels_its_
     await booking.refresh_from_db()
     assert booking.status == BookingStatus.CANCELLED
     assert booking.cancel_reason == "event_cancelled"
-    assert await AuditEntry.filter(action="session_removed").count() == 1
+    synced = await AuditEntry.filter(action="calendar_synced").order_by("-created_at").first()
+    assert synced is not None
+    assert (synced.detail["retired"], synced.detail["bookings_cancelled"]) == (1, 1)
+    assert await AuditEntry.filter(action="booking_cancelled", subject_id=str(booking.id)).exists()
 
 
 async def test_a_student_removed_in_google_loses_the_booking_with_a_reason(

@@ -167,6 +167,14 @@ async def invalidate_sync_tokens(calendarId: str, state: State) -> SyncTokensInv
     return SyncTokensInvalidated(calendar_id=calendar.id, invalidated=count)
 
 
+@router.post("/calendars/{calendarId}/purge-deleted")
+async def purge_deleted(calendarId: str, state: State) -> dict[str, int]:
+    """Google keeps deleted events only for a while: after this no listing, showDeleted or
+    not, has them, and the calendar's sync tokens answer 410."""
+    calendar = _calendar(state, calendarId)
+    return {"purged": state.calendar.purge_deleted(calendar)}
+
+
 @router.post("/faults", status_code=status.HTTP_201_CREATED)
 async def add_fault(body: FaultCreate, state: State) -> FaultRead:
     """The next ``count`` Calendar API requests that match get this fault, in queue order."""

@@ -220,6 +220,17 @@ class CalendarStore:
             del self._tokens[token]
         return len(stale)
 
+    def purge_deleted(self, calendar: Calendar) -> int:
+        """Forget deleted events, as Google does after a while: no listing shows them any more,
+        and a sync token from before the purge could not tell its holder, so it answers 410."""
+        events = self._events.get(calendar.id, {})
+        gone = [event_id for event_id, event in events.items() if event.is_cancelled]
+        for event_id in gone:
+            del events[event_id]
+        if gone:
+            self.invalidate_sync_tokens(calendar)
+        return len(gone)
+
     # Page snapshots
 
     def save_page(self, snapshot: PageSnapshot) -> str:

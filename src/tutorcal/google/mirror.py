@@ -3,6 +3,10 @@
 Pure translation from Google's events to rows: CalendarEvent for busy time, TutoringSession
 for events that carry the tutor's keyword, and the consequences for bookings when the tutor
 moves, edits or deletes an event in Google, or removes a student from it.
+
+Bookings are reconciled with the state Google is in now, never with what changed since the
+last sync: one sync may serve both our own write and the tutor's undoing of it, and then no
+list ever showed the student on the event.
 """
 
 from __future__ import annotations
@@ -19,18 +23,57 @@ from tutorcal.google.calendar_types import Event
 from tutorcal.google.models import CalendarEvent, MirroredCalendar
 from tutorcal.tutoring_sessions.models import TutoringSession
 from tutorcal.tutors.models import TutorProfile
+from tutorcal.users.models import User
 
 BOOKING_PROPERTY = "tutorcal_booking_id"
 _CAPACITY = re.compile(r"capacity\s*:\s*(\d{1,4})", re.IGNORECASE)
+
+
+# The audit entry of one sync names at most this many sessions; the counts are always whole.
+_AUDITED_SESSION_IDS = 50
 
 
 @dataclass
 class MirrorChanges:
     events_written: int = 0
     events_removed: int = 0
+    sessions_appeared: int = 0
     sessions_changed: int = 0
+    moved: int = 0
+    retired: int = 0
+    students_removed: int = 0
+    slots_cancelled: int = 0
     bookings_cancelled: int = 0
     seen_event_ids: set[str] = field(default_factory=set)
+    # Listed and not cancelled; a series counts by its own id too (a slot term is one).
+    live_event_ids: set[str] = field(default_factory=set)
+    session_ids: list[str] = field(default_factory=list)
+    retired_why: dict[str, int] = field(default_factory=dict)
+
+    def touched(self, session: TutoringSession) -> None:
+        if len(self.session_ids) < _AUDITED_SESSION_IDS and str(session.id) not in self.session_ids:
+            self.session_ids.append(str(session.id))
+
+    def audit_detail(self) -> dict[str, Any] | None:
+        """What one sync changed that people see, as counts; None when it changed nothing."""
+        counts = {
+            "sessions_appeared": self.sessions_appeared,
+            "sessions_changed": self.sessions_changed,
+            "moved": self.moved,
+            "retired": self.retired,
+            "students_removed": self.students_removed,
+            "slots_cancelled": self.slots_cancelled,
+            "bookings_cancelled": self.bookings_cancelled,
+        }
+        if not any(counts.values()):
+            return None
+        return {
+            **counts,
+            "busy_events_written": self.events_written,
+            "busy_events_removed": self.events_removed,
+            "retired_why": self.retired_why,
+            "session_ids": self.session_ids,
+        }
 
 
 def booking_id_of(event: Event) -> str | None:
@@ -39,7 +82,21 @@ def booking_id_of(event: Event) -> str | None:
     return private.get(BOOKING_PROPERTY)
 
 
-def is_session_event(event: Event, calendar: MirroredCalendar, profile: TutorProfile) -> bool:
+def is_organised_by_owner(event: Event, owner_emails: set[str]) -> bool:
+    """Google marks the organizer ``self`` on the organizer's own calendar; an invitation's copy
+    names somebody else. Anyone can invite a tutor to an event with the keyword in its title,
+    and its guest list is not the tutor's to change."""
+    organizer = event.organizer
+    if organizer is None:
+        return False
+    if organizer.is_self:
+        return True
+    return bool(organizer.email) and (organizer.email or "").lower() in owner_emails
+
+
+def is_session_event(
+    event: Event, calendar: MirroredCalendar, profile: TutorProfile, owner_emails: set[str]
+) -> bool:
     keyword = profile.session_keyword.strip().lower()
     return (
         calendar.holds_sessions
@@ -47,7 +104,17 @@ def is_session_event(event: Event, calendar: MirroredCalendar, profile: TutorPro
         and bool(keyword)
         and keyword in (event.summary or "").lower()
         and booking_id_of(event) is None
+        and is_organised_by_owner(event, owner_emails)
     )
+
+
+async def owner_emails_of(calendar: MirroredCalendar) -> set[str]:
+    """The addresses an event the tutor organises on this calendar names as its organizer."""
+    tutor = await User.get(id=calendar.tutor_id)
+    emails = {tutor.email.lower()}
+    if "@" in calendar.google_calendar_id:
+        emails.add(calendar.google_calendar_id.lower())
+    return emails
 
 
 def capacity_of(event: Event, profile: TutorProfile) -> int:
@@ -76,12 +143,18 @@ async def apply_events(
 ) -> None:
     """``read_at``: when the events were asked of Google; a write of ours after that may be
     missing from them without anybody having undone it."""
+    owners = await owner_emails_of(calendar)
     for event in events:
-        changes.seen_event_ids.add(event.id)
+        ids = {event.id, *([event.recurring_event_id] if event.recurring_event_id else [])}
+        changes.seen_event_ids |= ids
+        if not event.is_cancelled:
+            changes.live_event_ids |= ids
         await _apply_busy_time(calendar, event, changes)
-        await _apply_session(calendar, profile, event, changes, read_at)
-        if event.is_cancelled and booking_id_of(event):
-            await _cancel_slot_booking(calendar, event, changes)
+        await _apply_session(calendar, profile, event, changes, owners)
+        if event.is_cancelled:
+            # Google's entry for a deleted event carries its id only, not our booking mark;
+            # the id is ours (derived from the booking), so it is enough.
+            await _cancel_slot_bookings(calendar, [event.id], changes, read_at)
 
 
 async def _apply_busy_time(
@@ -115,14 +188,18 @@ async def _apply_session(
     profile: TutorProfile,
     event: Event,
     changes: MirrorChanges,
-    read_at: datetime,
+    owner_emails: set[str],
 ) -> None:
     session = await TutoringSession.get_or_none(calendar=calendar, google_event_id=event.id)
-    if not is_session_event(event, calendar, profile):
+    if not is_session_event(event, calendar, profile, owner_emails):
         if session is not None and session.is_active:
-            await _retire_session(
-                session, "deleted" if event.is_cancelled else "keyword_removed", changes
-            )
+            if event.is_cancelled:
+                why = "deleted"
+            elif not is_organised_by_owner(event, owner_emails):
+                why = "not_organizer"
+            else:
+                why = "keyword_removed"
+            await _retire_session(session, why, changes)
         return
     times = event.times(calendar.time_zone)
     if times is None:
@@ -149,86 +226,115 @@ async def _apply_session(
         session = await TutoringSession.create(
             calendar=calendar, google_event_id=event.id, **fields
         )
-        changes.sessions_changed += 1
-        await audit.record(
-            "session_appeared",
-            subject_type="session",
-            subject_id=str(session.id),
-            detail={"title": session.title, "start": start_at.isoformat()},
-        )
+        changes.sessions_appeared += 1
+        changes.touched(session)
         return
     before = (session.title, session.start_at, session.end_at, session.capacity, session.is_active)
-    removed = set(session.attendee_emails) - set(seat_holders(event))
     for name, value in fields.items():
         setattr(session, name, value)
     await session.save()
     after = (session.title, session.start_at, session.end_at, session.capacity, session.is_active)
     if before != after:
-        changes.sessions_changed += 1
-        await audit.record(
-            "session_changed",
-            subject_type="session",
-            subject_id=str(session.id),
-            detail={
-                "title": session.title,
-                "start": start_at.isoformat(),
-                "end": end_at.isoformat(),
-                "capacity": session.capacity,
-                "moved": before[1:3] != after[1:3],
-            },
-        )
+        if before[1:3] != after[1:3]:
+            changes.moved += 1
+        else:
+            changes.sessions_changed += 1
+        changes.touched(session)
         await Booking.filter(session=session, status=BookingStatus.CONFIRMED).update(
             start_at=start_at, end_at=end_at
         )
-    if removed:
-        await _cancel_removed_students(session, removed, changes, read_at)
 
 
-async def _cancel_removed_students(
-    session: TutoringSession, removed: set[str], changes: MirrorChanges, read_at: datetime
+async def reconcile_seats(
+    calendar: MirroredCalendar, changes: MirrorChanges, *, read_at: datetime
 ) -> None:
-    # Only bookings written to Google before the events were read count: a pending one is
-    # not in the list yet, and one written since may be missing from this (older) list.
-    # The write's own push notification brings a list that has it.
+    """Every confirmed seat whose student is not on the event now loses it.
+
+    After a sync every active session holds Google's guest list as of ``read_at``: the events
+    listed were just applied, and an incremental sync leaves out only the unchanged ones. Only
+    seats written to Google before that read count: a pending one is not on the event yet, and
+    one written since may be missing from this (older) list; the write's own notification
+    brings a list that has it.
+    """
     bookings = await Booking.filter(
-        session=session,
+        kind=BookingKind.SESSION,
         status=BookingStatus.CONFIRMED,
         calendar_sync=CalendarSync.SYNCED,
         updated_at__lte=read_at,
-    ).select_related("student")
+        end_at__gt=read_at,
+        session__calendar_id=calendar.id,
+        session__is_active=True,
+    ).select_related("student", "session")
     for booking in bookings:
-        if booking.student.email.lower() in removed:
-            await _cancel(booking, "removed_in_google", changes)
+        session = booking.session
+        assert session is not None
+        on_event = booking.student.email.lower() in set(session.attendee_emails)
+        if not on_event and await _cancel(booking, "removed_in_google", changes):
+            changes.students_removed += 1
+            changes.touched(session)
+
+
+async def reconcile_slots(
+    calendar: MirroredCalendar,
+    live_event_ids: set[str],
+    window_start: datetime,
+    window_end: datetime,
+    changes: MirrorChanges,
+    *,
+    read_at: datetime,
+) -> None:
+    """After a full sync: a slot whose event Google no longer lists was deleted there.
+
+    A full sync may not list a deleted event at all (Google forgets them after a while, and a
+    410 often means exactly that), so its deletion is never seen as such. A slot still waiting
+    for its write (pending) or written after the read is left alone: the outbox writes it.
+    """
+    slots = Booking.filter(
+        kind=BookingKind.SLOT,
+        status=BookingStatus.CONFIRMED,
+        calendar_sync=CalendarSync.SYNCED,
+        updated_at__lte=read_at,
+        tutor_id=calendar.tutor_id,
+        google_calendar_id=calendar.google_calendar_id,
+        calendar_event_id__isnull=False,
+        start_at__lt=window_end,
+        end_at__gt=max(window_start, read_at),
+    )
+    if live_event_ids:
+        slots = slots.exclude(calendar_event_id__in=list(live_event_ids))
+    for booking in await slots:
+        if await _cancel(booking, "event_cancelled", changes):
+            changes.slots_cancelled += 1
 
 
 async def _retire_session(session: TutoringSession, why: str, changes: MirrorChanges) -> None:
     session.is_active = False
     await session.save(update_fields=["is_active", "updated_at"])
-    changes.sessions_changed += 1
-    await audit.record(
-        "session_removed",
-        subject_type="session",
-        subject_id=str(session.id),
-        detail={"why": why, "title": session.title},
-    )
+    changes.retired += 1
+    changes.retired_why[why] = changes.retired_why.get(why, 0) + 1
+    changes.touched(session)
     for booking in await Booking.filter(session=session, status=BookingStatus.CONFIRMED):
         await _cancel(booking, "event_cancelled", changes)
 
 
-async def _cancel_slot_booking(
-    calendar: MirroredCalendar, event: Event, changes: MirrorChanges
+async def _cancel_slot_bookings(
+    calendar: MirroredCalendar, event_ids: list[str], changes: MirrorChanges, read_at: datetime
 ) -> None:
     bookings = await Booking.filter(
         kind=BookingKind.SLOT,
         status=BookingStatus.CONFIRMED,
         google_calendar_id=calendar.google_calendar_id,
-        calendar_event_id=event.id,
+        calendar_event_id__in=event_ids,
+        # Written (again) after the read: the deletion listed may be older than our write.
+        updated_at__lte=read_at,
     )
     for booking in bookings:
-        await _cancel(booking, "event_cancelled", changes)
+        if await _cancel(booking, "event_cancelled", changes):
+            changes.slots_cancelled += 1
 
 
-async def _cancel(booking: Booking, reason: str, changes: MirrorChanges) -> None:
+async def _cancel(booking: Booking, reason: str, changes: MirrorChanges) -> bool:
+    """Each booking the mirror cancels keeps an audit entry of its own: it is somebody's."""
     now = utcnow()
     # Compare-and-swap: a booking cancelled meanwhile by its student stays as they left it.
     updated = await Booking.filter(id=booking.id, status=BookingStatus.CONFIRMED).update(
@@ -238,14 +344,16 @@ async def _cancel(booking: Booking, reason: str, changes: MirrorChanges) -> None
         cancel_reason=reason,
         calendar_sync=CalendarSync.SYNCED,
     )
-    if updated:
-        changes.bookings_cancelled += 1
-        await audit.record(
-            "booking_cancelled",
-            subject_type="booking",
-            subject_id=str(booking.id),
-            detail={"reason": reason, "by": "google"},
-        )
+    if not updated:
+        return False
+    changes.bookings_cancelled += 1
+    await audit.record(
+        "booking_cancelled",
+        subject_type="booking",
+        subject_id=str(booking.id),
+        detail={"reason": reason, "by": "google"},
+    )
+    return True
 
 
 async def remove_unseen(

@@ -68,7 +68,9 @@ class BackgroundSyncs:
         self._latest_request_at[calendar_id] = utcnow()
         running = self._tasks.get(calendar_id)
         if running is not None and not running.done():
-            return  # it waits for the burst to end, or its sync looks at sync_requested_at
+            # It waits for the burst to end, or it takes this request once its sync is done
+            # (_latest_request_at is set again): a sync already reading Google may not see it.
+            return
         self._tasks[calendar_id] = asyncio.create_task(self._run(calendar_id))
 
     def spawn(self, key: str, work: Coroutine[Any, Any, object]) -> None:
@@ -87,21 +89,28 @@ class BackgroundSyncs:
 
     async def _run(self, calendar_id: str) -> None:
         try:
-            # Google sends notifications in bursts: wait until one has been quiet for the
-            # coalescing time (but never more than MAX_DEBOUNCE), then sync once for all.
-            first = time.monotonic()
-            while True:
-                quiet_for = time.monotonic() - self._last_request.get(calendar_id, first)
-                if (
-                    quiet_for >= self.coalesce_seconds
-                    or time.monotonic() - first >= MAX_DEBOUNCE_SECONDS
-                ):
-                    break
-                await asyncio.sleep(self.coalesce_seconds - quiet_for)
-            requested_at = self._latest_request_at.pop(calendar_id, None)
-            await self.engine.sync_until_quiet(calendar_id, requested_at=requested_at)
+            while calendar_id in self._latest_request_at:
+                await self._debounce(calendar_id)
+                requested_at = self._latest_request_at.pop(calendar_id, None)
+                # Requests made from here on are taken by the next round of this loop; the
+                # engine's own look at sync_requested_at may miss them (it stops after
+                # MAX_PASSES, or when another instance held the lease).
+                await self.engine.sync_until_quiet(calendar_id, requested_at=requested_at)
         except Exception:
             logger.exception("background sync of calendar %s failed", calendar_id)
+
+    async def _debounce(self, calendar_id: str) -> None:
+        # Google sends notifications in bursts: wait until one has been quiet for the
+        # coalescing time (but never more than MAX_DEBOUNCE), then sync once for all.
+        first = time.monotonic()
+        while True:
+            quiet_for = time.monotonic() - self._last_request.get(calendar_id, first)
+            if (
+                quiet_for >= self.coalesce_seconds
+                or time.monotonic() - first >= MAX_DEBOUNCE_SECONDS
+            ):
+                return
+            await asyncio.sleep(self.coalesce_seconds - quiet_for)
 
     async def wait_idle(self) -> None:
         tasks = [task for task in self._tasks.values() if not task.done()]
@@ -367,7 +376,9 @@ class CalendarService:
                     last_synced_at__lt=now - timedelta(minutes=self._settings.sync_interval_minutes)
                 )
                 | Q(status__not=CalendarSyncStatus.OK)
-                | Q(sync_requested_at__gt=F("last_synced_at"))
+                # Newer than the last read of Google, not than its end: a request made
+                # while a sync was reading was not served by it.
+                | Q(sync_requested_at__gt=F("last_sync_started_at"))
             )
         for calendar in await due.select_related("tutor"):
             if not await self._tutor_connected(calendar):

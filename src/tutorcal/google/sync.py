@@ -4,7 +4,9 @@ A sync claims the calendar with a short lease (a compare-and-swap UPDATE, so it 
 same on every database and across any number of instances), calls Google with no
 transaction open, then applies the answer in one transaction. Notifications that arrive
 meanwhile only set ``sync_requested_at``; the lease holder looks at it after releasing the
-lease and syncs once more if it moved, so a burst costs at most two syncs.
+lease and syncs once more if it moved past the moment its pass read Google, so a burst costs
+at most two syncs. What is left after MAX_PASSES (or by a process that died) is found by the
+periodic sync: ``sync_requested_at`` newer than ``last_sync_started_at``.
 """
 
 from __future__ import annotations
@@ -32,7 +34,13 @@ from tutorcal.google.calendar_errors import (
     Unreachable,
 )
 from tutorcal.google.grants import CalendarNotConnected
-from tutorcal.google.mirror import MirrorChanges, apply_events, remove_unseen
+from tutorcal.google.mirror import (
+    MirrorChanges,
+    apply_events,
+    reconcile_seats,
+    reconcile_slots,
+    remove_unseen,
+)
 from tutorcal.google.models import CalendarSyncStatus, MirroredCalendar
 from tutorcal.tutors.models import TutorProfile
 
@@ -135,6 +143,10 @@ class SyncEngine:
                 # Release first, then look: a request made after this read finds the lease free.
                 await _release(calendar_id)
             force_full = False
+            # ``requested_at`` spoke for the notification that started this call, which the
+            # pass just served; a later one is judged by the flag below alone (it may have
+            # come in while that pass read Google, after its read).
+            requested_at = None
             calendar = await MirroredCalendar.get_or_none(id=calendar_id)
             if (
                 calendar is None
@@ -189,6 +201,25 @@ class SyncEngine:
             if kind == "full":
                 await remove_unseen(
                     calendar, changes.seen_event_ids, window_start, window_end, changes
+                )
+                await reconcile_slots(
+                    calendar,
+                    changes.live_event_ids,
+                    window_start,
+                    window_end,
+                    changes,
+                    read_at=now,
+                )
+            await reconcile_seats(calendar, changes, read_at=now)
+            detail = changes.audit_detail()
+            if detail is not None:
+                # One entry per sync, with counts: a tutor's term of sessions appearing at
+                # once must not bury what people did in the audit log.
+                await audit.record(
+                    "calendar_synced",
+                    subject_type="calendar",
+                    subject_id=str(calendar.id),
+                    detail={"tutor_id": str(calendar.tutor.id), "kind": kind, **detail},
                 )
                 calendar.window_start_at = window_start
                 calendar.window_end_at = window_end
