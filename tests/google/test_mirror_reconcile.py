@@ -5,6 +5,7 @@ over HTTP)."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
@@ -303,16 +304,19 @@ async def test_bookings_the_mirror_cancels_keep_an_audit_entry_each(
 
 
 class HoldAfterList:
-    """Lets a test act while a sync holds Google's answer to events.list but has not applied it.
+    """Lets a test act while a sync holds Google's answer to events.list but has not applied it:
+    ``during(n)`` runs inside the n-th list call of the next ``times``, after Google answered.
 
-    Real HTTP to the emulator still happens; only the moment after the answer is held."""
+    Real HTTP to the emulator still happens; only the moment after the answer is borrowed."""
 
-    def __init__(self, app: FastAPI) -> None:
+    def __init__(
+        self, app: FastAPI, during: Callable[[int], Awaitable[None]], *, times: int = 1
+    ) -> None:
         self.engine = runtime_of(app).calendar.engine
         self._real_factory = self.engine._client_for_tutor
-        self.holding = asyncio.Event()
-        self.release = asyncio.Event()
-        self._armed = True
+        self._during = during
+        self._left = times
+        self.calls = 0
         self.engine._client_for_tutor = self._client
 
     async def _client(self, user_id: str) -> CalendarClient:
@@ -321,10 +325,10 @@ class HoldAfterList:
 
         async def list_events(*args: Any, **kwargs: Any) -> Any:
             page = await real_list(*args, **kwargs)
-            if self._armed:
-                self._armed = False
-                self.holding.set()
-                await self.release.wait()
+            self.calls += 1
+            if self._left > 0:
+                self._left -= 1
+                await self._during(self.calls)
             return page
 
         client.list_events = list_events  # type: ignore[method-assign]
@@ -354,21 +358,52 @@ async def test_a_notification_arriving_while_a_sync_reads_google_gets_a_sync_of_
 ) -> None:
     tutor = await connect_tutor(app, browser, emulator)
     background = runtime_of(app).calendar.background
-    hold = HoldAfterList(app)
-    try:
-        add_event(emulator, TEST_TUTOR, event_body("Tutoring A", at(2, 10)))
-        await notify(browser, emulator)
-        await asyncio.wait_for(hold.holding.wait(), 10)
+
+    async def change_and_notify(_: int) -> None:
         # The running sync has its list already; this change and its push come after it.
         add_event(emulator, TEST_TUTOR, event_body("Tutoring B", at(2, 12)))
         await notify(browser, emulator)
-        hold.release.set()
+
+    hold = HoldAfterList(app, change_and_notify)
+    try:
+        add_event(emulator, TEST_TUTOR, event_body("Tutoring A", at(2, 10)))
+        await notify(browser, emulator)
         await asyncio.wait_for(background.wait_idle(), 10)
     finally:
         hold.restore()
 
+    assert hold.calls >= 2
     sessions = (await browser.app.get(f"/api/v1/tutors/{tutor.id}/sessions")).json()
     assert [s["title"] for s in sessions] == ["Tutoring A", "Tutoring B"]
+
+
+async def test_a_request_left_by_another_instance_at_the_last_pass_is_served_too(
+    app: FastAPI, browser: Browser, emulator: EmulatorServer
+) -> None:
+    """Another instance's notification found the lease taken and left the request to its
+    holder, which was in its last pass (MAX_PASSES)."""
+    from tutorcal.google.sync import MAX_PASSES
+
+    tutor = await connect_tutor(app, browser, emulator)
+    calendar = await MirroredCalendar.get(tutor=tutor)
+    background = runtime_of(app).calendar.background
+
+    async def another_instance_notified(call: int) -> None:
+        if call == MAX_PASSES:
+            add_event(emulator, TEST_TUTOR, event_body("Tutoring last", at(2, 18)))
+        # What notified() on that instance does; its own sync then finds the lease held.
+        await MirroredCalendar.filter(id=calendar.id).update(sync_requested_at=utcnow())
+
+    hold = HoldAfterList(app, another_instance_notified, times=MAX_PASSES)
+    try:
+        await notify(browser, emulator)
+        await asyncio.wait_for(background.wait_idle(), 10)
+    finally:
+        hold.restore()
+
+    assert hold.calls == MAX_PASSES + 1
+    sessions = (await browser.app.get(f"/api/v1/tutors/{tutor.id}/sessions")).json()
+    assert [s["title"] for s in sessions] == ["Tutoring last"]
 
 
 async def test_the_periodic_sync_serves_a_request_newer_than_the_last_read_of_google(

@@ -39,6 +39,9 @@ PRIMARY = "primary"
 QUICK_RETRY = RetryPolicy(attempts=2, base_seconds=0.2, max_wait_seconds=1.0, total_seconds=4.0)
 # A change must show within seconds, so a burst is waited out for at most this long.
 MAX_DEBOUNCE_SECONDS = 1.0
+# Rounds a background sync adds for requests another instance left to it; beyond them a
+# calendar notified without pause is caught up by the periodic sync.
+MAX_FOLLOW_UPS = 3
 WEBHOOK_PATH = "/api/v1/webhooks/google/calendar"
 # How long a tutor's first connect may take before the periodic sync takes it over.
 FIRST_CONNECT_GRACE = timedelta(minutes=2)
@@ -89,13 +92,29 @@ class BackgroundSyncs:
 
     async def _run(self, calendar_id: str) -> None:
         try:
-            while calendar_id in self._latest_request_at:
-                await self._debounce(calendar_id)
-                requested_at = self._latest_request_at.pop(calendar_id, None)
-                # Requests made from here on are taken by the next round of this loop; the
-                # engine's own look at sync_requested_at may miss them (it stops after
-                # MAX_PASSES, or when another instance held the lease).
-                await self.engine.sync_until_quiet(calendar_id, requested_at=requested_at)
+            served = False
+            follow_ups = 0
+            while True:
+                if calendar_id in self._latest_request_at:
+                    # Requests made in this process while the sync below runs are taken by
+                    # the next round: that sync may be reading Google already.
+                    await self._debounce(calendar_id)
+                    requested_at = self._latest_request_at.pop(calendar_id, None)
+                elif (
+                    served
+                    and follow_ups < MAX_FOLLOW_UPS
+                    and await self.engine.has_unserved_request(calendar_id)
+                ):
+                    # Another instance's request, left when the engine stopped at MAX_PASSES.
+                    follow_ups += 1
+                    requested_at = None
+                else:
+                    return
+                outcomes = await self.engine.sync_until_quiet(
+                    calendar_id, requested_at=requested_at
+                )
+                # A failing sync is not retried here at once; the periodic sync retries it.
+                served = bool(outcomes) and outcomes[-1].ok
         except Exception:
             logger.exception("background sync of calendar %s failed", calendar_id)
 

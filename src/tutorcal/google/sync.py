@@ -156,6 +156,17 @@ class SyncEngine:
                 return outcomes
         return outcomes
 
+    async def has_unserved_request(self, calendar_id: object) -> bool:
+        """A notification (on any instance) came in after the last sync read Google, and no
+        sync runs now to take it: the one that ran stopped at MAX_PASSES, or it was ours."""
+        calendar = await MirroredCalendar.get_or_none(id=calendar_id)
+        if calendar is None or calendar.sync_requested_at is None:
+            return False
+        if calendar.sync_lease_until is not None and calendar.sync_lease_until > utcnow():
+            return False  # its holder looks at the flag when it is done
+        started = calendar.last_sync_started_at
+        return started is None or calendar.sync_requested_at > started
+
     async def _sync_once(self, calendar_id: object, *, force_full: bool) -> SyncOutcome:
         calendar = await MirroredCalendar.get(id=calendar_id).select_related("tutor")
         profile, _ = await TutorProfile.get_or_create(user=calendar.tutor)
