@@ -185,7 +185,7 @@ async def test_a_tutor_pointing_at_another_tutors_calendar_sees_none_of_its_sess
     calendars = (await tia_browser.app.get("/api/v1/tutors/me/calendars")).json()
     assert TEST_TUTOR not in {c["id"] for c in calendars}
 
-    saved = await tia_browser.app.put(
+    saved = await tia_browser.app.patch(
         "/api/v1/tutors/me/settings",
         json={"session_calendar_id": TEST_TUTOR, "session_keyword": "Tutoring"},
         headers=tia_browser.csrf,
