@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
 
 from tutorcal.admin import service
-from tutorcal.admin.schemas import AdminUserRead, AuditEntryRead, RolesUpdate
+from tutorcal.admin.schemas import AdminUserRead, AuditEntryRead, OutboxItemRead, RolesUpdate
 from tutorcal.auth.dependencies import AdminDep, current_admin
 from tutorcal.core.pagination import CursorQuery, InvalidCursor, LimitQuery, Page
 from tutorcal.errors import Forbidden, NotAuthenticated, NotFound, Unprocessable, problem_responses
 from tutorcal.google.grants import calendar_status
 from tutorcal.google.models import GoogleGrant
+from tutorcal.outbox.errors import OutboxJobNotFailed, OutboxJobNotFound
+from tutorcal.outbox.models import OutboxJob, OutboxStatus
 from tutorcal.users import service as users
 from tutorcal.users.models import Role, User
 from tutorcal.users.service import CannotRemoveOwnAdmin
@@ -94,3 +96,48 @@ async def list_audit(
         ],
         next_cursor=next_cursor,
     )
+
+
+def _outbox_item(job: OutboxJob) -> OutboxItemRead:
+    return OutboxItemRead(
+        id=str(job.id),
+        booking_id=str(job.booking_id) if job.booking_id else None,
+        kind=job.operation,
+        status=job.status,
+        attempts=job.attempts,
+        last_error=job.last_error,
+        created_at=job.created_at,
+        updated_at=job.updated_at,
+        next_attempt_at=job.next_attempt_at,
+    )
+
+
+@router.get(
+    "/outbox",
+    response_model=Page[OutboxItemRead],
+    summary="Google writes that failed for good or still wait, newest first",
+    responses=problem_responses(InvalidCursor),
+)
+async def list_outbox(
+    limit: LimitQuery = 50,
+    cursor: CursorQuery = None,
+    status: Annotated[
+        Literal[OutboxStatus.FAILED, OutboxStatus.PENDING] | None,
+        Query(description="Only failed, or only pending, writes; default both."),
+    ] = None,
+) -> Page[OutboxItemRead]:
+    jobs, next_cursor = await service.list_outbox(status=status, limit=limit, cursor=cursor)
+    return Page(items=[_outbox_item(job) for job in jobs], next_cursor=next_cursor)
+
+
+@router.post(
+    "/outbox/{item_id}/retry",
+    response_model=OutboxItemRead,
+    summary="Make a failed Google write due again",
+    description="The next outbox drain (within a minute) runs it with a fresh budget of "
+    "attempts; its booking shows `calendar_sync: pending` meanwhile. A write that is not "
+    "failed (pending or done) is 409 `outbox_not_failed`.",
+    responses=problem_responses(OutboxJobNotFound, OutboxJobNotFailed),
+)
+async def retry_outbox_item(item_id: str, admin: AdminDep) -> OutboxItemRead:
+    return _outbox_item(await service.retry_outbox_job(admin, item_id))

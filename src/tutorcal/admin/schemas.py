@@ -9,6 +9,7 @@ from pydantic import Field
 
 from tutorcal.core.schemas import RequestModel, ResponseModel
 from tutorcal.google.grants import CalendarStatus
+from tutorcal.outbox.models import OutboxStatus
 from tutorcal.users.models import Role
 
 
@@ -35,3 +36,21 @@ class AuditEntryRead(ResponseModel):
     subject_type: str
     subject_id: str
     detail: dict[str, Any]
+
+
+class OutboxItemRead(ResponseModel):
+    """A Google write recorded with a booking: still to do (``pending``) or refused for good
+    (``failed``)."""
+
+    id: str
+    booking_id: str | None
+    kind: str = Field(
+        description="What the write does: `reconcile` makes the tutor's Google event match "
+        "the booking (the student invited, moved or removed)."
+    )
+    status: OutboxStatus
+    attempts: int
+    last_error: str | None
+    created_at: datetime
+    updated_at: datetime
+    next_attempt_at: datetime = Field(description="When a pending write runs next.")

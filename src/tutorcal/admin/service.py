@@ -4,12 +4,21 @@ from __future__ import annotations
 
 from tortoise.expressions import Q
 
+from tutorcal.audit import service as audit
 from tutorcal.audit.models import AuditEntry
-from tutorcal.core.ids import parse_id
+from tutorcal.bookings.google_sync import mark_pending
+from tutorcal.core.ids import parse_reference
 from tutorcal.core.pagination import paginate
 from tutorcal.errors import NotFound
 from tutorcal.google.models import GoogleGrant
+from tutorcal.outbox import service as outbox
+from tutorcal.outbox.errors import OutboxJobNotFound
+from tutorcal.outbox.models import OutboxJob, OutboxStatus
 from tutorcal.users.models import Role, User
+
+
+class UserNotFound(NotFound):
+    default_detail = "There is no such user."
 
 
 async def list_users(
@@ -28,9 +37,11 @@ async def list_users(
 
 
 async def get_user(user_id: str) -> User:
-    user = await User.get_or_none(id=parse_id(user_id, "user"), deleted_at__isnull=True)
+    user = await User.get_or_none(
+        id=parse_reference(user_id, UserNotFound), deleted_at__isnull=True
+    )
     if user is None:
-        raise NotFound("There is no such user.")
+        raise UserNotFound()
     return user
 
 
@@ -43,3 +54,28 @@ async def list_audit(
     if actor_id:
         entries = entries.filter(actor_id=actor_id)
     return await paginate(entries, limit=limit, cursor=cursor)
+
+
+async def list_outbox(
+    *, status: OutboxStatus | None, limit: int, cursor: str | None
+) -> tuple[list[OutboxJob], str | None]:
+    """Google writes still to do or failed for good (``status``: one of them), newest first."""
+    jobs = OutboxJob.filter(
+        status__in=[status] if status else [OutboxStatus.FAILED, OutboxStatus.PENDING]
+    )
+    return await paginate(jobs, limit=limit, cursor=cursor)
+
+
+async def retry_outbox_job(admin: User, job_id: str) -> OutboxJob:
+    """The failed write is due again (the next drain runs it), and its booking shows
+    ``calendar_sync: pending``; audited."""
+    job = await outbox.retry_failed(parse_reference(job_id, OutboxJobNotFound))
+    await mark_pending(job)
+    await audit.record(
+        "outbox_retried",
+        actor_id=str(admin.id),
+        subject_type="booking",
+        subject_id=str(job.booking_id or ""),
+        detail={"job_id": str(job.id), "last_error": (job.last_error or "")[:300]},
+    )
+    return job
