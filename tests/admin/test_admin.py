@@ -29,6 +29,7 @@ def test_the_admin_route_list_is_complete() -> None:
         ("GET", "/api/v1/admin/users"),
         ("PUT", f"/api/v1/admin/users/{NO_ID}/roles"),
         ("GET", "/api/v1/admin/audit"),
+        ("GET", "/api/v1/admin/audit/actions"),
         ("GET", "/api/v1/admin/outbox"),
         ("POST", f"/api/v1/admin/outbox/{NO_ID}/retry"),
     }

@@ -7,9 +7,19 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query
 
 from tutorcal.admin import service
-from tutorcal.admin.schemas import AdminUserRead, AuditEntryRead, OutboxItemRead, RolesUpdate
+from tutorcal.admin.errors import UnknownAction
+from tutorcal.admin.schemas import (
+    ActorRef,
+    AdminUserRead,
+    AuditActionRead,
+    AuditEntryRead,
+    OutboxItemRead,
+    RolesUpdate,
+)
+from tutorcal.audit import service as audit
 from tutorcal.auth.dependencies import AdminDep, current_admin
 from tutorcal.core.pagination import CursorQuery, InvalidCursor, LimitQuery, Page
+from tutorcal.core.time import Instant
 from tutorcal.errors import Forbidden, NotAuthenticated, NotFound, Unprocessable, problem_responses
 from tutorcal.google.grants import calendar_status
 from tutorcal.google.models import GoogleGrant
@@ -70,16 +80,36 @@ async def set_roles(user_id: str, body: RolesUpdate, admin: AdminDep) -> AdminUs
     "/audit",
     response_model=Page[AuditEntryRead],
     summary="Who did what, newest first",
-    responses=problem_responses(InvalidCursor),
+    description="Filters combine. `action` must be one of `GET /admin/audit/actions` (else 422 "
+    "`unknown_action` with `valid_actions`); `since` (inclusive) and `until` (exclusive) bound "
+    "when it happened.",
+    responses=problem_responses(InvalidCursor, UnknownAction),
 )
 async def list_audit(
     limit: LimitQuery = 50,
     cursor: CursorQuery = None,
     action: Annotated[str | None, Query(max_length=64)] = None,
-    actor_id: Annotated[str | None, Query(max_length=36)] = None,
+    actor_id: Annotated[
+        str | None, Query(max_length=36, description="The actor's user id.")
+    ] = None,
+    actor_email: Annotated[
+        str | None, Query(max_length=320, description="The actor's e-mail address.")
+    ] = None,
+    since: Annotated[
+        Instant | None, Query(description="From this instant on (RFC 3339 with an offset).")
+    ] = None,
+    until: Annotated[
+        Instant | None, Query(description="Before this instant (RFC 3339 with an offset).")
+    ] = None,
 ) -> Page[AuditEntryRead]:
-    entries, next_cursor = await service.list_audit(
-        action=action, actor_id=actor_id, limit=limit, cursor=cursor
+    page = await service.list_audit(
+        action=action,
+        actor_id=actor_id,
+        actor_email=actor_email,
+        since=since,
+        until=until,
+        limit=limit,
+        cursor=cursor,
     )
     return Page(
         items=[
@@ -87,15 +117,32 @@ async def list_audit(
                 id=str(e.id),
                 at=e.created_at,
                 actor_id=e.actor_id,
+                actor=_actor(page.actors.get(e.actor_id or "")),
                 action=e.action,
                 subject_type=e.subject_type,
                 subject_id=e.subject_id,
                 detail=e.detail,
             )
-            for e in entries
+            for e in page.entries
         ],
-        next_cursor=next_cursor,
+        next_cursor=page.next_cursor,
     )
+
+
+def _actor(user: User | None) -> ActorRef | None:
+    return ActorRef(id=str(user.id), name=user.name, email=user.email) if user else None
+
+
+@router.get(
+    "/audit/actions",
+    response_model=list[AuditActionRead],
+    summary="The actions the audit trail records, for its filter",
+)
+async def list_audit_actions() -> list[AuditActionRead]:
+    return [
+        AuditActionRead(action=action, description=description)
+        for action, description in sorted(audit.ACTIONS.items())
+    ]
 
 
 def _outbox_item(job: OutboxJob) -> OutboxItemRead:

@@ -28,10 +28,19 @@ class RolesUpdate(RequestModel):
     )
 
 
+class ActorRef(ResponseModel):
+    id: str
+    name: str
+    email: str
+
+
 class AuditEntryRead(ResponseModel):
     id: str
     at: datetime
     actor_id: str | None
+    actor: ActorRef | None = Field(
+        description="Who did it; null for the system itself (sync, worker) or a deleted user."
+    )
     action: str
     subject_type: str
     subject_id: str
@@ -54,3 +63,8 @@ class OutboxItemRead(ResponseModel):
     created_at: datetime
     updated_at: datetime
     next_attempt_at: datetime = Field(description="When a pending write runs next.")
+
+
+class AuditActionRead(ResponseModel):
+    action: str
+    description: str

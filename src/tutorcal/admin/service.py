@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
+import uuid
+from datetime import datetime
+from typing import NamedTuple
+
 from tortoise.expressions import Q
 
+from tutorcal.admin.errors import UnknownAction, UserNotFound
 from tutorcal.audit import service as audit
 from tutorcal.audit.models import AuditEntry
 from tutorcal.bookings.google_sync import mark_pending
 from tutorcal.core.ids import parse_reference
 from tutorcal.core.pagination import paginate
-from tutorcal.errors import NotFound
 from tutorcal.google.models import GoogleGrant
 from tutorcal.outbox import service as outbox
 from tutorcal.outbox.errors import OutboxJobNotFound
 from tutorcal.outbox.models import OutboxJob, OutboxStatus
 from tutorcal.users.models import Role, User
-
-
-class UserNotFound(NotFound):
-    default_detail = "There is no such user."
 
 
 async def list_users(
@@ -45,15 +45,54 @@ async def get_user(user_id: str) -> User:
     return user
 
 
+class AuditPage(NamedTuple):
+    entries: list[AuditEntry]
+    actors: dict[str, User]
+    next_cursor: str | None
+
+
 async def list_audit(
-    *, action: str | None, actor_id: str | None, limit: int, cursor: str | None
-) -> tuple[list[AuditEntry], str | None]:
+    *,
+    action: str | None,
+    actor_id: str | None,
+    actor_email: str | None,
+    since: datetime | None,
+    until: datetime | None,
+    limit: int,
+    cursor: str | None,
+) -> AuditPage:
+    """Entries newest first, filtered; with the users who acted (deleted ones left out)."""
+    if action and action not in audit.ACTIONS:
+        raise UnknownAction(
+            f"There is no action {action!r}; valid ones are: {', '.join(sorted(audit.ACTIONS))}.",
+            extra={"valid_actions": sorted(audit.ACTIONS)},
+        )
     entries = AuditEntry.all()
     if action:
         entries = entries.filter(action=action)
     if actor_id:
         entries = entries.filter(actor_id=actor_id)
-    return await paginate(entries, limit=limit, cursor=cursor)
+    if actor_email:
+        ids = await User.filter(email__iexact=actor_email).values_list("id", flat=True)
+        entries = entries.filter(actor_id__in=[str(i) for i in ids])
+    if since:
+        entries = entries.filter(created_at__gte=since)
+    if until:
+        entries = entries.filter(created_at__lt=until)
+    rows, next_cursor = await paginate(entries, limit=limit, cursor=cursor)
+    actor_ids = {uuid.UUID(e.actor_id) for e in rows if e.actor_id and _is_uuid(e.actor_id)}
+    actors = {
+        str(user.id): user for user in await User.filter(id__in=actor_ids, deleted_at__isnull=True)
+    }
+    return AuditPage(rows, actors, next_cursor)
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
 
 
 async def list_outbox(
