@@ -19,6 +19,9 @@ from tutorcal.users.models import User
 
 
 class SessionView(NamedTuple):
+    """A session as one viewer sees it: ``meet_link`` only for its tutor, admins and students
+    holding a confirmed seat (None for everyone else)."""
+
     id: str
     tutor_id: str
     title: str
@@ -94,6 +97,7 @@ async def list_sessions(
     )
     sessions = await repository.sessions_in_window(tutor_uuid, start, end)
     viewer_id = str(viewer.id)
+    sees_every_link = viewer.is_admin or viewer.id == tutor_uuid
     return [
         SessionView(
             id=s.id,
@@ -104,7 +108,9 @@ async def list_sessions(
             end_at=s.end_at,
             capacity=s.capacity,
             location=s.location,
-            meet_link=s.meet_link,
+            meet_link=(
+                s.meet_link if sees_every_link or viewer_id in s.booked_student_ids else None
+            ),
             seats_taken=len(set(s.attendee_emails) | s.booked_emails),
             booked_by_me=viewer_id in s.booked_student_ids,
         )
@@ -125,6 +131,56 @@ async def get_session(session_id: str, viewer: User, *, stale_after: timedelta) 
     ).values_list("student_id", "student__email")
     # A booking not yet written to Google still holds its seat.
     booked_emails = {str(email).lower() for _, email in bookings}
+    booked_by_me = any(student_id == viewer.id for student_id, _ in bookings)
+    sees_link = booked_by_me or viewer.is_admin or viewer.id == session.tutor_id
+    return SessionView(
+        id=str(session.id),
+        tutor_id=str(session.tutor_id),
+        title=session.title,
+        description=session.description,
+        start_at=session.start_at,
+        end_at=session.end_at,
+        capacity=session.capacity,
+        location=session.location,
+        meet_link=session.meet_link if sees_link else None,
+        seats_taken=len(set(session.attendee_emails) | booked_emails),
+        booked_by_me=booked_by_me,
+    )
+
+
+class RosterView(NamedTuple):
+    # Every booking of the session (confirmed and cancelled), oldest first, students loaded.
+    bookings: list[Booking]
+    # Invited in Google without a confirmed booking: added by the tutor there, or a booking
+    # whose removal Google has not been told of yet.
+    guests: list[str]
+
+
+def _roster(session: TutoringSession, bookings: list[Booking], tutor_email: str) -> RosterView:
+    booked = {b.student.email.lower() for b in bookings if b.status == BookingStatus.CONFIRMED}
+    hosts = {tutor_email.lower(), (session.organizer_email or "").lower()}
+    guests = sorted(set(session.attendee_emails) - booked - hosts)
+    return RosterView(bookings, guests)
+
+
+async def _rosters(
+    sessions: list[TutoringSession], tutor_email: str
+) -> dict[uuid.UUID, RosterView]:
+    by_session: dict[uuid.UUID, list[Booking]] = {s.id: [] for s in sessions}
+    for booking in (
+        await Booking.filter(session_id__in=list(by_session))
+        .select_related("student")
+        .order_by("created_at", "id")
+    ):
+        assert booking.session_id is not None
+        by_session[booking.session_id].append(booking)
+    return {s.id: _roster(s, by_session[s.id], tutor_email) for s in sessions}
+
+
+def _tutors_view(session: TutoringSession, roster: RosterView) -> SessionView:
+    booked = {
+        b.student.email.lower() for b in roster.bookings if b.status == BookingStatus.CONFIRMED
+    }
     return SessionView(
         id=str(session.id),
         tutor_id=str(session.tutor_id),
@@ -135,6 +191,36 @@ async def get_session(session_id: str, viewer: User, *, stale_after: timedelta) 
         capacity=session.capacity,
         location=session.location,
         meet_link=session.meet_link,
-        seats_taken=len(set(session.attendee_emails) | booked_emails),
-        booked_by_me=any(student_id == viewer.id for student_id, _ in bookings),
+        seats_taken=len(set(session.attendee_emails) | booked),
+        booked_by_me=False,
     )
+
+
+async def list_tutor_sessions(
+    tutor: User, start: datetime, end: datetime
+) -> list[tuple[SessionView, RosterView]]:
+    """The tutor's own active sessions overlapping [start, end), by start, each with its roster.
+
+    Read from the mirror as it is, even when it fell behind Google: this shows the tutor who
+    booked, it offers nobody a seat.
+    """
+    sessions = await TutoringSession.filter(
+        tutor_id=tutor.id,
+        is_active=True,
+        calendar__holds_sessions=True,
+        start_at__lt=end,
+        end_at__gt=start,
+    ).order_by("start_at", "id")
+    rosters = await _rosters(sessions, tutor.email)
+    return [(_tutors_view(s, rosters[s.id]), rosters[s.id]) for s in sessions]
+
+
+async def get_roster(session_id: str, viewer: User) -> RosterView:
+    """Who holds (or held) a seat in the session, and who else Google invited: for its tutor
+    and admins; anyone else gets SessionNotFound, as if it did not exist."""
+    session = await TutoringSession.get_or_none(
+        id=parse_id(session_id, "session"), is_active=True
+    ).select_related("tutor")
+    if session is None or not (viewer.is_admin or session.tutor_id == viewer.id):
+        raise SessionNotFound()
+    return (await _rosters([session], session.tutor.email))[session.id]

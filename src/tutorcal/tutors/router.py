@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
@@ -11,6 +11,7 @@ from tutorcal.core.pagination import CursorQuery, InvalidCursor, LimitQuery, Pag
 from tutorcal.errors import Forbidden, NotAuthenticated, NotFound, problem_responses
 from tutorcal.google.calendar_errors import CalendarApiError, Unreachable
 from tutorcal.google.grants import CalendarNotConnected, CalendarStatus
+from tutorcal.runtime import Runtime
 from tutorcal.tutors import service
 from tutorcal.tutors.errors import (
     CalendarNotConnectedError,
@@ -22,13 +23,16 @@ from tutorcal.tutors.models import Subject
 from tutorcal.tutors.schemas import (
     BookingRules,
     CalendarChoice,
+    CalendarSyncRead,
     SubjectCreate,
     SubjectRead,
     TutorDetail,
     TutorRead,
     TutorSettings,
+    TutorSettingsPatch,
 )
 from tutorcal.tutors.service import TutorView
+from tutorcal.users.models import User
 
 router = APIRouter(prefix="/api/v1", responses=problem_responses(NotAuthenticated))
 
@@ -91,19 +95,30 @@ async def create_subject(body: SubjectCreate, admin: AdminDep) -> SubjectRead:
     response_model=Page[TutorRead],
     tags=["tutors"],
     summary="Tutors, newest first",
-    responses=problem_responses(InvalidCursor),
+    description="Only tutors whose Google Calendar is connected: nobody can book the others. "
+    "Admins see those too with `include_unconnected=true` (anyone else: 403).",
+    responses=problem_responses(InvalidCursor, Forbidden),
 )
 async def list_tutors(
-    _: UserDep,
+    user: UserDep,
     limit: LimitQuery = 50,
     cursor: CursorQuery = None,
     subject: Annotated[str | None, Query(max_length=36, description="A subject id.")] = None,
     q: Annotated[
         str | None, Query(max_length=100, description="Part of a name, bio or subject's name.")
     ] = None,
+    include_unconnected: Annotated[
+        bool, Query(description="Admins: also tutors whose calendar is not connected.")
+    ] = False,
 ) -> Page[TutorRead]:
+    if include_unconnected and not user.is_admin:
+        raise Forbidden("Only admins may list tutors whose calendar is not connected.")
     views, next_cursor = await service.list_tutors(
-        subject_id=subject, query=q, limit=limit, cursor=cursor
+        subject_id=subject,
+        query=q,
+        limit=limit,
+        cursor=cursor,
+        connected_only=not include_unconnected,
     )
     return Page(items=[_tutor(v) for v in views], next_cursor=next_cursor)
 
@@ -124,14 +139,34 @@ async def read_settings(tutor: TutorDep) -> TutorSettings:
     response_model=TutorSettings,
     tags=["tutor settings"],
     summary="Replace my profile and booking rules (tutor)",
-    description="Changing the session calendar, keyword, busy calendars or horizon re-reads the "
-    "calendars from Google in the background.",
+    description="Every field is required (a field left out is 422 naming it: nothing is reset "
+    "by omission); PATCH changes some. Changing the session calendar, keyword, busy calendars, "
+    "default capacity or a longer horizon re-reads the calendars from Google in the background.",
     responses=problem_responses(Forbidden, UnknownSubject),
 )
 async def update_settings(
     body: TutorSettings, tutor: TutorDep, runtime: RuntimeDep
 ) -> TutorSettings:
-    view, mirror_changed = await service.update_settings(tutor, body)
+    return await _save_settings(tutor, body.model_dump(), runtime)
+
+
+@router.patch(
+    "/tutors/me/settings",
+    response_model=TutorSettings,
+    tags=["tutor settings"],
+    summary="Change some of my profile and booking rules (tutor)",
+    description="Any subset of the PUT's fields; the others keep their values. `null` only "
+    "where a setting admits it. Re-reads Google as the PUT does.",
+    responses=problem_responses(Forbidden, UnknownSubject),
+)
+async def change_settings(
+    body: TutorSettingsPatch, tutor: TutorDep, runtime: RuntimeDep
+) -> TutorSettings:
+    return await _save_settings(tutor, body.changes(), runtime)
+
+
+async def _save_settings(tutor: User, changes: dict[str, Any], runtime: Runtime) -> TutorSettings:
+    view, mirror_changed = await service.update_settings(tutor, changes)
     if mirror_changed and view.calendar_status == CalendarStatus.CONNECTED:
         runtime.calendar.resync_in_background(tutor)
     return service.settings_of(view)
@@ -166,11 +201,42 @@ async def list_my_calendars(tutor: TutorDep, runtime: RuntimeDep) -> list[Calend
     ]
 
 
+@router.post(
+    "/tutors/me/sync",
+    response_model=CalendarSyncRead,
+    tags=["tutor settings"],
+    summary="Read my Google calendars now (tutor)",
+    description="What the periodic sync and Google's push do, at once: the session calendar and "
+    "busy calendars are read again, and the answer says how many were and when the mirror "
+    "last caught up.",
+    responses=problem_responses(Forbidden, CalendarNotConnectedError),
+)
+async def sync_my_calendar(tutor: TutorDep, runtime: RuntimeDep) -> CalendarSyncRead:
+    view = await service.get_tutor(str(tutor.id))
+    if view.calendar_status != CalendarStatus.CONNECTED:
+        raise CalendarNotConnectedError(
+            f"Calendar status: {view.calendar_status.value}. Connect your Google Calendar."
+        )
+    outcomes = await runtime.calendar.connect(tutor)
+    read = {outcome.calendar_id for outcome in outcomes if outcome.ok}
+    unread = {outcome.calendar_id for outcome in outcomes if not outcome.ok} - read
+    after = await service.get_tutor(str(tutor.id))
+    return CalendarSyncRead(
+        synced=len(read),
+        failed=len(unread),
+        calendar_status=after.calendar_status,
+        last_synced_at=after.last_synced_at,
+    )
+
+
 @router.get(
     "/tutors/{tutor_id}",
     response_model=TutorDetail,
     tags=["tutors"],
     summary="One tutor",
+    description="Also a tutor whose calendar is not connected (`calendar_status` says so, and "
+    "their sessions and slots answer 409 `calendar_unavailable`): a link to their page keeps "
+    "working while they reconnect.",
     responses=problem_responses(NotFound),
 )
 async def read_tutor(tutor_id: str, _: UserDep) -> TutorDetail:
