@@ -67,7 +67,7 @@ async def open_tutor(
 
 
 async def set_rules(browser: Browser, **rules: Any) -> None:
-    settings = await browser.app.put(
+    settings = await browser.app.patch(
         "/api/v1/tutors/me/settings", json={**RULES, **rules}, headers=browser.csrf
     )
     assert settings.status_code == 200, settings.text

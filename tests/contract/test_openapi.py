@@ -51,6 +51,7 @@ RESTORES_AFTER = {
     ("PUT", "/api/v1/admin/users/{user_id}/roles"),
     ("POST", "/api/v1/auth/google/disconnect-calendar"),
     ("PUT", "/api/v1/tutors/me/settings"),
+    ("PATCH", "/api/v1/tutors/me/settings"),
 }
 
 

@@ -101,7 +101,7 @@ async def test_unknown_time_zones_are_422_naming_the_field(
     for zone in BAD_ZONES:
         for method, path, body in (
             ("PATCH", "/api/v1/me", {}),
-            ("PUT", "/api/v1/tutors/me/settings", settings_body),
+            ("PATCH", "/api/v1/tutors/me/settings", settings_body),
             ("PUT", "/api/v1/tutors/me/availability", availability),
         ):
             response = await browser.app.request(

@@ -109,8 +109,30 @@ class Sweep:
         return response
 
 
+# The settings without text: a PUT names every one.
+SETTINGS_RULES: dict[str, Any] = {
+    "default_capacity": 1,
+    "slot_minutes": 60,
+    "buffer_minutes": 0,
+    "min_notice_minutes": 720,
+    "horizon_days": 60,
+    "max_bookings_per_student_per_week": None,
+    "cancel_notice_minutes": 1440,
+    "reschedule_notice_minutes": 1440,
+    "ignore_all_day_events": False,
+}
+
+
 def body_baselines(ids: dict[str, str]) -> dict[tuple[str, str], list[dict[str, Any]]]:
     """A valid body for each route that takes one, with every text field it accepts filled."""
+    settings = {
+        "bio": "I teach",
+        "subject_ids": [ids["subject_id"]],
+        "timezone": "UTC",
+        "session_calendar_id": TEST_TUTOR,
+        "session_keyword": "Tutoring",
+        "busy_calendar_ids": [TEST_TUTOR],
+    }
     slot = {
         "tutor_id": ids["tutor_id"],
         "start": at(3, 14).isoformat(),
@@ -123,16 +145,8 @@ def body_baselines(ids: dict[str, str]) -> dict[tuple[str, str], list[dict[str, 
         ("POST", "/api/v1/me/api-tokens"): [{"name": "laptop"}],
         ("PUT", "/api/v1/admin/users/{user_id}/roles"): [{"roles": ["tutor"]}],
         ("POST", "/api/v1/subjects"): [{"name": "Maths", "code": "MATH"}],
-        ("PUT", "/api/v1/tutors/me/settings"): [
-            {
-                "bio": "I teach",
-                "subject_ids": [ids["subject_id"]],
-                "timezone": "UTC",
-                "session_calendar_id": TEST_TUTOR,
-                "session_keyword": "Tutoring",
-                "busy_calendar_ids": [TEST_TUTOR],
-            }
-        ],
+        ("PUT", "/api/v1/tutors/me/settings"): [{**settings, **SETTINGS_RULES}],
+        ("PATCH", "/api/v1/tutors/me/settings"): [settings],
         ("PUT", "/api/v1/tutors/me/availability"): [
             {
                 "timezone": "UTC",
@@ -307,7 +321,7 @@ async def test_hostile_text_that_is_accepted_is_stored_literally(
     cancelled = await sam.app.post(
         f"/api/v1/bookings/{ids['booking_id']}/cancel", **_with(sam, {"reason": text})
     )
-    await browser.app.put(
+    await browser.app.patch(
         "/api/v1/tutors/me/settings",
         **_with(browser, {"bio": text, "session_keyword": "Tutoring", "timezone": "UTC"}),
     )

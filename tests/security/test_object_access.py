@@ -40,6 +40,7 @@ PROBED = frozenset(
         ("POST", "/api/v1/bookings/{booking_id}/reschedule"),
         ("DELETE", "/api/v1/me/api-tokens/{token_id}"),
         ("PUT", "/api/v1/admin/users/{user_id}/roles"),
+        ("GET", "/api/v1/sessions/{session_id}/roster"),
     }
 )
 
@@ -118,6 +119,27 @@ async def test_nobody_but_its_student_its_tutor_or_an_admin_reaches_a_booking(
     assert (await browser.app.get(f"/api/v1/bookings/{booking_id}")).status_code == 200
 
 
+async def test_nobody_but_its_tutor_or_an_admin_reads_a_sessions_roster(
+    app: FastAPI,
+    browser: Browser,
+    emulator: EmulatorServer,
+    new_student: NewStudent,
+    new_browser: NewBrowser,
+) -> None:
+    group = await group_session(app, browser, emulator, capacity=3)
+    sam = await new_student("sam@school.example")
+    await sam.app.post("/api/v1/bookings", json={"session_id": group.session_id}, headers=sam.csrf)
+    tia = new_browser()
+    await connect_tutor(app, tia, emulator, OTHER_TUTOR)
+    path = f"/api/v1/sessions/{group.session_id}/roster"
+    answers = {
+        who: ((r := await caller.app.get(path)).status_code, r.json()["code"])
+        for who, caller in (("its student", sam), ("another tutor", tia))
+    }
+    assert set(answers.values()) == {(404, "not_found")}, answers
+    assert (await browser.app.get(path)).status_code == 200
+
+
 async def test_someone_elses_api_token_cannot_be_revoked(new_student: NewStudent) -> None:
     sam = await new_student("sam@school.example")
     kim = await new_student("kim@school.example")
@@ -185,7 +207,7 @@ async def test_a_tutor_pointing_at_another_tutors_calendar_sees_none_of_its_sess
     calendars = (await tia_browser.app.get("/api/v1/tutors/me/calendars")).json()
     assert TEST_TUTOR not in {c["id"] for c in calendars}
 
-    saved = await tia_browser.app.put(
+    saved = await tia_browser.app.patch(
         "/api/v1/tutors/me/settings",
         json={"session_calendar_id": TEST_TUTOR, "session_keyword": "Tutoring"},
         headers=tia_browser.csrf,

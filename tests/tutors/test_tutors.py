@@ -190,3 +190,101 @@ async def test_choosing_another_session_calendar_and_keyword_re_reads_google(
     assert mirrored["lessons"].holds_sessions
     assert mirrored["primary"].counts_as_busy
     assert not mirrored["primary"].holds_sessions
+
+
+async def test_a_put_missing_fields_is_422_naming_them_and_changes_nothing(
+    browser: Browser, emulator: EmulatorServer
+) -> None:
+    await signed_in(browser, emulator, TEST_TUTOR)
+    assert (
+        await browser.app.put("/api/v1/tutors/me/settings", json=SETTINGS, headers=browser.csrf)
+    ).status_code == 200
+
+    partial = await browser.app.put(
+        "/api/v1/tutors/me/settings", json={"slot_minutes": 30}, headers=browser.csrf
+    )
+    assert partial.status_code == 422
+    assert partial.headers["content-type"] == "application/problem+json"
+    assert partial.json()["code"] == "validation_failed"
+    missing = {e["loc"][-1] for e in partial.json()["errors"] if e["type"] == "missing"}
+    assert missing == set(SETTINGS) - {"slot_minutes"}
+    assert (await browser.app.get("/api/v1/tutors/me/settings")).json() == SETTINGS
+    assert (await User.get(email=TEST_TUTOR)).timezone == "Europe/London"
+
+
+async def test_a_patch_changes_only_the_fields_it_names(
+    browser: Browser, emulator: EmulatorServer
+) -> None:
+    await signed_in(browser, emulator, TEST_TUTOR)
+    await browser.app.put("/api/v1/tutors/me/settings", json=SETTINGS, headers=browser.csrf)
+
+    patched = await browser.app.patch(
+        "/api/v1/tutors/me/settings", json={"slot_minutes": 30}, headers=browser.csrf
+    )
+    assert patched.status_code == 200, patched.text
+    assert patched.json() == {**SETTINGS, "slot_minutes": 30}
+    assert patched.json()["timezone"] == "Europe/London"
+    # null is a value where a setting admits it, and 422 where it does not.
+    cleared = await browser.app.patch(
+        "/api/v1/tutors/me/settings",
+        json={"max_bookings_per_student_per_week": None},
+        headers=browser.csrf,
+    )
+    assert cleared.json()["max_bookings_per_student_per_week"] is None
+    refused = await browser.app.patch(
+        "/api/v1/tutors/me/settings", json={"timezone": None}, headers=browser.csrf
+    )
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["loc"][-1] == "timezone"
+    for change, field in [({"slot_minutes": 7}, "slot_minutes"), ({"status": "x"}, "status")]:
+        bad = await browser.app.patch(
+            "/api/v1/tutors/me/settings", json=change, headers=browser.csrf
+        )
+        assert bad.status_code == 422
+        assert bad.json()["errors"][0]["loc"][-1] == field
+    assert (await browser.app.get("/api/v1/tutors/me/settings")).json() == {
+        **SETTINGS,
+        "slot_minutes": 30,
+        "max_bookings_per_student_per_week": None,
+    }
+
+
+async def test_the_audit_trail_says_which_settings_changed_from_what_to_what(
+    browser: Browser, other_browser: Browser, emulator: EmulatorServer
+) -> None:
+    await signed_in(browser, emulator, TEST_TUTOR)
+    await browser.app.put("/api/v1/tutors/me/settings", json=SETTINGS, headers=browser.csrf)
+    await browser.app.patch(
+        "/api/v1/tutors/me/settings",
+        json={"slot_minutes": 30, "timezone": "Europe/Paris", "bio": SETTINGS["bio"]},
+        headers=browser.csrf,
+    )
+    await signed_in(other_browser, emulator, TEST_ADMIN)
+    entries = (
+        await other_browser.app.get(
+            "/api/v1/admin/audit", params={"action": "tutor_settings_changed"}
+        )
+    ).json()["items"]
+    assert entries[0]["detail"] == {
+        "changed": {
+            "slot_minutes": {"from": 45, "to": 30},
+            "timezone": {"from": "Europe/London", "to": "Europe/Paris"},
+        }
+    }
+
+
+async def test_an_availability_put_without_its_time_zone_is_422_and_keeps_the_zone(
+    browser: Browser, emulator: EmulatorServer
+) -> None:
+    await signed_in(browser, emulator, TEST_TUTOR)
+    await browser.app.put("/api/v1/tutors/me/settings", json=SETTINGS, headers=browser.csrf)
+    weekly = [{"weekday": 0, "start": "09:00", "end": "12:00"}]
+    response = await browser.app.put(
+        "/api/v1/tutors/me/availability",
+        json={"weekly": weekly, "overrides": []},
+        headers=browser.csrf,
+    )
+    assert response.status_code == 422
+    assert [e["loc"][-1] for e in response.json()["errors"]] == ["timezone"]
+    shown = (await browser.app.get("/api/v1/tutors/me/availability")).json()
+    assert shown == {"timezone": "Europe/London", "weekly": [], "overrides": []}

@@ -7,8 +7,9 @@ from datetime import timedelta
 from fastapi import APIRouter, Response
 from pydantic import TypeAdapter
 
-from tutorcal.auth.dependencies import RuntimeDep, UserDep
+from tutorcal.auth.dependencies import RuntimeDep, TutorDep, UserDep
 from tutorcal.availability import service as availability
+from tutorcal.bookings.schemas import StudentRef
 from tutorcal.core.time import utcnow
 from tutorcal.core.windows import (
     EndQuery,
@@ -17,11 +18,17 @@ from tutorcal.core.windows import (
     WindowTooLarge,
     resolve_window,
 )
-from tutorcal.errors import NotAuthenticated, NotFound, problem_responses
+from tutorcal.errors import Forbidden, NotAuthenticated, NotFound, problem_responses
 from tutorcal.tutoring_sessions import service
 from tutorcal.tutoring_sessions.errors import CalendarUnavailable
-from tutorcal.tutoring_sessions.schemas import ScheduleRead, SessionRead
-from tutorcal.tutoring_sessions.service import SessionView
+from tutorcal.tutoring_sessions.schemas import (
+    RosterBookingRead,
+    RosterRead,
+    ScheduleRead,
+    SessionRead,
+    TutorSessionRead,
+)
+from tutorcal.tutoring_sessions.service import RosterView, SessionView
 from tutorcal.tutors import service as tutors
 from tutorcal.tutors.router import tutor_detail
 
@@ -48,6 +55,54 @@ def _fields(view: SessionView) -> dict[str, object]:
         "meet_link": view.meet_link,
         "booked_by_me": view.booked_by_me,
     }
+
+
+def _roster(roster: RosterView) -> RosterRead:
+    return RosterRead(
+        bookings=[
+            RosterBookingRead(
+                booking_id=str(b.id),
+                student=StudentRef(
+                    id=str(b.student.id), name=b.student.name, email=b.student.email
+                ),
+                status=b.status,
+                created_at=b.created_at,
+                attendance=None,
+            )
+            for b in roster.bookings
+        ],
+        guests=roster.guests,
+    )
+
+
+# Before /tutors/{tutor_id}/sessions, which would take "me" for a tutor id.
+@router.get(
+    "/tutors/me/sessions",
+    response_model=list[TutorSessionRead],
+    tags=["tutor settings"],
+    summary="My own sessions, by start, each with its roster (tutor)",
+    description="Read from the mirror of Google Calendar as it is, also while it cannot be "
+    "refreshed: the roster is who booked, nothing here is offered to anyone.",
+    responses=problem_responses(Forbidden, InvalidWindow, WindowTooLarge),
+)
+async def list_my_sessions(
+    tutor: TutorDep, start: StartQuery = None, end: EndQuery = None
+) -> list[TutorSessionRead]:
+    window_start, window_end = resolve_window(start, end)
+    return [
+        TutorSessionRead(**_fields(view), roster=_roster(roster))
+        for view, roster in await service.list_tutor_sessions(tutor, window_start, window_end)
+    ]
+
+
+@router.get(
+    "/sessions/{session_id}/roster",
+    response_model=RosterRead,
+    summary="Who booked a session, and who else is invited in Google (its tutor or an admin)",
+    responses=problem_responses(NotFound),
+)
+async def read_roster(session_id: str, user: UserDep) -> RosterRead:
+    return _roster(await service.get_roster(session_id, user))
 
 
 @router.get(

@@ -138,3 +138,81 @@ async def get_session(session_id: str, viewer: User, *, stale_after: timedelta) 
         seats_taken=len(set(session.attendee_emails) | booked_emails),
         booked_by_me=any(student_id == viewer.id for student_id, _ in bookings),
     )
+
+
+class RosterView(NamedTuple):
+    # Every booking of the session (confirmed and cancelled), oldest first, students loaded.
+    bookings: list[Booking]
+    # Invited in Google without a confirmed booking: added by the tutor there, or a booking
+    # whose removal Google has not been told of yet.
+    guests: list[str]
+
+
+def _roster(session: TutoringSession, bookings: list[Booking], tutor_email: str) -> RosterView:
+    booked = {b.student.email.lower() for b in bookings if b.status == BookingStatus.CONFIRMED}
+    hosts = {tutor_email.lower(), (session.organizer_email or "").lower()}
+    guests = sorted(set(session.attendee_emails) - booked - hosts)
+    return RosterView(bookings, guests)
+
+
+async def _rosters(
+    sessions: list[TutoringSession], tutor_email: str
+) -> dict[uuid.UUID, RosterView]:
+    by_session: dict[uuid.UUID, list[Booking]] = {s.id: [] for s in sessions}
+    for booking in (
+        await Booking.filter(session_id__in=list(by_session))
+        .select_related("student")
+        .order_by("created_at", "id")
+    ):
+        assert booking.session_id is not None
+        by_session[booking.session_id].append(booking)
+    return {s.id: _roster(s, by_session[s.id], tutor_email) for s in sessions}
+
+
+def _tutors_view(session: TutoringSession, roster: RosterView) -> SessionView:
+    booked = {
+        b.student.email.lower() for b in roster.bookings if b.status == BookingStatus.CONFIRMED
+    }
+    return SessionView(
+        id=str(session.id),
+        tutor_id=str(session.tutor_id),
+        title=session.title,
+        description=session.description,
+        start_at=session.start_at,
+        end_at=session.end_at,
+        capacity=session.capacity,
+        location=session.location,
+        meet_link=session.meet_link,
+        seats_taken=len(set(session.attendee_emails) | booked),
+        booked_by_me=False,
+    )
+
+
+async def list_tutor_sessions(
+    tutor: User, start: datetime, end: datetime
+) -> list[tuple[SessionView, RosterView]]:
+    """The tutor's own active sessions overlapping [start, end), by start, each with its roster.
+
+    Read from the mirror as it is, even when it fell behind Google: this shows the tutor who
+    booked, it offers nobody a seat.
+    """
+    sessions = await TutoringSession.filter(
+        tutor_id=tutor.id,
+        is_active=True,
+        calendar__holds_sessions=True,
+        start_at__lt=end,
+        end_at__gt=start,
+    ).order_by("start_at", "id")
+    rosters = await _rosters(sessions, tutor.email)
+    return [(_tutors_view(s, rosters[s.id]), rosters[s.id]) for s in sessions]
+
+
+async def get_roster(session_id: str, viewer: User) -> RosterView:
+    """Who holds (or held) a seat in the session, and who else Google invited: for its tutor
+    and admins; anyone else gets SessionNotFound, as if it did not exist."""
+    session = await TutoringSession.get_or_none(
+        id=parse_id(session_id, "session"), is_active=True
+    ).select_related("tutor")
+    if session is None or not (viewer.is_admin or session.tutor_id == viewer.id):
+        raise SessionNotFound()
+    return (await _rosters([session], session.tutor.email))[session.id]

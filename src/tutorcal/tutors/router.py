@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
@@ -11,6 +11,7 @@ from tutorcal.core.pagination import CursorQuery, InvalidCursor, LimitQuery, Pag
 from tutorcal.errors import Forbidden, NotAuthenticated, NotFound, problem_responses
 from tutorcal.google.calendar_errors import CalendarApiError, Unreachable
 from tutorcal.google.grants import CalendarNotConnected, CalendarStatus
+from tutorcal.runtime import Runtime
 from tutorcal.tutors import service
 from tutorcal.tutors.errors import (
     CalendarNotConnectedError,
@@ -27,8 +28,10 @@ from tutorcal.tutors.schemas import (
     TutorDetail,
     TutorRead,
     TutorSettings,
+    TutorSettingsPatch,
 )
 from tutorcal.tutors.service import TutorView
+from tutorcal.users.models import User
 
 router = APIRouter(prefix="/api/v1", responses=problem_responses(NotAuthenticated))
 
@@ -124,14 +127,34 @@ async def read_settings(tutor: TutorDep) -> TutorSettings:
     response_model=TutorSettings,
     tags=["tutor settings"],
     summary="Replace my profile and booking rules (tutor)",
-    description="Changing the session calendar, keyword, busy calendars or horizon re-reads the "
-    "calendars from Google in the background.",
+    description="Every field is required (a field left out is 422 naming it: nothing is reset "
+    "by omission); PATCH changes some. Changing the session calendar, keyword, busy calendars, "
+    "default capacity or a longer horizon re-reads the calendars from Google in the background.",
     responses=problem_responses(Forbidden, UnknownSubject),
 )
 async def update_settings(
     body: TutorSettings, tutor: TutorDep, runtime: RuntimeDep
 ) -> TutorSettings:
-    view, mirror_changed = await service.update_settings(tutor, body)
+    return await _save_settings(tutor, body.model_dump(), runtime)
+
+
+@router.patch(
+    "/tutors/me/settings",
+    response_model=TutorSettings,
+    tags=["tutor settings"],
+    summary="Change some of my profile and booking rules (tutor)",
+    description="Any subset of the PUT's fields; the others keep their values. `null` only "
+    "where a setting admits it. Re-reads Google as the PUT does.",
+    responses=problem_responses(Forbidden, UnknownSubject),
+)
+async def change_settings(
+    body: TutorSettingsPatch, tutor: TutorDep, runtime: RuntimeDep
+) -> TutorSettings:
+    return await _save_settings(tutor, body.changes(), runtime)
+
+
+async def _save_settings(tutor: User, changes: dict[str, Any], runtime: Runtime) -> TutorSettings:
+    view, mirror_changed = await service.update_settings(tutor, changes)
     if mirror_changed and view.calendar_status == CalendarStatus.CONNECTED:
         runtime.calendar.resync_in_background(tutor)
     return service.settings_of(view)

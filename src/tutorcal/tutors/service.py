@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping, Set
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
@@ -159,48 +160,95 @@ def settings_of(view: TutorView) -> TutorSettings:
     )
 
 
-async def update_settings(tutor: User, new: TutorSettings) -> tuple[TutorView, bool]:
-    """Save the settings; returns the view and whether what is mirrored from Google changed."""
-    subject_ids = [parse_reference(s, UnknownSubject) for s in dict.fromkeys(new.subject_ids)]
-    subjects = await Subject.filter(id__in=subject_ids)
-    if len(subjects) != len(subject_ids):
-        raise UnknownSubject()
+_PROFILE_FIELDS = (
+    "bio",
+    "session_calendar_id",
+    "session_keyword",
+    "busy_calendar_ids",
+    "default_capacity",
+    "slot_minutes",
+    "buffer_minutes",
+    "min_notice_minutes",
+    "horizon_days",
+    "max_bookings_per_student_per_week",
+    "cancel_notice_minutes",
+    "reschedule_notice_minutes",
+    "ignore_all_day_events",
+)
+
+
+def _rereads_google(before: Mapping[str, Any], after: Mapping[str, Any], changed: Set[str]) -> bool:
+    if changed & {"session_calendar_id", "session_keyword", "default_capacity"}:
+        return True
+    if "busy_calendar_ids" in changed and sorted(before["busy_calendar_ids"]) != sorted(
+        after["busy_calendar_ids"]
+    ):
+        return True
+    # A longer horizon needs events the mirror has not read yet; a shorter one does not.
+    return "horizon_days" in changed and after["horizon_days"] > before["horizon_days"]
+
+
+def _shown(value: Any) -> Any:
+    """A setting as the audit trail keeps it: a long bio is cut, not copied whole."""
+    if isinstance(value, str) and len(value) > 200:
+        return value[:200] + "…"
+    return value
+
+
+async def update_settings(tutor: User, changes: Mapping[str, Any]) -> tuple[TutorView, bool]:
+    """Set the settings named in ``changes`` (validated by ``TutorSettings`` or
+    ``TutorSettingsPatch``); the others keep their values. Returns the view and whether what
+    is mirrored from Google changed. Audited with each changed setting's old and new value."""
+    after = dict(changes)
+    if "busy_calendar_ids" in after:
+        after["busy_calendar_ids"] = list(dict.fromkeys(after["busy_calendar_ids"]))
+    subjects: list[Subject] = []
+    if "subject_ids" in after:
+        subject_ids = {parse_reference(s, UnknownSubject) for s in after["subject_ids"]}
+        subjects = await Subject.filter(id__in=subject_ids)
+        if len(subjects) != len(subject_ids):
+            raise UnknownSubject()
+        after["subject_ids"] = sorted(str(s) for s in subject_ids)
     async with in_transaction():
-        profile = await _profile(tutor)
-        mirror_changed = (
-            profile.session_calendar_id != new.session_calendar_id
-            or profile.session_keyword != new.session_keyword
-            or sorted(profile.busy_calendar_ids) != sorted(new.busy_calendar_ids)
-            or profile.horizon_days < new.horizon_days
-            or profile.default_capacity != new.default_capacity
+        # Locked, so that two PATCHes of different settings both land.
+        profile = await TutorProfile.select_for_update().get_or_none(user_id=tutor.id)
+        if profile is None:
+            profile = await _profile(tutor)
+        user = await User.select_for_update().get(id=tutor.id)
+        before: dict[str, Any] = {name: getattr(profile, name) for name in _PROFILE_FIELDS}
+        before["timezone"] = user.timezone
+        before["subject_ids"] = sorted(
+            str(s)
+            for s in await TutorSubject.filter(tutor_id=tutor.id).values_list(
+                "subject_id", flat=True
+            )
         )
-        for name in (
-            "bio",
-            "session_calendar_id",
-            "session_keyword",
-            "default_capacity",
-            "slot_minutes",
-            "buffer_minutes",
-            "min_notice_minutes",
-            "horizon_days",
-            "max_bookings_per_student_per_week",
-            "cancel_notice_minutes",
-            "reschedule_notice_minutes",
-            "ignore_all_day_events",
-        ):
-            setattr(profile, name, getattr(new, name))
-        profile.busy_calendar_ids = list(dict.fromkeys(new.busy_calendar_ids))
-        await profile.save()
-        await TutorSubject.filter(tutor=tutor).delete()
-        await TutorSubject.bulk_create(
-            [TutorSubject(tutor=tutor, subject=subject) for subject in subjects]
-        )
-        tutor.timezone = new.timezone
-        await tutor.save(update_fields=["timezone", "updated_at"])
-        await audit.record(
-            "tutor_settings_changed",
-            actor_id=str(tutor.id),
-            subject_type="user",
-            subject_id=str(tutor.id),
-        )
+        changed = {name: value for name, value in after.items() if before[name] != value}
+        mirror_changed = _rereads_google(before, after, changed.keys())
+        profile_changes = [name for name in changed if name in _PROFILE_FIELDS]
+        for name in profile_changes:
+            setattr(profile, name, after[name])
+        if profile_changes:
+            await profile.save(update_fields=[*profile_changes, "updated_at"])
+        if "subject_ids" in changed:
+            await TutorSubject.filter(tutor_id=tutor.id).delete()
+            await TutorSubject.bulk_create(
+                [TutorSubject(tutor=tutor, subject=subject) for subject in subjects]
+            )
+        if "timezone" in changed:
+            user.timezone = tutor.timezone = after["timezone"]
+            await user.save(update_fields=["timezone", "updated_at"])
+        if changed:
+            await audit.record(
+                "tutor_settings_changed",
+                actor_id=str(tutor.id),
+                subject_type="user",
+                subject_id=str(tutor.id),
+                detail={
+                    "changed": {
+                        name: {"from": _shown(before[name]), "to": _shown(value)}
+                        for name, value in changed.items()
+                    }
+                },
+            )
     return await get_tutor(str(tutor.id)), mirror_changed
