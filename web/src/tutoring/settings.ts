@@ -3,7 +3,7 @@
 import type { TutorSettings } from '../client/types.gen';
 import { duration } from '../time/format';
 
-export type Settings = Required<TutorSettings>;
+export type Settings = TutorSettings;
 
 /** The API's defaults (TutorSettings in src/tutorcal/tutors/schemas.py), for the explanations. */
 export const DEFAULTS = {
