@@ -71,16 +71,19 @@ async def test_a_tutor_saves_settings_and_students_see_the_profile(
     assert (await browser.app.get("/api/v1/tutors/me/settings")).json() == body
 
     tutor = await User.get(email=TEST_TUTOR)
+    everyone = {"include_unconnected": "true"}
     listed = (
-        await other_browser.app.get("/api/v1/tutors", params={"subject": subject["id"]})
+        await other_browser.app.get("/api/v1/tutors", params={"subject": subject["id"], **everyone})
     ).json()
     assert [t["id"] for t in listed["items"]] == [str(tutor.id)]
     assert listed["items"][0]["subjects"] == [subject]
     assert listed["items"][0]["timezone"] == "Europe/London"
-    assert (await other_browser.app.get("/api/v1/tutors", params={"q": "physics"})).json()["items"]
-    assert not (await other_browser.app.get("/api/v1/tutors", params={"q": "chemistry"})).json()[
-        "items"
-    ]
+    assert (
+        await other_browser.app.get("/api/v1/tutors", params={"q": "physics", **everyone})
+    ).json()["items"]
+    assert not (
+        await other_browser.app.get("/api/v1/tutors", params={"q": "chemistry", **everyone})
+    ).json()["items"]
     detail = (await other_browser.app.get(f"/api/v1/tutors/{tutor.id}")).json()
     assert detail["calendar_status"] == "not_connected"
     assert detail["last_synced_at"] is None
@@ -288,3 +291,36 @@ async def test_an_availability_put_without_its_time_zone_is_422_and_keeps_the_zo
     assert [e["loc"][-1] for e in response.json()["errors"]] == ["timezone"]
     shown = (await browser.app.get("/api/v1/tutors/me/availability")).json()
     assert shown == {"timezone": "Europe/London", "weekly": [], "overrides": []}
+
+
+async def test_a_tutor_is_listed_to_students_only_once_their_calendar_is_connected(
+    app: FastAPI, browser: Browser, other_browser: Browser, emulator: EmulatorServer
+) -> None:
+    await signed_in(other_browser, emulator, TEST_ADMIN)
+    await signed_in(browser, emulator, "tina@school.example")
+    tina = await User.get(email="tina@school.example")
+    made = await other_browser.app.put(
+        f"/api/v1/admin/users/{tina.id}/roles",
+        json={"roles": ["tutor"]},
+        headers=other_browser.csrf,
+    )
+    assert made.status_code == 200
+
+    def ids(answer: Any) -> list[str]:
+        return [t["id"] for t in answer.json()["items"]]
+
+    assert ids(await browser.app.get("/api/v1/tutors")) == []
+    assert ids(await other_browser.app.get("/api/v1/tutors")) == []
+    everyone = await other_browser.app.get("/api/v1/tutors", params={"include_unconnected": True})
+    assert ids(everyone) == [str(tina.id)]
+    assert everyone.json()["items"][0]["calendar_connected"] is False
+    refused = await browser.app.get("/api/v1/tutors", params={"include_unconnected": True})
+    assert (refused.status_code, refused.json()["code"]) == (403, "forbidden")
+    # Her page stays reachable, saying why nothing can be booked yet.
+    detail = await browser.app.get(f"/api/v1/tutors/{tina.id}")
+    assert (detail.status_code, detail.json()["calendar_status"]) == (200, "not_connected")
+
+    await connect_tutor(app, browser, emulator, "tina@school.example")
+    listed = await browser.app.get("/api/v1/tutors")
+    assert ids(listed) == [str(tina.id)]
+    assert listed.json()["items"][0]["calendar_connected"] is True

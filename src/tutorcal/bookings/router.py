@@ -6,8 +6,9 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Header, Request, Response
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.responses import JSONResponse
+from tortoise.expressions import Q
 
 from tutorcal.auth.dependencies import OptionalAuthDep, RuntimeDep, UserDep, enforce_rate_limit
 from tutorcal.bookings import feed, idempotency
@@ -79,8 +80,17 @@ BOOKING_ERRORS = (
 )
 
 
-def booking_read(booking: Booking, windows: NoticeWindows) -> BookingRead:
-    """``booking`` with its tutor, student, session and subject loaded (``_RELATED``)."""
+def _sees_meet_link(booking: Booking, viewer: User) -> bool:
+    """The link is the way into the call: its tutor and admins see it, and the student while
+    the booking holds their seat."""
+    if viewer.is_admin or booking.tutor_id == viewer.id:
+        return True
+    return booking.student_id == viewer.id and booking.status == BookingStatus.CONFIRMED
+
+
+def booking_read(booking: Booking, windows: NoticeWindows, viewer: User) -> BookingRead:
+    """``booking`` with its tutor, student, session and subject loaded (``_RELATED``), as
+    ``viewer`` sees it."""
     return BookingRead(
         id=str(booking.id),
         status=booking.status,
@@ -94,7 +104,7 @@ def booking_read(booking: Booking, windows: NoticeWindows) -> BookingRead:
         end=booking.end_at,
         subject_id=str(booking.subject_id) if booking.subject_id else None,
         note=booking.note,
-        meet_link=booking.meet_link,
+        meet_link=booking.meet_link if _sees_meet_link(booking, viewer) else None,
         calendar_event_id=booking.calendar_event_id,
         calendar_sync=booking.calendar_sync,
         created_at=booking.created_at,
@@ -117,13 +127,13 @@ async def _fresh(booking_id: object) -> Booking:
     return await Booking.get(id=booking_id).select_related(*_RELATED)
 
 
-async def _reads(rows: list[Booking]) -> list[BookingRead]:
+async def _reads(rows: list[Booking], viewer: User) -> list[BookingRead]:
     windows = await tutors.notice_windows({booking.tutor_id for booking in rows})
-    return [booking_read(booking, windows[booking.tutor_id]) for booking in rows]
+    return [booking_read(booking, windows[booking.tutor_id], viewer) for booking in rows]
 
 
-async def _read(booking: Booking) -> BookingRead:
-    return (await _reads([booking]))[0]
+async def _read(booking: Booking, viewer: User) -> BookingRead:
+    return (await _reads([booking], viewer))[0]
 
 
 async def _write_now(runtime: Runtime, *jobs: OutboxJob | None) -> None:
@@ -205,7 +215,7 @@ async def create_booking(
     for _ in range(idempotency.ATTEMPTS):
         earlier = await idempotency.earlier(claim)
         if earlier is not None:
-            return await _replay(earlier)
+            return await _replay(earlier, user)
         try:
             return await _book(user, body, runtime, claim)
         except idempotency.KeyTaken:
@@ -229,19 +239,21 @@ async def _book(
         earlier = await idempotency.record_rejection(claim, exc.status_code, problem)
         if earlier is None:
             raise
-        return await _replay(earlier)
+        return await _replay(earlier, user)
     await _write_now(runtime, placed.job)
-    answer: dict[str, Any] = (await _read(await _fresh(placed.booking.id))).model_dump(mode="json")
+    answer: dict[str, Any] = (await _read(await _fresh(placed.booking.id), user)).model_dump(
+        mode="json"
+    )
     if claim is not None:
         await idempotency.finish(claim, placed.booking.id, answer)
     return JSONResponse(answer, status_code=201)
 
 
-async def _replay(earlier: idempotency.Earlier) -> JSONResponse:
+async def _replay(earlier: idempotency.Earlier, user: User) -> JSONResponse:
     if isinstance(earlier, idempotency.Booked):
         # The first request committed, then died (or is still writing to Google) before its
         # answer was stored: the booking as it is now is that answer.
-        answer = (await _read(await _fresh(earlier.booking_id))).model_dump(mode="json")
+        answer = (await _read(await _fresh(earlier.booking_id), user)).model_dump(mode="json")
         return JSONResponse(answer, status_code=201)
     # The first answer as it was sent: an error replays as problem+json too.
     media_type = PROBLEM_MEDIA_TYPE if earlier.status >= 400 else "application/json"
@@ -256,14 +268,22 @@ async def _replay(earlier: idempotency.Earlier) -> JSONResponse:
 )
 async def list_bookings(
     user: UserDep,
-    role: Literal["student", "tutor"] = "student",
+    role: Annotated[
+        Literal["student", "tutor"] | None,
+        Query(description="Only the bookings I hold as a student, or that I teach; default both."),
+    ] = None,
     status: BookingStatus | None = None,
     start: StartQuery = None,
     end: EndQuery = None,
     limit: LimitQuery = 50,
     cursor: CursorQuery = None,
 ) -> Page[BookingRead]:
-    query = Booking.filter(student=user) if role == "student" else Booking.filter(tutor=user)
+    if role == "student":
+        query = Booking.filter(student=user)
+    elif role == "tutor":
+        query = Booking.filter(tutor=user)
+    else:
+        query = Booking.filter(Q(student=user) | Q(tutor=user))
     if status is not None:
         query = query.filter(status=status)
     if start is not None:
@@ -271,7 +291,7 @@ async def list_bookings(
     if end is not None:
         query = query.filter(start_at__lt=end)
     rows, next_cursor = await paginate(query.select_related(*_RELATED), limit=limit, cursor=cursor)
-    return Page(items=await _reads(rows), next_cursor=next_cursor)
+    return Page(items=await _reads(rows, user), next_cursor=next_cursor)
 
 
 @router.get(
@@ -281,7 +301,7 @@ async def list_bookings(
     responses=problem_responses(BookingNotFound),
 )
 async def read_booking(booking_id: str, user: UserDep) -> BookingRead:
-    return await _read(await bookings.get_visible(user, booking_id))
+    return await _read(await bookings.get_visible(user, booking_id), user)
 
 
 @router.post(
@@ -298,7 +318,7 @@ async def cancel_booking(
 ) -> BookingRead:
     booking, job = await bookings.cancel(user, booking_id, body.reason if body else None)
     await _write_now(runtime, job)
-    return await _read(await _fresh(booking.id))
+    return await _read(await _fresh(booking.id), user)
 
 
 @router.post(
@@ -322,7 +342,7 @@ async def reschedule_booking(
     )
     # The new place first: a moved one-to-one event is updated, not deleted and re-created.
     await _write_now(runtime, placed.job, old_job)
-    return await _read(await _fresh(placed.booking.id))
+    return await _read(await _fresh(placed.booking.id), user)
 
 
 class FeedCreated(ResponseModel):

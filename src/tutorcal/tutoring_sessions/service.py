@@ -19,6 +19,9 @@ from tutorcal.users.models import User
 
 
 class SessionView(NamedTuple):
+    """A session as one viewer sees it: ``meet_link`` only for its tutor, admins and students
+    holding a confirmed seat (None for everyone else)."""
+
     id: str
     tutor_id: str
     title: str
@@ -94,6 +97,7 @@ async def list_sessions(
     )
     sessions = await repository.sessions_in_window(tutor_uuid, start, end)
     viewer_id = str(viewer.id)
+    sees_every_link = viewer.is_admin or viewer.id == tutor_uuid
     return [
         SessionView(
             id=s.id,
@@ -104,7 +108,9 @@ async def list_sessions(
             end_at=s.end_at,
             capacity=s.capacity,
             location=s.location,
-            meet_link=s.meet_link,
+            meet_link=(
+                s.meet_link if sees_every_link or viewer_id in s.booked_student_ids else None
+            ),
             seats_taken=len(set(s.attendee_emails) | s.booked_emails),
             booked_by_me=viewer_id in s.booked_student_ids,
         )
@@ -125,6 +131,8 @@ async def get_session(session_id: str, viewer: User, *, stale_after: timedelta) 
     ).values_list("student_id", "student__email")
     # A booking not yet written to Google still holds its seat.
     booked_emails = {str(email).lower() for _, email in bookings}
+    booked_by_me = any(student_id == viewer.id for student_id, _ in bookings)
+    sees_link = booked_by_me or viewer.is_admin or viewer.id == session.tutor_id
     return SessionView(
         id=str(session.id),
         tutor_id=str(session.tutor_id),
@@ -134,9 +142,9 @@ async def get_session(session_id: str, viewer: User, *, stale_after: timedelta) 
         end_at=session.end_at,
         capacity=session.capacity,
         location=session.location,
-        meet_link=session.meet_link,
+        meet_link=session.meet_link if sees_link else None,
         seats_taken=len(set(session.attendee_emails) | booked_emails),
-        booked_by_me=any(student_id == viewer.id for student_id, _ in bookings),
+        booked_by_me=booked_by_me,
     )
 
 

@@ -94,19 +94,30 @@ async def create_subject(body: SubjectCreate, admin: AdminDep) -> SubjectRead:
     response_model=Page[TutorRead],
     tags=["tutors"],
     summary="Tutors, newest first",
-    responses=problem_responses(InvalidCursor),
+    description="Only tutors whose Google Calendar is connected: nobody can book the others. "
+    "Admins see those too with `include_unconnected=true` (anyone else: 403).",
+    responses=problem_responses(InvalidCursor, Forbidden),
 )
 async def list_tutors(
-    _: UserDep,
+    user: UserDep,
     limit: LimitQuery = 50,
     cursor: CursorQuery = None,
     subject: Annotated[str | None, Query(max_length=36, description="A subject id.")] = None,
     q: Annotated[
         str | None, Query(max_length=100, description="Part of a name, bio or subject's name.")
     ] = None,
+    include_unconnected: Annotated[
+        bool, Query(description="Admins: also tutors whose calendar is not connected.")
+    ] = False,
 ) -> Page[TutorRead]:
+    if include_unconnected and not user.is_admin:
+        raise Forbidden("Only admins may list tutors whose calendar is not connected.")
     views, next_cursor = await service.list_tutors(
-        subject_id=subject, query=q, limit=limit, cursor=cursor
+        subject_id=subject,
+        query=q,
+        limit=limit,
+        cursor=cursor,
+        connected_only=not include_unconnected,
     )
     return Page(items=[_tutor(v) for v in views], next_cursor=next_cursor)
 
@@ -194,6 +205,9 @@ async def list_my_calendars(tutor: TutorDep, runtime: RuntimeDep) -> list[Calend
     response_model=TutorDetail,
     tags=["tutors"],
     summary="One tutor",
+    description="Also a tutor whose calendar is not connected (`calendar_status` says so, and "
+    "their sessions and slots answer 409 `calendar_unavailable`): a link to their page keeps "
+    "working while they reconnect.",
     responses=problem_responses(NotFound),
 )
 async def read_tutor(tutor_id: str, _: UserDep) -> TutorDetail:

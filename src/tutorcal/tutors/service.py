@@ -14,7 +14,7 @@ from tortoise.transactions import in_transaction
 from tutorcal.audit import service as audit
 from tutorcal.core.ids import parse_id, parse_reference
 from tutorcal.google.grants import CalendarStatus, calendar_status
-from tutorcal.google.models import GoogleGrant, MirroredCalendar
+from tutorcal.google.models import GoogleGrant, GrantStatus, MirroredCalendar
 from tutorcal.tutors.errors import SubjectCodeTaken, TutorNotFound, UnknownSubject
 from tutorcal.tutors.models import Subject, TutorProfile, TutorSubject
 from tutorcal.tutors.schemas import TutorSettings
@@ -84,11 +84,24 @@ async def _views(users: list[User]) -> list[TutorView]:
 
 
 async def list_tutors(
-    *, subject_id: str | None, query: str | None, limit: int, cursor: str | None
+    *,
+    subject_id: str | None,
+    query: str | None,
+    limit: int,
+    cursor: str | None,
+    connected_only: bool = True,
 ) -> tuple[list[TutorView], str | None]:
+    """Tutors, newest first; with ``connected_only``, those whose calendar is connected."""
     from tutorcal.core.pagination import paginate
 
     tutors = User.filter(is_tutor=True, deleted_at__isnull=True)
+    if connected_only:
+        # What calendar_status() calls connected, as far as SQL can tell (the scopes are
+        # JSON, checked below): a live grant holding a refresh token.
+        tutors = tutors.filter(
+            google_grant__status=GrantStatus.ACTIVE,
+            google_grant__refresh_token_ciphertext__isnull=False,
+        )
     if subject_id:
         try:
             subject_uuid = uuid.UUID(subject_id)
@@ -103,7 +116,10 @@ async def list_tutors(
             | Q(taught_subjects__subject__name__icontains=query)
         )
     rows, next_cursor = await paginate(tutors.distinct(), limit=limit, cursor=cursor)
-    return await _views(rows), next_cursor
+    views = await _views(rows)
+    if connected_only:
+        views = [v for v in views if v.calendar_status == CalendarStatus.CONNECTED]
+    return views, next_cursor
 
 
 class NoticeWindows(NamedTuple):
