@@ -51,3 +51,34 @@ export function defaultInWords(key: keyof typeof DEFAULTS): string {
   if (key === 'default_capacity') return `Default: ${value}`;
   return `Default: ${minutesInWords(value)}`;
 }
+
+const LABELS: Record<string, string> = {
+  bio: 'About you',
+  subject_ids: 'Subjects',
+  session_keyword: 'Keyword',
+  default_capacity: 'Seats when the description says none',
+  slot_minutes: 'One-to-one slot length',
+  buffer_minutes: 'Break between bookings',
+  min_notice_minutes: 'Minimum notice',
+  horizon_days: 'Booking horizon',
+  max_bookings_per_student_per_week: 'Bookings per student each week',
+  cancel_notice_minutes: 'Students may cancel until',
+  reschedule_notice_minutes: 'Students may move a booking until',
+  session_calendar_id: 'Session calendar',
+  busy_calendar_ids: 'Busy calendars',
+  timezone: 'Time zone',
+};
+
+/** The API's 422 for settings (`errors: [{loc, msg}]`) as "Field name: what is wrong." */
+export function settingsRefusal(errors: unknown): string[] {
+  if (!Array.isArray(errors)) return [];
+  return (errors as { loc?: unknown; msg?: string }[]).map((error) => {
+    const loc = Array.isArray(error.loc) ? error.loc.map(String) : [];
+    const field = loc.find((part) => part in LABELS);
+    const message = (typeof error.msg === 'string' ? error.msg : 'not valid').replace(
+      /^Value error, /,
+      '',
+    );
+    return field ? `${LABELS[field]}: ${message}.` : `${message}.`;
+  });
+}

@@ -8,7 +8,13 @@ import {
   toApi,
   type Editable,
 } from './availability';
-import { changedFields, defaultInWords, howToMakeASession, type Settings } from './settings';
+import {
+  changedFields,
+  defaultInWords,
+  howToMakeASession,
+  settingsRefusal,
+  type Settings,
+} from './settings';
 
 const empty = (): Editable => ({
   timezone: 'Europe/London',
@@ -151,5 +157,22 @@ describe('tutor settings', () => {
     expect(defaultInWords('buffer_minutes')).toBe('Default: none');
     expect(defaultInWords('max_bookings_per_student_per_week')).toBe('Default: no limit');
     expect(defaultInWords('horizon_days')).toBe('Default: 60 days');
+  });
+});
+
+describe('a refused settings change', () => {
+  it('names the field as the page labels it', () => {
+    expect(
+      settingsRefusal([
+        {
+          loc: ['body', 'slot_minutes'],
+          msg: 'Value error, slot length must be a multiple of 5 minutes',
+        },
+        { loc: ['body'], msg: 'Field required' },
+      ]),
+    ).toEqual([
+      'One-to-one slot length: slot length must be a multiple of 5 minutes.',
+      'Field required.',
+    ]);
   });
 });
