@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
+import { connectHref, EXPLANATIONS, stateOf } from './calendar';
 import {
   describeRefusal,
   fromApi,
@@ -174,5 +175,19 @@ describe('a refused settings change', () => {
       'One-to-one slot length: slot length must be a multiple of 5 minutes.',
       'Field required.',
     ]);
+  });
+});
+
+describe('the calendar connection', () => {
+  it('is stale when connected but unreadable, and each state but connected has a fix', () => {
+    expect(stateOf('connected', false)).toBe('stale');
+    expect(stateOf('connected', true)).toBe('connected');
+    expect(stateOf('reconnect_required', false)).toBe('reconnect_required');
+    for (const [state, explanation] of Object.entries(EXPLANATIONS)) {
+      expect(explanation.action === null).toBe(state === 'connected');
+    }
+    expect(connectHref('/teach/calendar')).toBe(
+      '/api/v1/auth/google/connect-calendar?next=%2Fteach%2Fcalendar',
+    );
   });
 });
