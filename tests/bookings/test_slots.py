@@ -59,7 +59,8 @@ async def test_a_slot_booking_creates_an_event_with_the_student_and_a_meet_link(
     assert event_id == f"tc{str(booking['id']).replace('-', '')}"
     event = emulator.control("GET", f"/calendars/{TEST_TUTOR}/events/{event_id}")
     assert event["summary"] == "Tutoring: one-to-one with Sam"
-    assert "chapter 4" not in event.get("description", "")  # the note stays private
+    # The note is for the tutor, who with the student is the event's only guest.
+    assert event["description"] == "Booked through tutorcal.\n\nNote from Sam: chapter 4"
     assert event["extendedProperties"]["private"]["tutorcal_booking_id"] == booking["id"]
     assert attendees(emulator, TEST_TUTOR, event_id) == ["sam@school.example"]
 
@@ -264,3 +265,58 @@ async def test_a_slot_event_created_but_answered_by_a_timeout_is_not_created_twi
     assert (await sam.app.get(f"/api/v1/bookings/{booking['id']}")).json()[
         "calendar_sync"
     ] == "synced"
+
+
+async def test_a_slot_moves_without_naming_its_tutor_and_keeps_the_students_note(
+    app: FastAPI, browser: Browser, other_browser: Browser, emulator: EmulatorServer
+) -> None:
+    tutor = await tutor_open_for_slots(app, browser, emulator)
+    sam = await student(other_browser, emulator, "sam@school.example")
+    _, first = await book_slot(sam, tutor, iso(at(3, 10)))
+    moved = await sam.app.post(
+        f"/api/v1/bookings/{first['id']}/reschedule",
+        json={"start": iso(at(4, 11)), "minutes": 60},
+        headers=sam.csrf,
+    )
+    assert moved.status_code == 200, moved.text
+    new = moved.json()
+    assert new["tutor"]["id"] == str(tutor.id)
+    assert new["note"] == "chapter 4"
+    assert new["title"] == first["title"]
+    event = emulator.control("GET", f"/calendars/{TEST_TUTOR}/events/{new['calendar_event_id']}")
+    assert event["start"]["dateTime"].startswith(at(4, 11).strftime("%Y-%m-%dT%H:%M"))
+    assert event["description"].endswith("Note from Sam: chapter 4")
+
+    rewritten = await sam.app.post(
+        f"/api/v1/bookings/{new['id']}/reschedule",
+        json={"start": iso(at(4, 14)), "minutes": 60, "note": "chapter 5 instead"},
+        headers=sam.csrf,
+    )
+    assert rewritten.json()["note"] == "chapter 5 instead"
+    event = emulator.control("GET", f"/calendars/{TEST_TUTOR}/events/{new['calendar_event_id']}")
+    assert event["description"].endswith("Note from Sam: chapter 5 instead")
+    incomplete = await sam.app.post(
+        f"/api/v1/bookings/{rewritten.json()['id']}/reschedule",
+        json={"minutes": 60},
+        headers=sam.csrf,
+    )
+    assert incomplete.status_code == 422
+
+
+async def test_booking_a_time_i_hold_already_is_student_conflict_naming_my_booking(
+    app: FastAPI, browser: Browser, other_browser: Browser, emulator: EmulatorServer
+) -> None:
+    tutor = await tutor_open_for_slots(app, browser, emulator)
+    sam = await student(other_browser, emulator, "sam@school.example")
+    _, mine = await book_slot(sam, tutor, iso(at(3, 10)))
+    for start in (iso(at(3, 10)), iso(at(3, 10, 30))):
+        status, problem = await book_slot(sam, tutor, start)
+        assert (status, problem["code"]) == (409, "student_conflict"), problem
+        assert problem["conflicting_booking"] == {
+            "id": mine["id"],
+            "title": "Tutoring: one-to-one with Sam",
+            "start": mine["start"],
+            "end": mine["end"],
+        }
+        assert "Tutoring: one-to-one with Sam" in problem["detail"]
+    assert await Booking.filter(student__email="sam@school.example").count() == 1

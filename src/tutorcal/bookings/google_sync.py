@@ -12,6 +12,7 @@ from tutorcal.bookings.models import Booking, BookingKind, BookingStatus, Calend
 from tutorcal.core.time import utcnow
 from tutorcal.google.calendar_errors import BadRequest, Forbidden, Unauthorized
 from tutorcal.google.event_writes import (
+    SLOT_DESCRIPTION,
     NotOurEvent,
     put_slot_event,
     remove_slot_event,
@@ -26,6 +27,14 @@ from tutorcal.outbox.service import Deferred, PermanentFailure, RetryPolicy, mak
 def slot_summary(booking: Booking) -> str:
     subject = booking.subject.name if booking.subject else "one-to-one"
     return f"Tutoring: {subject} with {booking.student.name}"
+
+
+def slot_description(booking: Booking) -> str:
+    """What the one-to-one event says: the student's note is for the tutor, who is, with the
+    student, the event's only guest (a slot is never shared)."""
+    if not booking.note:
+        return SLOT_DESCRIPTION
+    return f"{SLOT_DESCRIPTION}\n\nNote from {booking.student.name}: {booking.note}"
 
 
 class BookingWrites:
@@ -97,6 +106,7 @@ class BookingWrites:
             booking.calendar_event_id,
             booking_id=owner.id,
             summary=slot_summary(owner),
+            description=slot_description(owner),
             start=owner.start_at,
             end=owner.end_at,
             student_email=owner.student.email,

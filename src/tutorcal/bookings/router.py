@@ -35,6 +35,7 @@ from tutorcal.bookings.models import Booking, BookingStatus
 from tutorcal.bookings.schemas import (
     BookingCreate,
     BookingRead,
+    BookingReschedule,
     CancelRequest,
     PersonRef,
     StudentRef,
@@ -325,6 +326,8 @@ async def cancel_booking(
     "/bookings/{booking_id}/reschedule",
     response_model=BookingRead,
     summary="Move a booking: the new booking, with the old one cancelled in the same step",
+    description="A slot's `tutor_id` may be left out (the same tutor); its note and subject "
+    "stay unless given.",
     responses=problem_responses(
         BookingNotFound,
         RescheduleWindowPassed,
@@ -335,7 +338,7 @@ async def cancel_booking(
     dependencies=[BookingRateLimit],
 )
 async def reschedule_booking(
-    booking_id: str, body: BookingCreate, user: UserDep, runtime: RuntimeDep
+    booking_id: str, body: BookingReschedule, user: UserDep, runtime: RuntimeDep
 ) -> BookingRead:
     placed, old_job = await bookings.reschedule(
         user, booking_id, body, stale_after=_stale(runtime), check_slot=_check_slot

@@ -37,6 +37,45 @@ class BookingCreate(RequestModel):
         return BookingKind.SESSION if self.session_id is not None else BookingKind.SLOT
 
 
+class BookingReschedule(RequestModel):
+    """Where to move a booking: ``session_id`` (a seat), or ``start`` + ``minutes`` (a slot)
+    of ``tutor_id``, which defaults to the booking's own tutor. A slot's ``note`` and
+    ``subject_id`` left out stay as they were."""
+
+    session_id: str | None = Field(default=None, min_length=1, max_length=36)
+    tutor_id: str | None = Field(
+        default=None, min_length=1, max_length=36, description="Default: the same tutor."
+    )
+    start: Instant | None = None
+    minutes: int | None = Field(default=None, ge=5, le=480)
+    subject_id: str | None = Field(default=None, min_length=1, max_length=36)
+    note: str | None = Field(default=None, max_length=1000)
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Self:
+        slot_fields = (self.tutor_id, self.start, self.minutes)
+        if self.session_id is not None:
+            if any(value is not None for value in slot_fields):
+                raise ValueError("give session_id, or start and minutes (and tutor_id), not both")
+        elif self.start is None or self.minutes is None:
+            raise ValueError("give session_id, or start and minutes (and tutor_id)")
+        return self
+
+    def to(self, tutor_id: str, note: str, subject_id: str | None) -> BookingCreate:
+        """The booking to make in its place: the same tutor, and the same note and subject
+        unless the request names them (``null`` clears)."""
+        if self.session_id is not None:
+            return BookingCreate(session_id=self.session_id)
+        given = self.model_fields_set
+        return BookingCreate(
+            tutor_id=self.tutor_id or tutor_id,
+            start=self.start,
+            minutes=self.minutes,
+            subject_id=self.subject_id if "subject_id" in given else subject_id,
+            note=self.note if "note" in given else note,
+        )
+
+
 class CancelRequest(RequestModel):
     reason: str | None = Field(default=None, max_length=500)
 

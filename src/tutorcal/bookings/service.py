@@ -35,8 +35,9 @@ from tutorcal.bookings.errors import (
     StudentConflict,
     WeeklyLimit,
 )
+from tutorcal.bookings.google_sync import slot_summary
 from tutorcal.bookings.models import Booking, BookingKind, BookingStatus, CalendarSync
-from tutorcal.bookings.schemas import BookingCreate
+from tutorcal.bookings.schemas import BookingCreate, BookingReschedule
 from tutorcal.core.ids import parse_id, parse_reference
 from tutorcal.core.time import utcnow
 from tutorcal.google.event_writes import slot_event_id
@@ -99,13 +100,30 @@ async def _check_rules(
 async def _student_is_free(
     student: User, start: datetime, end: datetime, *, ignore: Booking | None
 ) -> None:
+    """StudentConflict naming the student's own confirmed booking that overlaps [start, end)."""
     clashes = Booking.filter(
         student=student, status=BookingStatus.CONFIRMED, start_at__lt=end, end_at__gt=start
     )
     if ignore is not None:
         clashes = clashes.exclude(id=ignore.id)
-    if await clashes.exists():
-        raise StudentConflict()
+    clash = (
+        await clashes.select_related("session", "subject", "student").order_by("start_at").first()
+    )
+    if clash is None:
+        return
+    title = clash.session.title if clash.session else slot_summary(clash)
+    when = f"{clash.start_at:%Y-%m-%d %H:%M}-{clash.end_at:%H:%M} UTC"
+    raise StudentConflict(
+        f"You already have a booking at this time: {title}, {when}.",
+        extra={
+            "conflicting_booking": {
+                "id": str(clash.id),
+                "title": title,
+                "start": clash.start_at.isoformat().replace("+00:00", "Z"),
+                "end": clash.end_at.isoformat().replace("+00:00", "Z"),
+            }
+        },
+    )
 
 
 async def _place_seat(
@@ -128,11 +146,12 @@ async def _place_seat(
         seat_holders = [b for b in seat_holders if b.id != replacing.id]
     if any(b.student_id == student.id for b in seat_holders):
         raise AlreadyBooked()
+    # Their own clash first: it is the one thing the student can change.
+    await _student_is_free(student, session.start_at, session.end_at, ignore=replacing)
     emails = set(session.attendee_emails) | {b.student.email.lower() for b in seat_holders}
     # A student the tutor invited by hand already holds a seat in Google.
     if student.email.lower() not in emails and len(emails) >= session.capacity:
         raise SessionFull()
-    await _student_is_free(student, session.start_at, session.end_at, ignore=replacing)
     calendar = await MirroredCalendar.get(id=session.calendar_id)
     booking = await Booking.create(
         kind=BookingKind.SESSION,
@@ -181,6 +200,8 @@ async def _place_slot(
         if subject is None:
             raise UnknownSubject()
     ignore = replacing.id if replacing is not None else None
+    # Before the tutor's calendar: a slot the student holds already is theirs, not "taken".
+    await _student_is_free(student, start, end, ignore=replacing)
     verdict = await check_slot(tutor, start, request.minutes, now, ignore)
     if verdict == "taken":
         raise SlotTaken()
@@ -207,7 +228,6 @@ async def _place_slot(
         taken = taken.exclude(id=ignore)
     if await taken.exists():
         raise SlotTaken()
-    await _student_is_free(student, start, end, ignore=replacing)
     same_slot_event = (
         replacing is not None
         and replacing.kind == BookingKind.SLOT
@@ -358,7 +378,7 @@ async def cancel(
 async def reschedule(
     user: User,
     booking_id: str,
-    request: BookingCreate,
+    move: BookingReschedule,
     *,
     stale_after: timedelta,
     check_slot: SlotCheck,
@@ -366,6 +386,7 @@ async def reschedule(
     """One step: the new place is taken and the old booking cancelled together, or neither."""
     old = await get_visible(user, booking_id)
     role = _role_of(user, old)
+    request = move.to(str(old.tutor_id), old.note, str(old.subject_id) if old.subject_id else None)
     if old.status != BookingStatus.CONFIRMED:
         raise BookingNotFound("Only a confirmed booking can be moved.")
     if role == "student":

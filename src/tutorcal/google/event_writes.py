@@ -25,6 +25,7 @@ from tutorcal.google.calendar_types import Attendee, Event, EventDateTime
 from tutorcal.google.mirror import BOOKING_PROPERTY
 
 ETAG_RETRIES = 5
+SLOT_DESCRIPTION = "Booked through tutorcal."
 SEAT_PROPERTY_PREFIX = "tcs_"  # + booking id hex: Google allows keys of up to 44 characters
 
 
@@ -100,6 +101,7 @@ async def put_slot_event(
     *,
     booking_id: uuid.UUID,
     summary: str,
+    description: str = SLOT_DESCRIPTION,
     start: datetime,
     end: datetime,
     student_email: str,
@@ -116,6 +118,7 @@ async def put_slot_event(
                 event_id,
                 booking_id=booking_id,
                 summary=summary,
+                description=description,
                 start=start,
                 end=end,
                 student_email=student_email,
@@ -131,9 +134,11 @@ async def put_slot_event(
             and times == (start, end)
             and has_student
             and owner == str(booking_id)
+            and (event.description or "") == description
         ):
             return event
         event.status = "confirmed"
+        event.description = description
         event.start = EventDateTime.model_validate({"dateTime": start.isoformat()})
         event.end = EventDateTime.model_validate({"dateTime": end.isoformat()})
         if not has_student:
@@ -156,6 +161,7 @@ async def _insert_slot_event(
     *,
     booking_id: uuid.UUID,
     summary: str,
+    description: str,
     start: datetime,
     end: datetime,
     student_email: str,
@@ -164,8 +170,8 @@ async def _insert_slot_event(
     body: dict[str, Any] = {
         "id": event_id,
         "summary": summary,
-        # Google e-mails the description to guests: nothing private goes here.
-        "description": "Booked through tutorcal.",
+        # Google e-mails the description to the guests: the student and the tutor only.
+        "description": description,
         "start": {"dateTime": start.isoformat()},
         "end": {"dateTime": end.isoformat()},
         "attendees": [{"email": student_email, "displayName": student_name}],
