@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
@@ -13,8 +15,9 @@ from tests.support.emulator import EmulatorServer
 from tutorcal.admin.router import router as admin_router
 from tutorcal.users.models import User
 
+NO_ID = "00000000-0000-0000-0000-000000000000"
 ADMIN_ROUTES = [
-    (method, route.path.replace("{user_id}", "00000000-0000-0000-0000-000000000000"))
+    (method, re.sub(r"{\w+}", NO_ID, route.path))
     for route in admin_router.routes
     if isinstance(route, APIRoute)
     for method in sorted(route.methods)
@@ -22,9 +25,14 @@ ADMIN_ROUTES = [
 
 
 def test_the_admin_route_list_is_complete() -> None:
-    assert ("GET", "/api/v1/admin/users") in ADMIN_ROUTES
-    assert ("PUT", "/api/v1/admin/users/00000000-0000-0000-0000-000000000000/roles") in ADMIN_ROUTES
-    assert ("GET", "/api/v1/admin/audit") in ADMIN_ROUTES
+    assert set(ADMIN_ROUTES) >= {
+        ("GET", "/api/v1/admin/users"),
+        ("PUT", f"/api/v1/admin/users/{NO_ID}/roles"),
+        ("GET", "/api/v1/admin/audit"),
+        ("GET", "/api/v1/admin/audit/actions"),
+        ("GET", "/api/v1/admin/outbox"),
+        ("POST", f"/api/v1/admin/outbox/{NO_ID}/retry"),
+    }
 
 
 @pytest.mark.parametrize(("method", "path"), ADMIN_ROUTES)

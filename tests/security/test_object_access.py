@@ -41,6 +41,7 @@ PROBED = frozenset(
         ("DELETE", "/api/v1/me/api-tokens/{token_id}"),
         ("PUT", "/api/v1/admin/users/{user_id}/roles"),
         ("GET", "/api/v1/sessions/{session_id}/roster"),
+        ("POST", "/api/v1/admin/outbox/{item_id}/retry"),
     }
 )
 

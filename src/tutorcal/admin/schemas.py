@@ -9,6 +9,7 @@ from pydantic import Field
 
 from tutorcal.core.schemas import RequestModel, ResponseModel
 from tutorcal.google.grants import CalendarStatus
+from tutorcal.outbox.models import OutboxStatus
 from tutorcal.users.models import Role
 
 
@@ -27,11 +28,43 @@ class RolesUpdate(RequestModel):
     )
 
 
+class ActorRef(ResponseModel):
+    id: str
+    name: str
+    email: str
+
+
 class AuditEntryRead(ResponseModel):
     id: str
     at: datetime
     actor_id: str | None
+    actor: ActorRef | None = Field(
+        description="Who did it; null for the system itself (sync, worker) or a deleted user."
+    )
     action: str
     subject_type: str
     subject_id: str
     detail: dict[str, Any]
+
+
+class OutboxItemRead(ResponseModel):
+    """A Google write recorded with a booking: still to do (``pending``) or refused for good
+    (``failed``)."""
+
+    id: str
+    booking_id: str | None
+    kind: str = Field(
+        description="What the write does: `reconcile` makes the tutor's Google event match "
+        "the booking (the student invited, moved or removed)."
+    )
+    status: OutboxStatus
+    attempts: int
+    last_error: str | None
+    created_at: datetime
+    updated_at: datetime
+    next_attempt_at: datetime = Field(description="When a pending write runs next.")
+
+
+class AuditActionRead(ResponseModel):
+    action: str
+    description: str

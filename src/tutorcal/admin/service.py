@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import uuid
+from datetime import datetime
+from typing import NamedTuple
+
 from tortoise.expressions import Q
 
+from tutorcal.admin.errors import UnknownAction, UserNotFound
+from tutorcal.audit import service as audit
 from tutorcal.audit.models import AuditEntry
-from tutorcal.core.ids import parse_id
+from tutorcal.bookings.google_sync import mark_pending
+from tutorcal.core.ids import parse_reference
 from tutorcal.core.pagination import paginate
-from tutorcal.errors import NotFound
 from tutorcal.google.models import GoogleGrant
+from tutorcal.outbox import service as outbox
+from tutorcal.outbox.errors import OutboxJobNotFound
+from tutorcal.outbox.models import OutboxJob, OutboxStatus
 from tutorcal.users.models import Role, User
 
 
@@ -28,18 +37,84 @@ async def list_users(
 
 
 async def get_user(user_id: str) -> User:
-    user = await User.get_or_none(id=parse_id(user_id, "user"), deleted_at__isnull=True)
+    user = await User.get_or_none(
+        id=parse_reference(user_id, UserNotFound), deleted_at__isnull=True
+    )
     if user is None:
-        raise NotFound("There is no such user.")
+        raise UserNotFound()
     return user
 
 
+class AuditPage(NamedTuple):
+    entries: list[AuditEntry]
+    actors: dict[str, User]
+    next_cursor: str | None
+
+
 async def list_audit(
-    *, action: str | None, actor_id: str | None, limit: int, cursor: str | None
-) -> tuple[list[AuditEntry], str | None]:
+    *,
+    action: str | None,
+    actor_id: str | None,
+    actor_email: str | None,
+    since: datetime | None,
+    until: datetime | None,
+    limit: int,
+    cursor: str | None,
+) -> AuditPage:
+    """Entries newest first, filtered; with the users who acted (deleted ones left out)."""
+    if action and action not in audit.ACTIONS:
+        raise UnknownAction(
+            f"There is no action {action!r}; valid ones are: {', '.join(sorted(audit.ACTIONS))}.",
+            extra={"valid_actions": sorted(audit.ACTIONS)},
+        )
     entries = AuditEntry.all()
     if action:
         entries = entries.filter(action=action)
     if actor_id:
         entries = entries.filter(actor_id=actor_id)
-    return await paginate(entries, limit=limit, cursor=cursor)
+    if actor_email:
+        ids = await User.filter(email__iexact=actor_email).values_list("id", flat=True)
+        entries = entries.filter(actor_id__in=[str(i) for i in ids])
+    if since:
+        entries = entries.filter(created_at__gte=since)
+    if until:
+        entries = entries.filter(created_at__lt=until)
+    rows, next_cursor = await paginate(entries, limit=limit, cursor=cursor)
+    actor_ids = {uuid.UUID(e.actor_id) for e in rows if e.actor_id and _is_uuid(e.actor_id)}
+    actors = {
+        str(user.id): user for user in await User.filter(id__in=actor_ids, deleted_at__isnull=True)
+    }
+    return AuditPage(rows, actors, next_cursor)
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+async def list_outbox(
+    *, status: OutboxStatus | None, limit: int, cursor: str | None
+) -> tuple[list[OutboxJob], str | None]:
+    """Google writes still to do or failed for good (``status``: one of them), newest first."""
+    jobs = OutboxJob.filter(
+        status__in=[status] if status else [OutboxStatus.FAILED, OutboxStatus.PENDING]
+    )
+    return await paginate(jobs, limit=limit, cursor=cursor)
+
+
+async def retry_outbox_job(admin: User, job_id: str) -> OutboxJob:
+    """The failed write is due again (the next drain runs it), and its booking shows
+    ``calendar_sync: pending``; audited."""
+    job = await outbox.retry_failed(parse_reference(job_id, OutboxJobNotFound))
+    await mark_pending(job)
+    await audit.record(
+        "outbox_retried",
+        actor_id=str(admin.id),
+        subject_type="booking",
+        subject_id=str(job.booking_id or ""),
+        detail={"job_id": str(job.id), "last_error": (job.last_error or "")[:300]},
+    )
+    return job

@@ -134,6 +134,14 @@ async def mark_failed(job: OutboxJob) -> None:
         await Booking.filter(id=job.booking_id).update(calendar_sync=CalendarSync.FAILED)
 
 
+async def mark_pending(job: OutboxJob) -> None:
+    """An admin retries the failed write: the booking says it is on its way again."""
+    if job.booking_id is not None:
+        await Booking.filter(id=job.booking_id, calendar_sync=CalendarSync.FAILED).update(
+            calendar_sync=CalendarSync.PENDING
+        )
+
+
 async def drain_booking_writes(
     calendars: CalendarService, policy: RetryPolicy, limit: int = 200
 ) -> dict[str, int]:

@@ -20,6 +20,7 @@ from tortoise.expressions import Q
 from tutorcal.audit import service as audit
 from tutorcal.core.metrics import OUTBOX_PENDING
 from tutorcal.core.time import utcnow
+from tutorcal.outbox.errors import OutboxJobNotFailed, OutboxJobNotFound
 from tutorcal.outbox.models import OutboxJob, OutboxStatus, TaskRun
 
 logger = logging.getLogger("tutorcal.outbox")
@@ -164,6 +165,25 @@ async def make_due(job_ids: list[uuid.UUID]) -> int:
     return await OutboxJob.filter(id__in=job_ids, status=OutboxStatus.PENDING).update(
         next_attempt_at=utcnow()
     )
+
+
+async def retry_failed(job_id: uuid.UUID) -> OutboxJob:
+    """A failed job is due again, with a fresh budget of attempts (its last error kept until
+    the next run). OutboxJobNotFound, or OutboxJobNotFailed when it is pending or done; two
+    admins retrying at once make it due once."""
+    retried = await OutboxJob.filter(id=job_id, status=OutboxStatus.FAILED).update(
+        status=OutboxStatus.PENDING,
+        attempts=0,
+        next_attempt_at=utcnow(),
+        claimed_until=None,
+        completed_at=None,
+    )
+    job = await OutboxJob.get_or_none(id=job_id)
+    if job is None:
+        raise OutboxJobNotFound()
+    if not retried:
+        raise OutboxJobNotFailed(f"This write is {job.status.value}, not failed.")
+    return job
 
 
 async def _fail(job: OutboxJob, error: str) -> None:
