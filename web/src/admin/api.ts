@@ -1,32 +1,10 @@
-// Admin routes of API.md "Administration" that the generated client may not have yet.
+// The admin routes of API.md "Administration", through the generated client.
 import { api } from '../api/http';
-import { client } from '../client/client.gen';
+import { listAudit, listAuditActions, listOutbox, retryOutboxItem } from '../client/sdk.gen';
+import type { AuditActionRead, AuditEntryRead, OutboxItemRead } from '../client/types.gen';
 
-export interface OutboxItem {
-  id: string;
-  booking_id: string | null;
-  kind: string;
-  attempts: number;
-  last_error: string | null;
-  updated_at: string;
-}
-
-export interface Actor {
-  id: string;
-  name: string;
-  email: string;
-}
-
-export interface AuditEntry {
-  id: string;
-  at: string;
-  actor_id: string | null;
-  actor?: Actor | null;
-  action: string;
-  subject_type: string;
-  subject_id: string;
-  detail: Record<string, unknown>;
-}
+export type OutboxItem = OutboxItemRead;
+export type AuditEntry = AuditEntryRead;
 
 export interface Page<T> {
   items: T[];
@@ -34,41 +12,31 @@ export interface Page<T> {
 }
 
 export async function failedWrites(cursor?: string): Promise<Page<OutboxItem>> {
-  return api(
-    client.get<{ 200: Page<OutboxItem> }, unknown, false>({
-      url: '/api/v1/admin/outbox',
-      query: { status: 'failed', cursor },
-    }),
-  );
+  const page = await api(listOutbox({ query: { status: 'failed', cursor } }));
+  return { items: page.items, next_cursor: page.next_cursor ?? null };
 }
 
 export async function retryWrite(id: string): Promise<OutboxItem> {
-  return api(
-    client.post<{ 200: OutboxItem }, unknown, false>({
-      url: '/api/v1/admin/outbox/{item_id}/retry',
-      path: { item_id: id },
-    }),
-  );
+  return api(retryOutboxItem({ path: { item_id: id } }));
 }
 
 export interface AuditFilter {
   actor_id?: string;
   action?: string;
-  start?: string;
-  end?: string;
+  /** From this instant on. */
+  since?: string;
+  /** Before this instant. */
+  until?: string;
   cursor?: string;
 }
 
 export async function auditEntries(filter: AuditFilter): Promise<Page<AuditEntry>> {
-  return api(
-    client.get<{ 200: Page<AuditEntry> }, unknown, false>({
-      url: '/api/v1/admin/audit',
-      query: { ...filter, limit: 50 },
-    }),
-  );
+  const page = await api(listAudit({ query: { ...filter, limit: 50 } }));
+  return { items: page.items, next_cursor: page.next_cursor ?? null };
 }
 
 /** The actions the audit log knows, for its filter. */
 export async function auditActions(): Promise<string[]> {
-  return api(client.get<{ 200: string[] }, unknown, false>({ url: '/api/v1/admin/audit/actions' }));
+  const actions: AuditActionRead[] = await api(listAuditActions());
+  return actions.map((a) => a.action);
 }

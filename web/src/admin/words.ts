@@ -10,14 +10,18 @@ const ACTIONS: Record<string, string> = {
   availability_changed: 'Changed weekly availability',
   tutor_settings_changed: 'Changed tutoring settings',
   subject_created: 'Added a subject',
+  calendar_connected: 'Connected Google Calendar',
   calendar_disconnected: 'Disconnected Google Calendar',
+  calendar_synced: 'Calendar read from Google',
+  account_deleted: 'Deleted their account',
+  api_token_revoked: 'Revoked an API token',
   grant_revoked: 'Google access revoked',
   session_appeared: 'Session appeared in Google',
   session_changed: 'Session changed in Google',
   session_removed: 'Session removed in Google',
   sync_failure: 'Calendar sync failed',
   outbox_failure: 'Google write failed',
-  outbox_retry: 'Retried a Google write',
+  outbox_retried: 'Retried a Google write',
 };
 
 /** The actions known when the API cannot list them (before GET /admin/audit/actions). */
