@@ -180,6 +180,16 @@ def test_alex_makes_stefan_a_tutor_who_is_listed_once_his_calendar_is_connected(
     assert "Stefan Student" in listed()
     page.get_by_role("button", name="Search").click()
     expect(row).to_contain_text("Connected")
+
+    # The audit log names who made Stefan a tutor, filtered by person and action.
+    page.get_by_role("navigation", name="Work").get_by_role("link", name="Audit log").click()
+    page.get_by_role("combobox", name="Person").select_option(label=f"Alex Admin ({ALEX})")
+    page.get_by_role("combobox", name="Action").select_option(label="Changed roles")
+    page.get_by_role("button", name="Show matching entries").click()
+    entries = page.get_by_role("row").filter(has_text="Changed roles")
+    expect(entries).to_have_count(1)
+    expect(entries).to_contain_text(f"Alex Admin ({ALEX})")
+    expect(page.get_by_role("row").filter(has_text="Signed in")).to_have_count(0)
     stefan.close()
     admin.close()
 
