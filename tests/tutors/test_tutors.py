@@ -324,3 +324,32 @@ async def test_a_tutor_is_listed_to_students_only_once_their_calendar_is_connect
     listed = await browser.app.get("/api/v1/tutors")
     assert ids(listed) == [str(tina.id)]
     assert listed.json()["items"][0]["calendar_connected"] is True
+
+
+async def test_a_tutor_reads_their_calendar_now_and_sees_a_new_session_at_once(
+    app: FastAPI, browser: Browser, other_browser: Browser, emulator: EmulatorServer
+) -> None:
+    tutor = await connect_tutor(app, browser, emulator)
+    add_event(emulator, TEST_TUTOR, event_body("Tutoring: Added just now", at(2, 10)))
+    before = (await browser.app.get(f"/api/v1/tutors/{tutor.id}/sessions")).json()
+    assert before == []  # nothing told tutorcal yet
+
+    synced = await browser.app.post("/api/v1/tutors/me/sync", headers=browser.csrf)
+    assert synced.status_code == 200, synced.text
+    assert (synced.json()["synced"], synced.json()["failed"]) == (1, 0)
+    assert synced.json()["calendar_status"] == "connected"
+    assert synced.json()["last_synced_at"] is not None
+    after = (await browser.app.get(f"/api/v1/tutors/{tutor.id}/sessions")).json()
+    assert [s["title"] for s in after] == ["Tutoring: Added just now"]
+
+    await signed_in(other_browser, emulator, "sam@school.example")
+    refused = await other_browser.app.post("/api/v1/tutors/me/sync", headers=other_browser.csrf)
+    assert refused.status_code == 403
+
+
+async def test_a_tutor_without_a_calendar_cannot_sync_it(
+    browser: Browser, emulator: EmulatorServer
+) -> None:
+    await signed_in(browser, emulator, TEST_TUTOR)
+    response = await browser.app.post("/api/v1/tutors/me/sync", headers=browser.csrf)
+    assert (response.status_code, response.json()["code"]) == (409, "calendar_not_connected")

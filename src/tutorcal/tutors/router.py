@@ -23,6 +23,7 @@ from tutorcal.tutors.models import Subject
 from tutorcal.tutors.schemas import (
     BookingRules,
     CalendarChoice,
+    CalendarSyncRead,
     SubjectCreate,
     SubjectRead,
     TutorDetail,
@@ -198,6 +199,34 @@ async def list_my_calendars(tutor: TutorDep, runtime: RuntimeDep) -> list[Calend
         )
         for e in entries
     ]
+
+
+@router.post(
+    "/tutors/me/sync",
+    response_model=CalendarSyncRead,
+    tags=["tutor settings"],
+    summary="Read my Google calendars now (tutor)",
+    description="What the periodic sync and Google's push do, at once: the session calendar and "
+    "busy calendars are read again, and the answer says how many were and when the mirror "
+    "last caught up.",
+    responses=problem_responses(Forbidden, CalendarNotConnectedError),
+)
+async def sync_my_calendar(tutor: TutorDep, runtime: RuntimeDep) -> CalendarSyncRead:
+    view = await service.get_tutor(str(tutor.id))
+    if view.calendar_status != CalendarStatus.CONNECTED:
+        raise CalendarNotConnectedError(
+            f"Calendar status: {view.calendar_status.value}. Connect your Google Calendar."
+        )
+    outcomes = await runtime.calendar.connect(tutor)
+    read = {outcome.calendar_id for outcome in outcomes if outcome.ok}
+    unread = {outcome.calendar_id for outcome in outcomes if not outcome.ok} - read
+    after = await service.get_tutor(str(tutor.id))
+    return CalendarSyncRead(
+        synced=len(read),
+        failed=len(unread),
+        calendar_status=after.calendar_status,
+        last_synced_at=after.last_synced_at,
+    )
 
 
 @router.get(

@@ -158,3 +158,12 @@ class CalendarChoice(ResponseModel):
     primary: bool
     access_role: str | None
     time_zone: str | None
+
+
+class CalendarSyncRead(ResponseModel):
+    synced: int = Field(description="Calendars read from Google now.")
+    failed: int = Field(description="Calendars Google did not answer for (tried again later).")
+    calendar_status: CalendarStatus
+    last_synced_at: datetime | None = Field(
+        description="When the mirror of the session calendar last caught up with Google."
+    )
