@@ -15,6 +15,7 @@ from playwright.sync_api import Browser, Locator, Page, expect
 from tests.web.conftest import (
     DEMO,
     TARA,
+    THEO,
     Demo,
     axe_violations,
     describe,
@@ -192,6 +193,25 @@ def test_alex_makes_stefan_a_tutor_who_is_listed_once_his_calendar_is_connected(
     expect(page.get_by_role("row").filter(has_text="Signed in")).to_have_count(0)
     stefan.close()
     admin.close()
+
+
+def test_theo_whose_google_grant_died_is_told_so_and_reconnects_from_the_page(
+    demo: Demo, chromium: Browser
+) -> None:
+    context = new_context(chromium)
+    page = context.new_page()
+    sign_in(page, demo, THEO, next_path="/teach/calendar")
+    expect(page.get_by_role("heading", name="Connected", exact=True)).to_be_visible()
+    # Theo revokes tutorcal's access in his Google account. The page's next call to Google
+    # (reading his calendars) is the first to find out.
+    demo.google("POST", f"/users/{THEO}/revoke")
+    page.reload()
+    expect(page.get_by_role("heading", name="Reconnect needed")).to_be_visible()
+    page.get_by_role("link", name="Reconnect Google Calendar").click()
+    page.wait_for_url(re.compile(r"/teach/calendar"))
+    expect(page.get_by_role("heading", name="Connected", exact=True)).to_be_visible()
+    assert demo.person(SAM).get(f"/api/v1/tutors/{demo.tutor_id(THEO)}/schedule").is_success
+    context.close()
 
 
 def test_alex_retries_a_write_google_refused_for_good_and_the_student_reaches_the_event(
