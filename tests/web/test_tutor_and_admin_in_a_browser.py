@@ -31,6 +31,7 @@ ALEX = f"admin@{DEMO}"
 SAM = f"sam@{DEMO}"
 STEFAN = f"stefan@{DEMO}"
 LONDON = ZoneInfo("Europe/London")
+APOSTROPHE = "\u2019"
 DASH = "\u2013"  # the en dash of the pages' time ranges
 
 
@@ -110,6 +111,20 @@ def test_tara_changes_her_weekly_hours_and_sam_sees_the_new_slots_then_sam_is_on
             has=page.get_by_role("heading", name="Tutoring: Roster check")
         )
     ).to_contain_text("1 of 4 seats taken")
+
+    # Tara cancels Sam's seat with a reason; Google takes him off the event.
+    roster.get_by_role(
+        "button", name=f"Cancel Sam Student{APOSTROPHE}s seat in Tutoring: Roster check"
+    ).click()
+    dialog = page.get_by_role("dialog", name=f"Cancel Sam Student{APOSTROPHE}s booking?")
+    dialog.get_by_role("textbox", name="Reason for Sam Student (optional)").fill("I am ill")
+    dialog.get_by_role("button", name="Cancel the booking").click()
+    expect(dialog).to_have_count(0)
+    expect(page.get_by_role("list", name="Booked for Tutoring: Roster check")).to_have_count(0)
+    cancelled = demo.person(SAM).get(f"/api/v1/bookings/{booked.json()['id']}").json()
+    assert (cancelled["status"], cancelled["cancelled_by"]) == ("cancelled", "tutor")
+    assert cancelled["cancel_reason"] == "I am ill"
+    assert demo.attendees(TARA, session["event_id"]) == []
     student.close()
     tara.close()
 
