@@ -206,6 +206,18 @@ def test_alex_makes_stefan_a_tutor_who_is_listed_once_his_calendar_is_connected(
     expect(entries).to_have_count(1)
     expect(entries).to_contain_text(f"Alex Admin ({ALEX})")
     expect(page.get_by_role("row").filter(has_text="Signed in")).to_have_count(0)
+
+    # A subject for Stefan to teach: the code follows the name unless Alex types one.
+    page.get_by_role("link", name="Subjects").click()
+    page.get_by_role("textbox", name="Name").fill("Further statistics")
+    page.get_by_role("textbox", name=re.compile(r"^Code")).focus()
+    expect(page.get_by_role("textbox", name=re.compile(r"^Code"))).to_have_value(
+        "further-statistics"
+    )
+    page.get_by_role("button", name="Add the subject").click()
+    expect(page.get_by_text("Added Further statistics.")).to_be_visible()
+    expect(page.get_by_role("listitem").filter(has_text="Further statistics")).to_be_visible()
+    assert "Further statistics" in [s["name"] for s in sam.get("/api/v1/subjects").json()]
     stefan.close()
     admin.close()
 
