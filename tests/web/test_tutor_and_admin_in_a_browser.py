@@ -68,6 +68,13 @@ def test_tara_changes_her_weekly_hours_and_sam_sees_the_new_slots_then_sam_is_on
     saturday_hours.get_by_role("textbox", name=re.compile(r"^Until \(Saturday")).fill("12:00")
     friday = page.get_by_role("group", name="Friday")
     friday.get_by_role("button", name=re.compile(r"^Remove Friday")).click()
+    # One Sunday (otherwise unavailable) opens in the evening: a date override.
+    sunday = (saturday + timedelta(days=1)).astimezone(LONDON).date().isoformat()
+    page.get_by_role("button", name="Add a date").click()
+    page.get_by_label("Date", exact=True).fill(sunday)
+    page.get_by_role("button", name=f"Add hours on {sunday}").click()
+    page.get_by_role("textbox", name=f"From ({sunday}, range 1)").fill("18:00")
+    page.get_by_role("textbox", name=f"Until ({sunday}, range 1)").fill("20:00")
     # An overlapping range is named in words before anything is sent.
     saturday_hours.get_by_role("button", name="Add hours on Saturday").click()
     saturday_hours.get_by_role("textbox", name="From (Saturday, range 2)").fill("11:00")
@@ -83,6 +90,7 @@ def test_tara_changes_her_weekly_hours_and_sam_sees_the_new_slots_then_sam_is_on
         *((day, "09:00", "17:00") for day in range(4)),
         (5, "10:00", "12:00"),
     }
+    assert hours["overrides"] == [{"date": sunday, "ranges": [{"start": "18:00", "end": "20:00"}]}]
 
     student = new_context(chromium)
     sam_page = student.new_page()
@@ -98,6 +106,7 @@ def test_tara_changes_her_weekly_hours_and_sam_sees_the_new_slots_then_sam_is_on
     ).to_be_visible()
     assert _slots_on(sam_page, "Saturday") == 2  # 10:00 and 11:00, an hour each
     assert _slots_on(sam_page, "Friday") == 0
+    assert _slots_on(sam_page, "Sunday") == 2  # 18:00 and 19:00, on that date only
 
     start = saturday.replace(hour=8)  # clear of the demo seats Sam holds
     session = demo.add_session(TARA, "Tutoring: Roster check", start, capacity=4)
