@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import httpx2
@@ -12,6 +13,7 @@ from tests.support.booking import attendees, group_session, student
 from tests.support.browser import Browser
 from tests.support.calendar import runtime_of
 from tests.support.emulator import EmulatorServer
+from tutorcal.audit.models import AuditEntry
 from tutorcal.bookings.models import Booking
 
 GOOGLE_REFUSES_FOR_GOOD = {
@@ -96,3 +98,21 @@ async def test_retrying_an_unknown_item_is_404_and_nobody_but_admins_sees_the_ou
         assert (missing.status_code, missing.json()["code"]) == (404, "not_found")
     bad: dict[str, Any] = {"status": "done"}
     assert (await admin.app.get("/api/v1/admin/outbox", params=bad)).status_code == 422
+
+
+async def test_two_admins_retrying_at_once_make_the_write_due_once(
+    app: FastAPI, browser: Browser, other_browser: Browser, emulator: EmulatorServer
+) -> None:
+    _, booking_id, _ = await _failed_booking(app, browser, other_browser, emulator)
+    first = await student(browser, emulator, TEST_ADMIN)
+    second = await student(other_browser, emulator, TEST_ADMIN)
+    (item,) = (await first.app.get("/api/v1/admin/outbox")).json()["items"]
+    path = f"/api/v1/admin/outbox/{item['id']}/retry"
+
+    answers = await asyncio.gather(
+        first.app.post(path, headers=first.csrf), second.app.post(path, headers=second.csrf)
+    )
+
+    assert sorted(a.status_code for a in answers) == [200, 409]
+    retried = await AuditEntry.filter(action="outbox_retried", subject_id=booking_id).count()
+    assert retried == 1

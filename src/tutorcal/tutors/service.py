@@ -226,7 +226,7 @@ async def update_settings(tutor: User, changes: Mapping[str, Any]) -> tuple[Tuto
             raise UnknownSubject()
         after["subject_ids"] = sorted(str(s) for s in subject_ids)
     async with in_transaction():
-        # Locked, so that two PATCHes of different settings both land.
+        # Locked: the old values the audit entry names are the ones this change replaced.
         profile = await TutorProfile.select_for_update().get_or_none(user_id=tutor.id)
         if profile is None:
             profile = await _profile(tutor)
