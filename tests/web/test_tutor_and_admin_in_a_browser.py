@@ -173,6 +173,13 @@ def test_alex_makes_stefan_a_tutor_who_is_listed_once_his_calendar_is_connected(
     def listed() -> list[str]:
         return [t["name"] for t in sam.get("/api/v1/tutors", params={"limit": 100}).json()["items"]]
 
+    # Stefan, a student, is told the tutor pages are not for him.
+    stefan = new_context(chromium)
+    his = stefan.new_page()
+    sign_in(his, demo, STEFAN, next_path="/teach/calendar")
+    expect(his.get_by_role("heading", name="This page is for tutors", level=1)).to_be_visible()
+    expect(his.get_by_role("navigation", name="Work")).to_have_count(0)
+
     admin = new_context(chromium)
     page = admin.new_page()
     sign_in(page, demo, ALEX, next_path="/admin/people")
@@ -189,9 +196,7 @@ def test_alex_makes_stefan_a_tutor_who_is_listed_once_his_calendar_is_connected(
     expect(row).to_contain_text("Not connected")
     assert "Stefan Student" not in listed()
 
-    stefan = new_context(chromium)
-    his = stefan.new_page()
-    sign_in(his, demo, STEFAN, next_path="/teach/calendar")
+    his.reload()
     work = his.get_by_role("navigation", name="Work")
     for name in ("My sessions", "Availability", "Settings", "Calendar connection"):
         expect(work.get_by_role("link", name=name)).to_be_visible()
