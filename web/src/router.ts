@@ -6,6 +6,8 @@ declare module 'vue-router' {
     title: string;
     /** The page is someone's own: signed-out visitors are asked to sign in first. */
     signedIn?: boolean;
+    /** The page is for this role only: others are told so, with no request made. */
+    role?: 'tutor' | 'admin';
   }
 }
 
@@ -42,6 +44,46 @@ const routes: RouteRecordRaw[] = [
     path: '/profile',
     component: () => import('./pages/ProfilePage.vue'),
     meta: { title: 'Profile', signedIn: true },
+  },
+  {
+    path: '/teach/calendar',
+    component: () => import('./pages/TutorCalendarPage.vue'),
+    meta: { title: 'Calendar connection', signedIn: true, role: 'tutor' },
+  },
+  {
+    path: '/teach/settings',
+    component: () => import('./pages/TutorSettingsPage.vue'),
+    meta: { title: 'Tutoring settings', signedIn: true, role: 'tutor' },
+  },
+  {
+    path: '/teach/availability',
+    component: () => import('./pages/AvailabilityPage.vue'),
+    meta: { title: 'Weekly availability', signedIn: true, role: 'tutor' },
+  },
+  {
+    path: '/teach/sessions',
+    component: () => import('./pages/TutorSessionsPage.vue'),
+    meta: { title: 'My sessions', signedIn: true, role: 'tutor' },
+  },
+  {
+    path: '/admin/people',
+    component: () => import('./pages/AdminPeoplePage.vue'),
+    meta: { title: 'People', signedIn: true, role: 'admin' },
+  },
+  {
+    path: '/admin/audit',
+    component: () => import('./pages/AdminAuditPage.vue'),
+    meta: { title: 'Audit log', signedIn: true, role: 'admin' },
+  },
+  {
+    path: '/admin/google-writes',
+    component: () => import('./pages/AdminOutboxPage.vue'),
+    meta: { title: 'Failed Google writes', signedIn: true, role: 'admin' },
+  },
+  {
+    path: '/admin/subjects',
+    component: () => import('./pages/AdminSubjectsPage.vue'),
+    meta: { title: 'Subjects', signedIn: true, role: 'admin' },
   },
   {
     path: '/:unknown(.*)*',
