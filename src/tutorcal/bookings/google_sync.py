@@ -16,6 +16,7 @@ from tutorcal.google.event_writes import (
     put_slot_event,
     remove_slot_event,
     set_attendance,
+    slot_event_id,
 )
 from tutorcal.google.grants import CalendarNotConnected
 from tutorcal.google.service import CalendarService
@@ -101,6 +102,9 @@ class BookingWrites:
             end=owner.end_at,
             student_email=owner.student.email,
             student_name=owner.student.name,
+            # An id minted for this booking and never written: one insert, no read first.
+            likely_new=booking.calendar_event_id == slot_event_id(owner.id)
+            and owner.calendar_sync != CalendarSync.SYNCED,
         )
         await Booking.filter(id=owner.id).update(
             calendar_sync=CalendarSync.SYNCED, updated_at=utcnow(), meet_link=event.meet_link
