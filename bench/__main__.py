@@ -164,6 +164,7 @@ def booking_options(args: argparse.Namespace) -> bookings.Options:
         warmup_s=args.warmup,
         duration_s=args.duration,
         rounds=args.rounds,
+        profile=args.profile,
     )
 
 
@@ -223,6 +224,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     booked = bookings.run(booking_options(args), workdir)
                     results["bookings"] = booked.as_json()
                     tables.append(("bookings", booked.table, booked.verdict_lines(), booked.notes))
+                    if booked.profile:
+                        print_profile(booked.profile)
                 else:
                     options = sessions.Options(
                         concurrency=args.concurrency,
@@ -263,9 +266,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def print_profile(profile: dict[str, Any], top: int = 12) -> None:
+    while_sampled = (
+        f"{profile['reads_per_s_while_profiled']} reads/s"
+        if "reads_per_s_while_profiled" in profile
+        else f"{profile['bookings_while_profiled']} seat bookings"
+    )
     print(
         f"\ntutorcal's event loop under py-spy ({profile['samples']} samples, "
-        f"{profile['reads_per_s_while_profiled']} reads/s while sampled):"
+        f"{while_sampled} while sampled):"
     )
     print("  charged to the innermost line of tutorcal's code on the stack:")
     for frame, pct in list(profile["by_app_line_pct"].items())[:top]:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import logging
 import random
+import time
 import uuid
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from tortoise.expressions import Q
@@ -182,32 +183,54 @@ async def _fail(job: OutboxJob, error: str) -> None:
     )
 
 
+# A round drains until nothing is due, so a backlog after a rush clears in one round; but
+# stops taking new jobs after this long, well before the next round (a minute later) and
+# before Cloud Run's request timeout.
+DRAIN_SECONDS = 45.0
+
+
 async def drain(
     handler: JobHandler,
     *,
     limit: int = 100,
     on_failed: JobHandler | None = None,
     policy: RetryPolicy = DEFAULT_POLICY,
+    time_budget_seconds: float = DRAIN_SECONDS,
 ) -> DrainResult:
-    """Run every due job (up to ``limit``); safe on several workers at once."""
-    due = (
-        await OutboxJob.filter(
-            Q(status=OutboxStatus.PENDING, next_attempt_at__lte=utcnow())
-            & (Q(claimed_until__isnull=True) | Q(claimed_until__lt=utcnow()))
-        )
-        .order_by("created_at")
-        .limit(limit)
-        .values_list("id", flat=True)
-    )
+    """Run every due job, ``limit`` at a time, until none is left or the time is up; safe on
+    several workers at once.
+
+    The batches walk forward by (created_at, id), so a job passed over (another worker has it,
+    or an earlier job of its booking is still open) is not read again in this round, and jobs
+    enqueued meanwhile are reached.
+    """
+    deadline = time.monotonic() + time_budget_seconds
     done = retried = failed = 0
-    for job_id in due:
-        status = await run_job(uuid.UUID(str(job_id)), handler, on_failed, policy=policy)
-        if status == OutboxStatus.DONE:
-            done += 1
-        elif status == OutboxStatus.PENDING:
-            retried += 1
-        elif status == OutboxStatus.FAILED:
-            failed += 1
+    after: tuple[datetime, uuid.UUID] | None = None
+    while time.monotonic() < deadline:
+        now = utcnow()
+        query = OutboxJob.filter(
+            Q(status=OutboxStatus.PENDING, next_attempt_at__lte=now)
+            & (Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        )
+        if after is not None:
+            query = query.filter(
+                Q(created_at__gt=after[0]) | Q(created_at=after[0], id__gt=after[1])
+            )
+        due = await query.order_by("created_at", "id").limit(limit).values_list("id", "created_at")
+        for job_id, created_at in due:
+            if time.monotonic() >= deadline:
+                break
+            after = (created_at, uuid.UUID(str(job_id)))
+            status = await run_job(uuid.UUID(str(job_id)), handler, on_failed, policy=policy)
+            if status == OutboxStatus.DONE:
+                done += 1
+            elif status == OutboxStatus.PENDING:
+                retried += 1
+            elif status == OutboxStatus.FAILED:
+                failed += 1
+        if len(due) < limit:
+            break
     OUTBOX_PENDING.set(await OutboxJob.filter(status=OutboxStatus.PENDING).count())
     return DrainResult(done, retried, failed)
 
