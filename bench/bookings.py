@@ -103,11 +103,13 @@ from bench.support import (
 SUBJECT_LABELS: dict[Subject, str] = {
     "tutorcal": "tutorcal serve",
     "floor": "floor (bare FastAPI + Tortoise)",
+    "raw": "raw floor (FastAPI + asyncpg, no ORM)",
 }
 CSRF_COOKIE = "tutorcal_csrf"
 STUDENT_EMAIL = "bench-student-{n:02d}@school.example"
 
-TARGET_SLOTS_RPS_RATIO = 0.8
+# Issue #14: free slots at least as fast as the Tortoise floor computes them.
+TARGET_SLOTS_RPS_RATIO = 1.0
 TARGET_GOOGLE_CALLS_PER_SLOT_READ = 0
 SEAT_CALLS = 2  # events.get + events.update with If-Match; a 412 costs one more of each
 GOOGLE_WRITE_METHODS = ("events.get", "events.update", "events.patch", "events.insert")
@@ -441,6 +443,21 @@ class BookingsResult:
                 {"tutorcal": t_rps, "floor": f_rps, "ratio": ratio},
             )
         )
+        if self.slot_runs("raw"):
+            r_rps = self.slot_rps("raw")
+            rows.append(
+                Row(
+                    f"reads/s, GET slots, vs the {sessions.RAW_LABEL}",
+                    f"{t_rps:.0f}",
+                    f"{r_rps:.0f}",
+                    f"{t_rps / r_rps:.2f}" if r_rps else "-",
+                    values={
+                        "tutorcal": t_rps,
+                        "raw": r_rps,
+                        "ratio": t_rps / r_rps if r_rps else None,
+                    },
+                )
+            )
         for name, fraction in (("p50", 0.50), ("p95", 0.95)):
             t, f = self.slot_latency("tutorcal", fraction), self.slot_latency("floor", fraction)
             rows.append(
@@ -883,7 +900,18 @@ def staged(options: Options, scratch: Path) -> Iterator[Stage]:
             )
         )
         wait_ready(floor, floor_port, "/readyz", floor_log)
-        servers = Servers(tutorcal, tutorcal_port, tutorcal_log, floor, floor_port, floor_log)
+        raw, raw_port, raw_log = stack.enter_context(sessions.raw_floor(database_url, scratch))
+        servers = Servers(
+            tutorcal,
+            tutorcal_port,
+            tutorcal_log,
+            floor,
+            floor_port,
+            floor_log,
+            raw,
+            raw_port,
+            raw_log,
+        )
         wait_quiet(emulator)
         yield Stage(
             servers,
@@ -899,15 +927,15 @@ def staged(options: Options, scratch: Path) -> Iterator[Stage]:
 
 
 def port_of(stage: Stage, subject: Subject) -> int:
-    return stage.servers.tutorcal_port if subject == "tutorcal" else stage.servers.floor_port
+    return stage.servers.of(subject)[1]
 
 
 def process_of(stage: Stage, subject: Subject) -> subprocess.Popen[bytes]:
-    return stage.servers.tutorcal if subject == "tutorcal" else stage.servers.floor
+    return stage.servers.of(subject)[0]
 
 
 def log_of(stage: Stage, subject: Subject) -> Path:
-    return stage.servers.tutorcal_log if subject == "tutorcal" else stage.servers.floor_log
+    return stage.servers.of(subject)[2]
 
 
 def seats(stage: Stage, titles: list[str]) -> list[dict[str, Any]]:
@@ -1087,18 +1115,20 @@ def measure_slots(
     headers = {"Cookie": f"{SESSION_COOKIE}={stage.viewer_cookie}"}
     answers = [
         httpx2.get(f"http://127.0.0.1:{port_of(stage, s)}{path}", headers=headers, timeout=10)
-        for s in ("tutorcal", "floor")
+        for s in sessions.ROUND_ORDER
     ]
     if any(answer.status_code != 200 for answer in answers):
         raise BenchError(
             "a subject did not answer GET slots: "
             + ", ".join(f"{a.status_code} {a.text[:300]}" for a in answers)
         )
-    same = answers[0].json() == answers[1].json()
+    same = all(answer.json() == answers[0].json() for answer in answers)
+    different = next((a for a in answers[1:] if a.json() != answers[0].json()), answers[1])
     note = (
-        f"identical JSON, {len(answers[0].json())} slots, {len(answers[0].content)} bytes"
+        f"identical JSON from all three, {len(answers[0].json())} slots, "
+        f"{len(answers[0].content)} bytes"
         if same
-        else "DIFFERENT answers: " + first_difference(answers[0].json(), answers[1].json())
+        else "DIFFERENT answers: " + first_difference(answers[0].json(), different.json())
     )
     print(f"bookings: GET slots: {note}", flush=True)
     if not same:
@@ -1116,7 +1146,7 @@ def measure_slots(
         flush=True,
     )
     loads: list[LoadRun] = []
-    order: tuple[Subject, Subject] = ("tutorcal", "floor")
+    order = sessions.ROUND_ORDER
     for round_index in range(options.rounds):
         for subject in order if round_index % 2 == 0 else order[::-1]:
             loads.append(
