@@ -36,7 +36,7 @@ class BookingWrites:
 
     async def __call__(self, job: OutboxJob) -> None:
         booking = await Booking.get(id=job.booking_id).select_related(
-            "student", "tutor", "subject", "session"
+            "student", "tutor", "subject", "session", "session__calendar"
         )
         try:
             if booking.kind == BookingKind.SESSION:
@@ -55,7 +55,7 @@ class BookingWrites:
     async def _seat(self, booking: Booking) -> None:
         session = booking.session
         assert session is not None
-        calendar = await session.calendar
+        calendar = session.calendar
         holder = await Booking.filter(
             session_id=session.id, student_id=booking.student_id, status=BookingStatus.CONFIRMED
         ).first()

@@ -126,12 +126,20 @@ async def _read(booking: Booking) -> BookingRead:
     return (await _reads([booking]))[0]
 
 
-async def _write_now(runtime: Runtime, *jobs: OutboxJob | None) -> None:
-    """Try Google at once, briefly; whatever does not get through, the outbox worker finishes."""
+async def _write_now(runtime: Runtime, *jobs: OutboxJob | None, new_booking: bool = False) -> None:
+    """Try Google at once, briefly; whatever does not get through, the outbox worker finishes.
+
+    ``new_booking``: the one job is the first of a booking this request created."""
     writes = BookingWrites(runtime.calendar, quick=True)
     for job in jobs:
         if job is not None:
-            await outbox.run_job(job.id, writes, mark_failed, policy=runtime.outbox_policy)
+            await outbox.run_job(
+                job.id,
+                writes,
+                mark_failed,
+                policy=runtime.outbox_policy,
+                fresh=job if new_booking else None,
+            )
 
 
 async def _check_slot(
@@ -230,7 +238,7 @@ async def _book(
         if earlier is None:
             raise
         return await _replay(earlier)
-    await _write_now(runtime, placed.job)
+    await _write_now(runtime, placed.job, new_booking=True)
     answer: dict[str, Any] = (await _read(await _fresh(placed.booking.id))).model_dump(mode="json")
     if claim is not None:
         await idempotency.finish(claim, placed.booking.id, answer)

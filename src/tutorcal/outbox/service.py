@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from tortoise.expressions import Q
+from tortoise.expressions import F, Q
 
 from tutorcal.audit import service as audit
 from tutorcal.core.metrics import OUTBOX_PENDING
@@ -72,7 +72,9 @@ async def enqueue(booking_id: uuid.UUID, operation: str = "reconcile") -> Outbox
     )
 
 
-async def _claim(job_id: uuid.UUID, policy: RetryPolicy) -> OutboxJob | None:
+async def _claim(
+    job_id: uuid.UUID, policy: RetryPolicy, fresh: OutboxJob | None = None
+) -> OutboxJob | None:
     now = utcnow()
     claimed = await OutboxJob.filter(
         Q(id=job_id, status=OutboxStatus.PENDING, next_attempt_at__lte=now)
@@ -80,6 +82,10 @@ async def _claim(job_id: uuid.UUID, policy: RetryPolicy) -> OutboxJob | None:
     ).update(claimed_until=now + policy.claim)
     if claimed != 1:
         return None
+    if fresh is not None:
+        # Enqueued with a new booking, so nothing of that booking is ahead of it, and what a
+        # job is never changes; its attempts are counted in the database (F below).
+        return fresh
     job = await OutboxJob.get(id=job_id)
     # Jobs of one booking run in order: an earlier one still open goes first.
     earlier = await OutboxJob.filter(
@@ -97,9 +103,14 @@ async def run_job(
     on_failed: JobHandler | None = None,
     *,
     policy: RetryPolicy = DEFAULT_POLICY,
+    fresh: OutboxJob | None = None,
 ) -> OutboxStatus | None:
-    """Run one job if it is due and nobody else has it; returns its new status, or None."""
-    job = await _claim(job_id, policy)
+    """Run one job if it is due and nobody else has it; returns its new status, or None.
+
+    ``fresh``: this job as ``enqueue`` returned it with a booking created in the same request,
+    which saves reading it back and looking for earlier jobs of its booking.
+    """
+    job = await _claim(job_id, policy, fresh)
     if job is None:
         return None
     try:
@@ -124,7 +135,7 @@ async def run_job(
         status=OutboxStatus.DONE,
         completed_at=utcnow(),
         claimed_until=None,
-        attempts=job.attempts + 1,
+        attempts=F("attempts") + 1,
         last_error=None,
     )
     return OutboxStatus.DONE
