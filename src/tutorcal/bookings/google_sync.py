@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 
+from tutorcal.bookings import repository
 from tutorcal.bookings.models import Booking, BookingKind, BookingStatus, CalendarSync
 from tutorcal.core.time import utcnow
 from tutorcal.google.calendar_errors import BadRequest, Forbidden, Unauthorized
@@ -35,9 +36,9 @@ class BookingWrites:
         self._quick = quick
 
     async def __call__(self, job: OutboxJob) -> None:
-        booking = await Booking.get(id=job.booking_id).select_related(
-            "student", "tutor", "subject", "session", "session__calendar"
-        )
+        booking = await repository.with_related(job.booking_id) if job.booking_id else None
+        if booking is None:
+            raise PermanentFailure(f"booking {job.booking_id} is gone")
         try:
             if booking.kind == BookingKind.SESSION:
                 await self._seat(booking)

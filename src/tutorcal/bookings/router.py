@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Header, Request, Response
 from fastapi.responses import JSONResponse
 
 from tutorcal.auth.dependencies import OptionalAuthDep, RuntimeDep, UserDep, enforce_rate_limit
-from tutorcal.bookings import feed, idempotency
+from tutorcal.bookings import feed, idempotency, repository
 from tutorcal.bookings import service as bookings
 from tutorcal.bookings.errors import (
     AlreadyBooked,
@@ -113,8 +113,11 @@ def booking_read(booking: Booking, windows: NoticeWindows) -> BookingRead:
 _RELATED = ("tutor", "student", "session", "subject")
 
 
-async def _fresh(booking_id: object) -> Booking:
-    return await Booking.get(id=booking_id).select_related(*_RELATED)
+async def _fresh(booking_id: uuid.UUID) -> Booking:
+    booking = await repository.with_related(booking_id)
+    if booking is None:
+        raise BookingNotFound()
+    return booking
 
 
 async def _reads(rows: list[Booking]) -> list[BookingRead]:
