@@ -113,20 +113,17 @@ class NoticeWindows(NamedTuple):
 async def notice_windows(tutor_ids: set[uuid.UUID]) -> dict[uuid.UUID, NoticeWindows]:
     """Each tutor's cancel and reschedule notice (a tutor who never saved settings has the
     defaults)."""
-    profiles = {p.user_id: p for p in await TutorProfile.filter(user_id__in=tutor_ids)}
+    # Two columns, not whole profiles: every booking answer asks this.
+    rows = await TutorProfile.filter(user_id__in=tutor_ids).values_list(
+        "user_id", "cancel_notice_minutes", "reschedule_notice_minutes"
+    )
+    found = {uuid.UUID(str(user_id)): NoticeWindows(c, r) for user_id, c, r in rows}
     defaults = TutorProfile._meta.fields_map
     fallback = NoticeWindows(
         int(defaults["cancel_notice_minutes"].default),
         int(defaults["reschedule_notice_minutes"].default),
     )
-    return {
-        tutor_id: (
-            NoticeWindows(p.cancel_notice_minutes, p.reschedule_notice_minutes)
-            if (p := profiles.get(tutor_id))
-            else fallback
-        )
-        for tutor_id in tutor_ids
-    }
+    return {tutor_id: found.get(tutor_id, fallback) for tutor_id in tutor_ids}
 
 
 async def get_tutor(tutor_id: str) -> TutorView:
