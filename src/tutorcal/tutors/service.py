@@ -135,6 +135,18 @@ async def get_tutor(tutor_id: str) -> TutorView:
     return (await _views([user]))[0]
 
 
+async def get_tutor_profile(tutor_id: str) -> tuple[User, TutorProfile]:
+    """The tutor and their settings only: what free slots need, in two reads instead of the
+    five of a whole TutorView (subjects, grant, calendars). Raises TutorNotFound."""
+    user = await User.get_or_none(
+        id=parse_id(tutor_id, "tutor"), is_tutor=True, deleted_at__isnull=True
+    )
+    if user is None:
+        raise TutorNotFound()
+    profile = await TutorProfile.get_or_none(user_id=user.id) or await _profile(user)
+    return user, profile
+
+
 def settings_of(view: TutorView) -> TutorSettings:
     p = view.profile
     return TutorSettings(
