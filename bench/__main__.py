@@ -4,11 +4,13 @@ Sections (all by default, one with ``--only``):
 
 * ``startup``: cold start and idle RSS of ``tutorcal serve`` vs a bare app (bench/startup.py);
 * ``sessions``: reading a tutor's sessions under load on PostgreSQL vs a floor app doing the
-  least the same answer needs, Google calls per read, and how fast a change made in Google
-  shows in the API (bench/sessions.py; needs PostgreSQL at 127.0.0.1:5432);
+  least the same answer needs (FastAPI + Tortoise), and vs a raw floor with no ORM at all
+  (FastAPI + asyncpg, bench/raw_floor_app.py), Google calls per read, and how fast a change
+  made in Google shows in the API (bench/sessions.py; needs PostgreSQL at 127.0.0.1:5432);
 * ``bookings``: bookings per second on distinct one-seat sessions and a many-students race
   for one seat, each beside a floor doing the same transaction bare, Google calls per
-  booking, and free-slot reads under load vs the floor (bench/bookings.py; PostgreSQL too);
+  booking, and free-slot reads under load vs both floors (bench/bookings.py; PostgreSQL too;
+  the seat run is sampled by py-spy, of the dev group, unless `--profile never`);
 * ``web``: the web app's first page gzipped, navigation to a tutor's week painted in Chromium,
   and API calls per week view (bench/web.py; needs Debian's Chromium and a built bundle).
 

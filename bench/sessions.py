@@ -8,7 +8,10 @@ end), the Google emulator in a process of its own, and two servers pointed at th
   a fresh Fernet key, LOG_LEVEL=WARNING, DATABASE_POOL_SIZE and SYNC_COALESCE_SECONDS left
   at their defaults);
 * the floor, ``bench/floor_app.py``: a bare FastAPI + Tortoise app doing the least the same
-  answer needs (one query for the login session by token hash, one for the session rows).
+  answer needs (one query for the login session by token hash, one for the session rows);
+* the raw floor, ``bench/raw_floor_app.py``: the same two queries through asyncpg, no ORM
+  (issue #14's goal: tutorcal at ≥ 0.7 of its reads/s). Its rows name it; its figure
+  stands in the floor column.
 
 Set-up: a tutor whose primary calendar holds 40 "Tutoring …" events over the next four
 weeks signs in (``login_hint``) and connects the calendar; the bench waits until the mirror
