@@ -120,8 +120,12 @@ class BackgroundSyncs:
             absorbed = self._waiting.pop(calendar_id, 0)
             requested_at = self._latest_request_at.pop(calendar_id, None)
             if absorbed and requested_at is not None:
-                # What notified() would have written for them, once for all, before the claim.
-                await MirroredCalendar.filter(id=calendar_id).update(sync_requested_at=requested_at)
+                # What notified() would have written for them, once for all, before the claim
+                # (forward only: another instance may have flagged a later notification).
+                await MirroredCalendar.filter(
+                    Q(id=calendar_id)
+                    & (Q(sync_requested_at__isnull=True) | Q(sync_requested_at__lt=requested_at))
+                ).update(sync_requested_at=requested_at)
             await self.engine.sync_until_quiet(calendar_id, requested_at=requested_at)
         except Exception:
             logger.exception("background sync of calendar %s failed", calendar_id)
