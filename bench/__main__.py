@@ -4,11 +4,13 @@ Sections (all by default, one with ``--only``):
 
 * ``startup``: cold start and idle RSS of ``tutorcal serve`` vs a bare app (bench/startup.py);
 * ``sessions``: reading a tutor's sessions under load on PostgreSQL vs a floor app doing the
-  least the same answer needs, Google calls per read, and how fast a change made in Google
-  shows in the API (bench/sessions.py; needs PostgreSQL at 127.0.0.1:5432);
+  least the same answer needs (FastAPI + Tortoise), and vs a raw floor with no ORM at all
+  (FastAPI + asyncpg, bench/raw_floor_app.py), Google calls per read, and how fast a change
+  made in Google shows in the API (bench/sessions.py; needs PostgreSQL at 127.0.0.1:5432);
 * ``bookings``: bookings per second on distinct one-seat sessions and a many-students race
   for one seat, each beside a floor doing the same transaction bare, Google calls per
-  booking, and free-slot reads under load vs the floor (bench/bookings.py; PostgreSQL too);
+  booking, and free-slot reads under load vs both floors (bench/bookings.py; PostgreSQL too;
+  the seat run is sampled by py-spy, of the dev group, unless `--profile never`);
 * ``web``: the web app's first page gzipped, navigation to a tutor's week painted in Chromium,
   and API calls per week view (bench/web.py; needs Debian's Chromium and a built bundle).
 
@@ -164,6 +166,7 @@ def booking_options(args: argparse.Namespace) -> bookings.Options:
         warmup_s=args.warmup,
         duration_s=args.duration,
         rounds=args.rounds,
+        profile=args.profile,
     )
 
 
@@ -223,6 +226,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     booked = bookings.run(booking_options(args), workdir)
                     results["bookings"] = booked.as_json()
                     tables.append(("bookings", booked.table, booked.verdict_lines(), booked.notes))
+                    if booked.profile:
+                        print_profile(booked.profile)
                 else:
                     options = sessions.Options(
                         concurrency=args.concurrency,
@@ -263,9 +268,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def print_profile(profile: dict[str, Any], top: int = 12) -> None:
+    while_sampled = (
+        f"{profile['reads_per_s_while_profiled']} reads/s"
+        if "reads_per_s_while_profiled" in profile
+        else f"{profile['bookings_while_profiled']} seat bookings"
+    )
     print(
         f"\ntutorcal's event loop under py-spy ({profile['samples']} samples, "
-        f"{profile['reads_per_s_while_profiled']} reads/s while sampled):"
+        f"{while_sampled} while sampled):"
     )
     print("  charged to the innermost line of tutorcal's code on the stack:")
     for frame, pct in list(profile["by_app_line_pct"].items())[:top]:

@@ -8,7 +8,10 @@ end), the Google emulator in a process of its own, and two servers pointed at th
   a fresh Fernet key, LOG_LEVEL=WARNING, DATABASE_POOL_SIZE and SYNC_COALESCE_SECONDS left
   at their defaults);
 * the floor, ``bench/floor_app.py``: a bare FastAPI + Tortoise app doing the least the same
-  answer needs (one query for the login session by token hash, one for the session rows).
+  answer needs (one query for the login session by token hash, one for the session rows);
+* the raw floor, ``bench/raw_floor_app.py``: the same two queries through asyncpg, no ORM
+  (issue #14's goal: tutorcal at ≥ 0.7 of its reads/s). Its rows name it; its figure
+  stands in the floor column.
 
 Set-up: a tutor whose primary calendar holds 40 "Tutoring …" events over the next four
 weeks signs in (``login_hint``) and connects the calendar; the bench waits until the mirror
@@ -69,11 +72,14 @@ from bench.support import (
     tutorcal_launcher,
 )
 
-Subject = Literal["tutorcal", "floor"]
+Subject = Literal["tutorcal", "floor", "raw"]
 SUBJECT_LABELS: dict[Subject, str] = {
     "tutorcal": "tutorcal serve",
     "floor": "floor (bare FastAPI+Tortoise)",
+    "raw": "raw floor (FastAPI+asyncpg, no ORM)",
 }
+# A table's columns: tutorcal and the Tortoise floor; the raw floor has rows of its own.
+ROUND_ORDER: tuple[Subject, ...] = ("tutorcal", "floor", "raw")
 ProfileMode = Literal["auto", "always", "never"]
 
 CLIENT_ID = "tutorcal-bench.apps.googleusercontent.com"
@@ -86,6 +92,8 @@ WINDOW = timedelta(days=28)
 SUBJECT_NAMES = ("Algebra", "Geometry", "Physics", "Chemistry", "Essay writing")
 
 TARGET_RPS_RATIO = 0.8
+# Issue #14: tutorcal's reads against the same answer with no ORM at all.
+TARGET_RAW_RPS_RATIO = 0.7
 TARGET_GOOGLE_CALLS_PER_READ = 0.0
 # The project's own promise (tests/google/test_push_live.py): a change shows within 2 s.
 TARGET_VISIBLE_P95_SECONDS = 2.0
@@ -151,6 +159,25 @@ class Row:
     target: str = "-"
     result: Literal["PASS", "OVER", "info"] = "info"
     values: dict[str, float | None] = field(default_factory=dict)
+
+
+RAW_LABEL = "raw floor (asyncpg, no ORM; its figure in the floor column)"
+
+
+def raw_floor_row(
+    metric: str, result: Any, t_rps: float, target: float = TARGET_RAW_RPS_RATIO
+) -> Row:
+    r_rps = result.rps("raw")
+    ratio = t_rps / r_rps if r_rps else math.nan
+    return Row(
+        metric,
+        f"{t_rps:.0f}",
+        f"{r_rps:.0f}",
+        f"{ratio:.2f}",
+        f"≥ {target}",
+        judge(round(ratio, 2) >= target),
+        {"tutorcal": t_rps, "raw": r_rps, "ratio": ratio},
+    )
 
 
 def rows_table(rows: list[Row], labels: Mapping[Subject, str]) -> str:
@@ -239,6 +266,8 @@ class SessionsResult:
                 {"tutorcal": t_rps, "floor": f_rps, "ratio": rps_ratio},
             )
         )
+        if self.runs_of("raw"):
+            rows.append(raw_floor_row(f"reads/s, GET sessions, vs the {RAW_LABEL}", self, t_rps))
         for name, fraction in (("p50", 0.50), ("p95", 0.95)):
             t, f = self.latency("tutorcal", fraction), self.latency("floor", fraction)
             rows.append(
@@ -266,6 +295,17 @@ class SessionsResult:
                     values={"tutorcal": t, "floor": f, "ratio": t / f if f else None},
                 )
             )
+            if which == "server" and self.runs_of("raw"):
+                r = self.cpu_ms_per_read("raw", which)
+                rows.append(
+                    Row(
+                        f"CPU per read, server process, vs the {RAW_LABEL}",
+                        f"{t:.2f} ms",
+                        f"{r:.2f} ms",
+                        f"{t / r:.2f}" if r else "-",
+                        values={"tutorcal": t, "raw": r, "ratio": t / r if r else None},
+                    )
+                )
         calls, reads = self.google_calls()
         per_read = calls / reads if reads else math.nan
         rows.append(
@@ -587,8 +627,11 @@ def summarise_profile(collapsed: Path, top: int = 20) -> dict[str, Any]:
 
 
 def py_spy() -> str | None:
+    # The dev group's py-spy sits next to this interpreter (`python -m bench` without make
+    # has no .venv/bin on PATH).
+    beside = Path(sys.executable).parent / "py-spy"
     return shutil.which("py-spy") or next(
-        (p for p in ("/root/.pyenv/shims/py-spy",) if Path(p).exists()), None
+        (str(p) for p in (beside, Path("/root/.pyenv/shims/py-spy")) if p.exists()), None
     )
 
 
@@ -603,6 +646,36 @@ class Servers:
     floor: subprocess.Popen[bytes]
     floor_port: int
     floor_log: Path
+    raw: subprocess.Popen[bytes] | None = None
+    raw_port: int = 0
+    raw_log: Path | None = None
+
+    def of(self, subject: Subject) -> tuple[subprocess.Popen[bytes], int, Path]:
+        """The subject's process, port and log."""
+        if subject == "tutorcal":
+            return self.tutorcal, self.tutorcal_port, self.tutorcal_log
+        if subject == "raw":
+            assert self.raw is not None
+            assert self.raw_log is not None
+            return self.raw, self.raw_port, self.raw_log
+        return self.floor, self.floor_port, self.floor_log
+
+
+@contextlib.contextmanager
+def raw_floor(
+    database_url: str, scratch: Path
+) -> Iterator[tuple[subprocess.Popen[bytes], int, Path]]:
+    """bench/raw_floor_app.py on the database, until the block ends."""
+    port = free_port()
+    log = scratch / "raw-floor.log"
+    with spawned(
+        [sys.executable, "-m", "bench.raw_floor_app", "--port", str(port)],
+        {**base_environment(), "DATABASE_URL": database_url},
+        scratch,
+        log,
+    ) as process:
+        wait_ready(process, port, "/readyz", log)
+        yield process, port, log
 
 
 @contextlib.contextmanager
@@ -651,11 +724,7 @@ def load_round(
     options: Options,
     emulator: Emulator,
 ) -> LoadRun:
-    process, port, log = (
-        (servers.tutorcal, servers.tutorcal_port, servers.tutorcal_log)
-        if subject == "tutorcal"
-        else (servers.floor, servers.floor_port, servers.floor_log)
-    )
+    process, port, log = servers.of(subject)
     ensure_alive(process, SUBJECT_LABELS[subject], log)
     calls_before = emulator.calendar_requests()
     cpu_before, postgres_before = cpu_seconds(process.pid), postgres_cpu_seconds()
@@ -890,7 +959,18 @@ def staged(options: Options, scratch: Path) -> Iterator[Stage]:
             )
         )
         wait_ready(floor, floor_port, "/readyz", floor_log)
-        servers = Servers(tutorcal, tutorcal_port, tutorcal_log, floor, floor_port, floor_log)
+        raw, raw_port, raw_log = stack.enter_context(raw_floor(database_url, scratch))
+        servers = Servers(
+            tutorcal,
+            tutorcal_port,
+            tutorcal_log,
+            floor,
+            floor_port,
+            floor_log,
+            raw,
+            raw_port,
+            raw_log,
+        )
 
         yield Stage(servers, emulator, student, cookie, path, window_start, coalesce)
 
@@ -900,22 +980,23 @@ def run(options: Options, scratch: Path) -> SessionsResult:
     notes: list[str] = []
     with staged(options, scratch) as stage:
         servers, emulator, path, cookie = stage.servers, stage.emulator, stage.path, stage.cookie
-        tutorcal_port, floor_port = servers.tutorcal_port, servers.floor_port
         headers = {"Cookie": f"{SESSION_COOKIE}={cookie}"}
         answers = [
-            httpx2.get(f"http://127.0.0.1:{port}{path}", headers=headers, timeout=10)
-            for port in (tutorcal_port, floor_port)
+            httpx2.get(f"http://127.0.0.1:{servers.of(s)[1]}{path}", headers=headers, timeout=10)
+            for s in ROUND_ORDER
         ]
         if any(answer.status_code != 200 for answer in answers):
             raise BenchError(
                 "a subject did not answer the read: "
                 + ", ".join(f"{a.status_code} {a.text[:300]}" for a in answers)
             )
-        same_answer = answers[0].json() == answers[1].json()
+        same_answer = all(answer.json() == answers[0].json() for answer in answers)
+        different = next((a for a in answers[1:] if a.json() != answers[0].json()), answers[1])
         answer_note = (
-            f"identical JSON, {len(answers[0].json())} sessions, {len(answers[0].content)} bytes"
+            f"identical JSON from all three, {len(answers[0].json())} sessions, "
+            f"{len(answers[0].content)} bytes"
             if same_answer
-            else "DIFFERENT answers: " + first_difference(answers[0].json(), answers[1].json())
+            else "DIFFERENT answers: " + first_difference(answers[0].json(), different.json())
         )
         print(f"sessions: {answer_note}", flush=True)
         if not same_answer:
@@ -929,9 +1010,8 @@ def run(options: Options, scratch: Path) -> SessionsResult:
             flush=True,
         )
         loads: list[LoadRun] = []
-        order: tuple[Subject, Subject] = ("tutorcal", "floor")
         for round_index in range(options.rounds):
-            for subject in order if round_index % 2 == 0 else order[::-1]:
+            for subject in ROUND_ORDER if round_index % 2 == 0 else ROUND_ORDER[::-1]:
                 loads.append(
                     load_round(subject, round_index, servers, path, cookie, options, emulator)
                 )

@@ -41,7 +41,27 @@ def _connection(database_url: str, pool_size: int) -> str | dict[str, Any]:
         return {**expand_db_url(database_url), "engine": SQLITE_ENGINE}
     query = dict(parse_qsl(parts.query))
     query.setdefault("maxsize", str(pool_size))
-    return urlunsplit(parts._replace(query=urlencode(query)))
+    url = urlunsplit(parts._replace(query=urlencode(query)))
+    expanded = expand_db_url(url)
+    if expanded["engine"] != ASYNCPG_ENGINE:
+        return url
+    expanded["credentials"]["reset"] = _keep_session
+    return expanded
+
+
+ASYNCPG_ENGINE = "tortoise.backends.asyncpg"
+
+
+async def _keep_session(connection: object) -> None:
+    """What asyncpg's pool does to a connection coming back, instead of its default.
+
+    Tortoise takes a pooled connection for each statement outside a transaction, and the
+    default reset (``RESET ALL; CLOSE ALL; UNLISTEN *; pg_advisory_unlock_all()``) is a
+    second round trip for each. tutorcal leaves none of that state on a pooled connection:
+    no SET, no LISTEN, no cursor left open, advisory locks only transaction-scoped (the
+    migration's session lock has a connection of its own). asyncpg still rolls back an open
+    transaction before calling this.
+    """
 
 
 def tortoise_config(

@@ -75,6 +75,30 @@ async def test_a_slot_booking_creates_an_event_with_the_student_and_a_meet_link(
     assert iso(at(3, 10)) not in [s["start"] for s in slots]
 
 
+def event_calls(emulator: EmulatorServer) -> list[str]:
+    """The Calendar API calls on events, other than the syncs' listings, in order."""
+    return [
+        f"{entry['name']} {entry['status']}"
+        for entry in emulator.control("GET", "/requests")
+        if str(entry["name"]).startswith("events.")
+        and entry["name"] not in ("events.list", "events.watch")
+    ]
+
+
+async def test_a_slot_booking_costs_one_google_call(
+    app: FastAPI, browser: Browser, other_browser: Browser, emulator: EmulatorServer
+) -> None:
+    tutor = await tutor_open_for_slots(app, browser, emulator)
+    sam = await student(other_browser, emulator, "sam@school.example")
+    emulator.control("DELETE", "/requests")
+    status, booking = await book_slot(sam, tutor, iso(at(3, 11)))
+    assert status == 201, booking
+    assert booking["calendar_sync"] == "synced"
+    assert str(booking["meet_link"]).startswith("https://meet.google.com/")
+    # The insert alone: no read first to learn that the id is free.
+    assert event_calls(emulator) == ["events.insert 200"]
+
+
 async def test_a_taken_or_busy_slot_is_refused_and_so_is_a_time_outside_availability(
     app: FastAPI, browser: Browser, other_browser: Browser, emulator: EmulatorServer
 ) -> None:
@@ -262,6 +286,13 @@ async def test_a_slot_event_created_but_answered_by_a_timeout_is_not_created_twi
     events = emulator.control("GET", f"/calendars/{TEST_TUTOR}/events")
     ours = [e for e in events if e["id"] == booking["calendar_event_id"]]
     assert len(ours) == 1
+    assert attendees(emulator, TEST_TUTOR, str(booking["calendar_event_id"])) == [
+        "sam@school.example"
+    ]
+    calls = event_calls(emulator)
+    # The retried insert meets 409 (the first got through), and one read proves it ours.
+    assert calls.count("events.insert 409") >= 1
+    assert "events.update 200" not in calls
     assert (await sam.app.get(f"/api/v1/bookings/{booking['id']}")).json()[
         "calendar_sync"
     ] == "synced"

@@ -351,7 +351,9 @@ def test_database_url_uses_the_cloud_sql_socket_with_the_pool_cap(
         token_encryption_keys=Fernet.generate_key().decode(),
     )
     configured = tortoise_config_for(settings)["connections"]["default"]
-    credentials = expand_db_url(configured)["credentials"]
+    # PostgreSQL's connection comes expanded (with the pool's reset), other databases as URLs.
+    expanded = configured if isinstance(configured, dict) else expand_db_url(configured)
+    credentials = expanded["credentials"]
     assert credentials["host"] == f"/cloudsql/{instance}"
     assert int(credentials["maxsize"]) == pool
     assert credentials["database"] == "tutorcal"

@@ -21,8 +21,11 @@ def _range(start_minute: int, end_minute: int) -> LocalRange:
 
 async def weekly_for_tutor(tutor_id: uuid.UUID) -> dict[int, list[LocalRange]]:
     weekly: dict[int, list[LocalRange]] = {}
-    for rule in await AvailabilityRule.filter(tutor_id=tutor_id):
-        weekly.setdefault(rule.weekday, []).append(_range(rule.start_minute, rule.end_minute))
+    # Three columns, not models: every slot read and slot booking asks this.
+    for weekday, start, end in await AvailabilityRule.filter(tutor_id=tutor_id).values_list(
+        "weekday", "start_minute", "end_minute"
+    ):
+        weekly.setdefault(weekday, []).append(_range(start, end))
     return {weekday: sorted(ranges) for weekday, ranges in sorted(weekly.items())}
 
 
@@ -33,8 +36,12 @@ async def overrides_for_tutor(
     query = AvailabilityOverride.filter(tutor_id=tutor_id)
     if first is not None and last is not None:
         query = query.filter(on_date__gte=first, on_date__lte=last)
-    overrides = {o.id: o.on_date for o in await query.order_by("on_date")}
+    overrides: dict[object, date] = dict(
+        await query.order_by("on_date").values_list("id", "on_date")
+    )
     by_date: dict[date, list[LocalRange]] = {day: [] for day in overrides.values()}
+    if not overrides:
+        return {}  # most windows have none: no second read
     for override_id, start, end in await AvailabilityOverrideRange.filter(
         override_id__in=list(overrides)
     ).values_list("override_id", "start_minute", "end_minute"):

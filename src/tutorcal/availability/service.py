@@ -22,7 +22,7 @@ from tutorcal.availability.slots import (
 from tutorcal.google.busy import busy_periods
 from tutorcal.tutoring_sessions.service import ensure_readable
 from tutorcal.tutors import service as tutors
-from tutorcal.tutors.service import TutorView
+from tutorcal.tutors.models import TutorProfile
 from tutorcal.users.models import User
 
 
@@ -65,10 +65,10 @@ async def list_free_slots(
 ) -> list[Interval]:
     """Free slots starting in [start, end); raises TutorNotFound, or CalendarUnavailable when the
     tutor's calendars cannot be trusted (never stale times offered as free)."""
-    view = await tutors.get_tutor(tutor_id)
-    await ensure_readable(view.user.id, stale_after=stale_after, sessions_only=False)
-    length = minutes or view.profile.slot_minutes
-    schedule = await _schedule(view, start, end + timedelta(minutes=length))
+    user, profile = await tutors.get_tutor_profile(tutor_id)
+    await ensure_readable(user.id, stale_after=stale_after, sessions_only=False)
+    length = minutes or profile.slot_minutes
+    schedule = await _schedule(user, profile, start, end + timedelta(minutes=length))
     return free_slots(schedule, now=now, window_start=start, window_end=end, minutes=length)
 
 
@@ -83,15 +83,20 @@ async def check_bookable_slot(
     """None when [start, start + minutes) is a free slot of ``tutor`` (as ``list_free_slots`` would
     offer it), else why not. Reads the mirror as it is: the caller checks it is fresh
     (``ensure_readable``); ``ignore_booking_id`` leaves out the booking being rescheduled."""
-    view = await tutors.get_tutor(str(tutor.id))
+    user, profile = await tutors.get_tutor_profile(str(tutor.id))
     schedule = await _schedule(
-        view, start, start + timedelta(minutes=minutes), ignore_booking_id=ignore_booking_id
+        user,
+        profile,
+        start,
+        start + timedelta(minutes=minutes),
+        ignore_booking_id=ignore_booking_id,
     )
     return check_slot(schedule, now=now, start=start, minutes=minutes)
 
 
 async def _schedule(
-    view: TutorView,
+    user: User,
+    profile: TutorProfile,
     start: datetime,
     end: datetime,
     *,
@@ -99,12 +104,12 @@ async def _schedule(
 ) -> TutorSchedule:
     """What slots starting in [start, end) depend on: busy time and bookings reach one buffer
     beyond, and overrides one local day beyond, so every edge is seen."""
-    profile, tutor_id = view.profile, view.user.id
+    tutor_id = user.id
     pad = timedelta(minutes=profile.buffer_minutes)
-    zone = ZoneInfo(view.user.timezone)
+    zone = ZoneInfo(user.timezone)
     first, last = _local_days(start, end, zone)
     availability = Availability(
-        timezone=view.user.timezone,
+        timezone=user.timezone,
         weekly=await repository.weekly_for_tutor(tutor_id),
         overrides=await repository.overrides_for_tutor(tutor_id, first, last),
     )

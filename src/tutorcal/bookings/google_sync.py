@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 
+from tutorcal.bookings import repository
 from tutorcal.bookings.models import Booking, BookingKind, BookingStatus, CalendarSync
 from tutorcal.core.time import utcnow
 from tutorcal.google.calendar_errors import BadRequest, Forbidden, Unauthorized
@@ -17,6 +18,7 @@ from tutorcal.google.event_writes import (
     put_slot_event,
     remove_slot_event,
     set_attendance,
+    slot_event_id,
 )
 from tutorcal.google.grants import CalendarNotConnected
 from tutorcal.google.service import CalendarService
@@ -43,9 +45,9 @@ class BookingWrites:
         self._quick = quick
 
     async def __call__(self, job: OutboxJob) -> None:
-        booking = await Booking.get(id=job.booking_id).select_related(
-            "student", "tutor", "subject", "session"
-        )
+        booking = await repository.with_related(job.booking_id) if job.booking_id else None
+        if booking is None:
+            raise PermanentFailure(f"booking {job.booking_id} is gone")
         try:
             if booking.kind == BookingKind.SESSION:
                 await self._seat(booking)
@@ -63,7 +65,7 @@ class BookingWrites:
     async def _seat(self, booking: Booking) -> None:
         session = booking.session
         assert session is not None
-        calendar = await session.calendar
+        calendar = session.calendar
         holder = await Booking.filter(
             session_id=session.id, student_id=booking.student_id, status=BookingStatus.CONFIRMED
         ).first()
@@ -111,6 +113,9 @@ class BookingWrites:
             end=owner.end_at,
             student_email=owner.student.email,
             student_name=owner.student.name,
+            # An id minted for this booking and never written: one insert, no read first.
+            likely_new=booking.calendar_event_id == slot_event_id(owner.id)
+            and owner.calendar_sync != CalendarSync.SYNCED,
         )
         await Booking.filter(id=owner.id).update(
             calendar_sync=CalendarSync.SYNCED, updated_at=utcnow(), meet_link=event.meet_link

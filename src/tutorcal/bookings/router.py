@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from tortoise.expressions import Q
 
 from tutorcal.auth.dependencies import OptionalAuthDep, RuntimeDep, UserDep, enforce_rate_limit
-from tutorcal.bookings import feed, idempotency
+from tutorcal.bookings import feed, idempotency, repository
 from tutorcal.bookings import service as bookings
 from tutorcal.bookings.errors import (
     AlreadyBooked,
@@ -124,8 +124,11 @@ def booking_read(booking: Booking, windows: NoticeWindows, viewer: User) -> Book
 _RELATED = ("tutor", "student", "session", "subject")
 
 
-async def _fresh(booking_id: object) -> Booking:
-    return await Booking.get(id=booking_id).select_related(*_RELATED)
+async def _fresh(booking_id: uuid.UUID) -> Booking:
+    booking = await repository.with_related(booking_id)
+    if booking is None:
+        raise BookingNotFound()
+    return booking
 
 
 async def _reads(rows: list[Booking], viewer: User) -> list[BookingRead]:
@@ -137,12 +140,20 @@ async def _read(booking: Booking, viewer: User) -> BookingRead:
     return (await _reads([booking], viewer))[0]
 
 
-async def _write_now(runtime: Runtime, *jobs: OutboxJob | None) -> None:
-    """Try Google at once, briefly; whatever does not get through, the outbox worker finishes."""
+async def _write_now(runtime: Runtime, *jobs: OutboxJob | None, new_booking: bool = False) -> None:
+    """Try Google at once, briefly; whatever does not get through, the outbox worker finishes.
+
+    ``new_booking``: the one job is the first of a booking this request created."""
     writes = BookingWrites(runtime.calendar, quick=True)
     for job in jobs:
         if job is not None:
-            await outbox.run_job(job.id, writes, mark_failed, policy=runtime.outbox_policy)
+            await outbox.run_job(
+                job.id,
+                writes,
+                mark_failed,
+                policy=runtime.outbox_policy,
+                fresh=job if new_booking else None,
+            )
 
 
 async def _check_slot(
@@ -241,7 +252,7 @@ async def _book(
         if earlier is None:
             raise
         return await _replay(earlier, user)
-    await _write_now(runtime, placed.job)
+    await _write_now(runtime, placed.job, new_booking=True)
     answer: dict[str, Any] = (await _read(await _fresh(placed.booking.id), user)).model_dump(
         mode="json"
     )

@@ -10,6 +10,8 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
+from tortoise.expressions import Subquery
+
 from tutorcal.google.models import CalendarEvent, MirroredCalendar
 
 Interval = tuple[datetime, datetime]
@@ -29,11 +31,10 @@ async def busy_periods(
     tutor_id: uuid.UUID, start: datetime, end: datetime, *, ignore_all_day: bool
 ) -> list[Interval]:
     """Merged busy intervals of the tutor's busy calendars that overlap [start, end)."""
-    calendars = await MirroredCalendar.filter(tutor_id=tutor_id, counts_as_busy=True).values_list(
-        "id", flat=True
-    )
+    # One statement: the busy calendars as a subquery, not a read of their own.
+    calendars = MirroredCalendar.filter(tutor_id=tutor_id, counts_as_busy=True).values("id")
     events = CalendarEvent.filter(
-        calendar_id__in=list(calendars),
+        calendar_id__in=Subquery(calendars),
         start_at__lt=end,
         end_at__gt=start,
         is_transparent=False,

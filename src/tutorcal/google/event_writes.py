@@ -106,13 +106,19 @@ async def put_slot_event(
     end: datetime,
     student_email: str,
     student_name: str,
+    likely_new: bool = True,
 ) -> Event:
-    """The one-to-one event exists at these times with the student invited (and a Meet link)."""
+    """The one-to-one event exists at these times with the student invited (and a Meet link).
+
+    ``likely_new``: no event was written for this id yet, so the insert goes first and a
+    booking costs one call; the event is read only when Google answers 409 (our own earlier
+    attempt got through, or someone else's event has the id). Otherwise (a moved slot keeps
+    its event) it is read first, as an insert would only meet 409.
+    """
+    insert_first = likely_new
     for _ in range(ETAG_RETRIES):
-        try:
-            event = await client.get_event(calendar_id, event_id)
-        except NotFound:
-            return await _insert_slot_event(
+        if insert_first:
+            inserted = await _insert_slot_event(
                 client,
                 calendar_id,
                 event_id,
@@ -124,6 +130,13 @@ async def put_slot_event(
                 student_email=student_email,
                 student_name=student_name,
             )
+            if inserted is not None:
+                return inserted
+        insert_first = True  # if the read below finds nothing, inserting is what is left
+        try:
+            event = await client.get_event(calendar_id, event_id)
+        except NotFound:
+            continue
         owner = _private(event).get(BOOKING_PROPERTY)
         if owner is None:
             raise NotOurEvent(409, "duplicate", f"event {event_id} exists and is not tutorcal's")
@@ -150,6 +163,7 @@ async def put_slot_event(
         try:
             return await client.update_event(calendar_id, event, send_updates="all")
         except PreconditionFailed:
+            insert_first = False  # it exists and changed since we read it: read again
             continue
     raise PreconditionFailed(412, "conditionNotMet", f"event {event_id} kept changing")
 
@@ -166,7 +180,8 @@ async def _insert_slot_event(
     end: datetime,
     student_email: str,
     student_name: str,
-) -> Event:
+) -> Event | None:
+    """The new event, or None when the id is taken already (409): the caller reads it."""
     body: dict[str, Any] = {
         "id": event_id,
         "summary": summary,
@@ -187,11 +202,9 @@ async def _insert_slot_event(
     try:
         return await client.insert_event(calendar_id, body, send_updates="all", with_meet=True)
     except Duplicate:
-        # Our earlier attempt got through (a retry after a timeout): prove it is ours.
-        event = await client.get_event(calendar_id, event_id)
-        if _private(event).get(BOOKING_PROPERTY) != str(booking_id):
-            raise NotOurEvent(409, "duplicate", f"event {event_id} is not tutorcal's") from None
-        return event
+        # Our earlier attempt got through (a retry after a timeout), or the id is someone
+        # else's: only reading the event tells which.
+        return None
 
 
 async def remove_slot_event(client: CalendarClient, calendar_id: str, event_id: str) -> None:

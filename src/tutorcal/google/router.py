@@ -68,6 +68,8 @@ async def calendar_notification(
         raise ChannelTokenMismatch()
     if resource_state == "sync":  # only announces a new channel; nothing changed
         return Response(status_code=200)
+    if runtime.calendar.absorbed(channel):
+        return Response(status_code=200)
     if await runtime.calendar.is_new_message(channel, message_number):
         await runtime.calendar.notified(channel)
     return Response(status_code=200)

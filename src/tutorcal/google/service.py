@@ -65,6 +65,9 @@ class BackgroundSyncs:
     _tasks: dict[str, asyncio.Task[None]] = field(default_factory=dict)
     _last_request: dict[str, float] = field(default_factory=dict)
     _latest_request_at: dict[str, datetime] = field(default_factory=dict)
+    # Calendars whose sync here still waits out a burst (it has not read Google yet), and
+    # how many requests it took in without their being flagged in the database.
+    _waiting: dict[str, int] = field(default_factory=dict)
 
     def request(self, calendar_id: str) -> None:
         self._last_request[calendar_id] = time.monotonic()
@@ -75,6 +78,21 @@ class BackgroundSyncs:
             # (_latest_request_at is set again): a sync already reading Google may not see it.
             return
         self._tasks[calendar_id] = asyncio.create_task(self._run(calendar_id))
+
+    def absorb(self, calendar_id: str) -> bool:
+        """Take a notification into the sync that waits here, if one does: it reads Google
+        after this, so it sees the change, and it flags the calendar in the database itself
+        before it claims it (so that a sync running elsewhere looks again). True if taken.
+
+        A booking rush writes one event after another, and each write comes back as a
+        notification: this spares each of them the database writes of a new request.
+        """
+        if calendar_id not in self._waiting:
+            return False
+        self._waiting[calendar_id] += 1
+        self._last_request[calendar_id] = time.monotonic()
+        self._latest_request_at[calendar_id] = utcnow()
+        return True
 
     def spawn(self, key: str, work: Coroutine[Any, Any, object]) -> None:
         """Run ``work`` in the background unless work under the same key is still running."""
@@ -98,8 +116,22 @@ class BackgroundSyncs:
                 if calendar_id in self._latest_request_at:
                     # Requests made in this process while the sync below runs are taken by
                     # the next round: that sync may be reading Google already.
+                    # While it waits, it has not read Google: notifications may be absorbed.
+                    self._waiting[calendar_id] = 0
                     await self._debounce(calendar_id)
+                    absorbed = self._waiting.pop(calendar_id, 0)
                     requested_at = self._latest_request_at.pop(calendar_id, None)
+                    if absorbed and requested_at is not None:
+                        # What notified() would have written for them, once for all, before
+                        # the claim (forward only: another instance may have flagged a later
+                        # notification).
+                        await MirroredCalendar.filter(
+                            Q(id=calendar_id)
+                            & (
+                                Q(sync_requested_at__isnull=True)
+                                | Q(sync_requested_at__lt=requested_at)
+                            )
+                        ).update(sync_requested_at=requested_at)
                 elif (
                     served
                     and follow_ups < MAX_FOLLOW_UPS
@@ -117,6 +149,8 @@ class BackgroundSyncs:
                 served = bool(outcomes) and outcomes[-1].ok
         except Exception:
             logger.exception("background sync of calendar %s failed", calendar_id)
+        finally:
+            self._waiting.pop(calendar_id, None)
 
     async def _debounce(self, calendar_id: str) -> None:
         # Google sends notifications in bursts: wait until one has been quiet for the
@@ -170,10 +204,17 @@ class CalendarService:
     async def client_for(self, user_id: str, *, quick: bool = False) -> CalendarClient:
         """``quick``: for a request someone waits on; the outbox retries later at its own pace."""
 
+        # One client serves one job or one sync, seconds long: it reads the grant once, not
+        # once per call. A 401 still refreshes (Google refused the token: read it anew).
+        held: list[str] = []
+
         async def token(refresh: bool) -> str:
             if refresh:
+                held.clear()
                 await self._grants.expire_access_token(user_id)
-            return await self._grants.access_token(user_id)
+            if not held:
+                held.append(await self._grants.access_token(user_id))
+            return held[0]
 
         retry = QUICK_RETRY if quick else self._retry
         return CalendarClient(
@@ -366,6 +407,11 @@ class CalendarService:
             & (Q(last_message_number__isnull=True) | Q(last_message_number__lt=message_number))
         ).update(last_message_number=message_number)
         return taken == 1
+
+    def absorbed(self, channel: WatchChannel) -> bool:
+        """True if a sync of the channel's calendar waits in this process and took this
+        notification in: nothing more to do for it (not even the redelivery check)."""
+        return self.background.absorb(str(channel.calendar_id))
 
     async def notified(self, channel: WatchChannel) -> None:
         await MirroredCalendar.filter(id=channel.calendar_id).update(sync_requested_at=utcnow())

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import logging
 import random
+import time
 import uuid
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from tortoise.expressions import Q
+from tortoise.expressions import F, Q
 
 from tutorcal.audit import service as audit
 from tutorcal.core.metrics import OUTBOX_PENDING
@@ -72,7 +73,9 @@ async def enqueue(booking_id: uuid.UUID, operation: str = "reconcile") -> Outbox
     )
 
 
-async def _claim(job_id: uuid.UUID, policy: RetryPolicy) -> OutboxJob | None:
+async def _claim(
+    job_id: uuid.UUID, policy: RetryPolicy, fresh: OutboxJob | None = None
+) -> OutboxJob | None:
     now = utcnow()
     claimed = await OutboxJob.filter(
         Q(id=job_id, status=OutboxStatus.PENDING, next_attempt_at__lte=now)
@@ -80,6 +83,10 @@ async def _claim(job_id: uuid.UUID, policy: RetryPolicy) -> OutboxJob | None:
     ).update(claimed_until=now + policy.claim)
     if claimed != 1:
         return None
+    if fresh is not None:
+        # Enqueued with a new booking, so nothing of that booking is ahead of it, and what a
+        # job is never changes; its attempts are counted in the database (F below).
+        return fresh
     job = await OutboxJob.get(id=job_id)
     # Jobs of one booking run in order: an earlier one still open goes first.
     earlier = await OutboxJob.filter(
@@ -97,9 +104,14 @@ async def run_job(
     on_failed: JobHandler | None = None,
     *,
     policy: RetryPolicy = DEFAULT_POLICY,
+    fresh: OutboxJob | None = None,
 ) -> OutboxStatus | None:
-    """Run one job if it is due and nobody else has it; returns its new status, or None."""
-    job = await _claim(job_id, policy)
+    """Run one job if it is due and nobody else has it; returns its new status, or None.
+
+    ``fresh``: this job as ``enqueue`` returned it with a booking created in the same request,
+    which saves reading it back and looking for earlier jobs of its booking.
+    """
+    job = await _claim(job_id, policy, fresh)
     if job is None:
         return None
     try:
@@ -124,7 +136,7 @@ async def run_job(
         status=OutboxStatus.DONE,
         completed_at=utcnow(),
         claimed_until=None,
-        attempts=job.attempts + 1,
+        attempts=F("attempts") + 1,
         last_error=None,
     )
     return OutboxStatus.DONE
@@ -202,32 +214,54 @@ async def _fail(job: OutboxJob, error: str) -> None:
     )
 
 
+# A round drains until nothing is due, so a backlog after a rush clears in one round; but
+# stops taking new jobs after this long, well before the next round (a minute later) and
+# before Cloud Run's request timeout.
+DRAIN_SECONDS = 45.0
+
+
 async def drain(
     handler: JobHandler,
     *,
     limit: int = 100,
     on_failed: JobHandler | None = None,
     policy: RetryPolicy = DEFAULT_POLICY,
+    time_budget_seconds: float = DRAIN_SECONDS,
 ) -> DrainResult:
-    """Run every due job (up to ``limit``); safe on several workers at once."""
-    due = (
-        await OutboxJob.filter(
-            Q(status=OutboxStatus.PENDING, next_attempt_at__lte=utcnow())
-            & (Q(claimed_until__isnull=True) | Q(claimed_until__lt=utcnow()))
-        )
-        .order_by("created_at")
-        .limit(limit)
-        .values_list("id", flat=True)
-    )
+    """Run every due job, ``limit`` at a time, until none is left or the time is up; safe on
+    several workers at once.
+
+    The batches walk forward by (created_at, id), so a job passed over (another worker has it,
+    or an earlier job of its booking is still open) is not read again in this round, and jobs
+    enqueued meanwhile are reached.
+    """
+    deadline = time.monotonic() + time_budget_seconds
     done = retried = failed = 0
-    for job_id in due:
-        status = await run_job(uuid.UUID(str(job_id)), handler, on_failed, policy=policy)
-        if status == OutboxStatus.DONE:
-            done += 1
-        elif status == OutboxStatus.PENDING:
-            retried += 1
-        elif status == OutboxStatus.FAILED:
-            failed += 1
+    after: tuple[datetime, uuid.UUID] | None = None
+    while time.monotonic() < deadline:
+        now = utcnow()
+        query = OutboxJob.filter(
+            Q(status=OutboxStatus.PENDING, next_attempt_at__lte=now)
+            & (Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        )
+        if after is not None:
+            query = query.filter(
+                Q(created_at__gt=after[0]) | Q(created_at=after[0], id__gt=after[1])
+            )
+        due = await query.order_by("created_at", "id").limit(limit).values_list("id", "created_at")
+        for job_id, created_at in due:
+            if time.monotonic() >= deadline:
+                break
+            after = (created_at, uuid.UUID(str(job_id)))
+            status = await run_job(uuid.UUID(str(job_id)), handler, on_failed, policy=policy)
+            if status == OutboxStatus.DONE:
+                done += 1
+            elif status == OutboxStatus.PENDING:
+                retried += 1
+            elif status == OutboxStatus.FAILED:
+                failed += 1
+        if len(due) < limit:
+            break
     OUTBOX_PENDING.set(await OutboxJob.filter(status=OutboxStatus.PENDING).count())
     return DrainResult(done, retried, failed)
 
