@@ -6,7 +6,7 @@ import asyncio
 import logging
 import time
 import uuid
-from collections.abc import Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
@@ -21,6 +21,7 @@ from tutorcal.core.metrics import CHANNELS_EXPIRING_SOON, observe_oldest_sync
 from tutorcal.core.time import utcnow
 from tutorcal.google.calendar_client import CalendarClient, RetryPolicy
 from tutorcal.google.calendar_errors import CalendarApiError, NotFound, Unreachable
+from tutorcal.google.changes import MirrorChangeHandler
 from tutorcal.google.grants import CalendarNotConnected, GrantStore, calendar_status
 from tutorcal.google.models import (
     CalendarSyncStatus,
@@ -185,20 +186,34 @@ class BackgroundSyncs:
         self._tasks.clear()
 
 
-class CalendarService:
-    """One per process."""
+ReconnectHook = Callable[[uuid.UUID], Awaitable[object]]
+"""Runs when a tutor (re)connects, before the first sync: writes that waited may go now."""
 
-    def __init__(self, settings: Settings, http: HttpPool, grants: GrantStore) -> None:
+
+class CalendarService:
+    """One per process. ``on_changes`` and ``on_connect`` are what other domains make of a
+    sync and of a reconnect (bookings, wired in runtime.py): google/ never imports them."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        http: HttpPool,
+        grants: GrantStore,
+        *,
+        on_changes: MirrorChangeHandler,
+        on_connect: ReconnectHook,
+    ) -> None:
         self._settings = settings
         self._http = http
         self._grants = grants
+        self._on_connect = on_connect
         self._retry = RetryPolicy(
             attempts=settings.google_retry_attempts,
             base_seconds=settings.google_retry_base_seconds,
             max_wait_seconds=min(32.0, settings.google_retry_total_seconds),
             total_seconds=settings.google_retry_total_seconds,
         )
-        self.engine = SyncEngine(self.client_for)
+        self.engine = SyncEngine(self.client_for, on_changes)
         self.background = BackgroundSyncs(self.engine, settings.sync_coalesce_seconds)
 
     async def client_for(self, user_id: str, *, quick: bool = False) -> CalendarClient:
@@ -266,9 +281,7 @@ class CalendarService:
 
     async def connect(self, tutor: User) -> list[SyncOutcome]:
         """After the calendar is connected or the settings change: full sync and push channels."""
-        from tutorcal.bookings.google_sync import resume_writes_of
-
-        await resume_writes_of(tutor.id)
+        await self._on_connect(tutor.id)
         outcomes: list[SyncOutcome] = []
         for calendar in await self.ensure_mirror(tutor):
             # Watch first, then read: a change made between the two still notifies us.
