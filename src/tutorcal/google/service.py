@@ -20,9 +20,9 @@ from tutorcal.core.http import HttpPool
 from tutorcal.core.metrics import CHANNELS_EXPIRING_SOON, observe_oldest_sync
 from tutorcal.core.time import utcnow
 from tutorcal.google.calendar_client import CalendarClient, RetryPolicy
-from tutorcal.google.calendar_errors import CalendarApiError, NotFound, Unreachable
+from tutorcal.google.calendar_errors import CalendarApiError, CalendarNotFound, Unreachable
 from tutorcal.google.changes import MirrorChangeHandler
-from tutorcal.google.grants import CalendarNotConnected, GrantStore, calendar_status
+from tutorcal.google.grants import GrantStore, NoLiveCalendarGrant, calendar_status
 from tutorcal.google.models import (
     CalendarSyncStatus,
     GoogleGrant,
@@ -328,7 +328,7 @@ class CalendarService:
                 address=f"{self._settings.public_base_url}{WEBHOOK_PATH}",
                 expiration_ms=int(expires.timestamp() * 1000),
             )
-        except (CalendarApiError, Unreachable, CalendarNotConnected) as exc:
+        except (CalendarApiError, Unreachable, NoLiveCalendarGrant) as exc:
             # Without a channel the periodic sync still keeps the mirror fresh, only slower.
             logger.warning("could not watch calendar %s: %s", calendar.id, exc)
             return None
@@ -385,9 +385,9 @@ class CalendarService:
         try:
             client = await self.client_for(str(calendar.tutor_id))
             await client.stop_channel(str(channel.id), channel.resource_id)
-        except NotFound:
+        except CalendarNotFound:
             pass  # already gone at Google
-        except (CalendarApiError, Unreachable, CalendarNotConnected) as exc:
+        except (CalendarApiError, Unreachable, NoLiveCalendarGrant) as exc:
             # It expires by itself; notifications for a stopped channel are answered 404.
             logger.warning("could not stop channel %s: %s", channel.id, exc)
         await WatchChannel.filter(id=channel.id).update(stopped_at=utcnow())

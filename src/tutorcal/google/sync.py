@@ -27,14 +27,14 @@ from tutorcal.core.time import utcnow
 from tutorcal.google.calendar_client import CalendarClient
 from tutorcal.google.calendar_errors import (
     CalendarApiError,
-    Forbidden,
-    NotFound,
+    CalendarForbidden,
+    CalendarNotFound,
     SyncTokenExpired,
     Unauthorized,
     Unreachable,
 )
 from tutorcal.google.changes import AttendeesRead, EventsListedInWindow, MirrorChangeHandler
-from tutorcal.google.grants import CalendarNotConnected
+from tutorcal.google.grants import NoLiveCalendarGrant
 from tutorcal.google.mirror import MirrorChanges, apply_events, remove_unseen
 from tutorcal.google.models import CalendarSyncStatus, MirroredCalendar
 from tutorcal.tutors.models import TutorProfile
@@ -192,9 +192,9 @@ class SyncEngine:
                     page = await client.list_events(
                         calendar.google_calendar_id, time_min=window_start, time_max=window_end
                     )
-        except (CalendarNotConnected, Unauthorized) as exc:
+        except (NoLiveCalendarGrant, Unauthorized) as exc:
             return await self._failed(calendar, kind, exc, unavailable=True)
-        except (NotFound, Forbidden) as exc:
+        except (CalendarNotFound, CalendarForbidden) as exc:
             # The tutor lost access to this calendar, or it was deleted.
             return await self._failed(calendar, kind, exc, unavailable=True)
         except (CalendarApiError, Unreachable) as exc:
