@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from tortoise.expressions import Q
 
 from tutorcal.auth.dependencies import OptionalAuthDep, RuntimeDep, UserDep, enforce_rate_limit
+from tutorcal.availability.service import check_bookable_slot
 from tutorcal.bookings import feed, idempotency, repository
 from tutorcal.bookings import service as bookings
 from tutorcal.bookings.errors import (
@@ -159,8 +160,6 @@ async def _write_now(runtime: Runtime, *jobs: OutboxJob | None, new_booking: boo
 async def _check_slot(
     tutor: User, start: datetime, minutes: int, now: datetime, ignore: uuid.UUID | None
 ) -> str | None:
-    from tutorcal.availability.service import check_bookable_slot
-
     problem = await check_bookable_slot(tutor, start, minutes, now, ignore_booking_id=ignore)
     return None if problem is None else str(problem.value)
 
