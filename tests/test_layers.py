@@ -94,3 +94,56 @@ def test_no_function_level_imports_of_tutorcal_beyond_the_listed_ones() -> None:
         if not _allowed(module, name)
     )
     assert hidden == []
+
+
+# Tortoise's query entry points on a model class (and a model instance's writes).
+_QUERY_METHODS = frozenset(
+    {
+        "all",
+        "bulk_create",
+        "create",
+        "exclude",
+        "filter",
+        "first",
+        "get",
+        "get_or_create",
+        "get_or_none",
+        "raw",
+        "select_for_update",
+        "update_or_create",
+    }
+)
+
+
+def _model_names(tree: ast.Module) -> set[str]:
+    return {
+        alias.asname or alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and (node.module or "").endswith(".models")
+        for alias in node.names
+    }
+
+
+def test_routers_neither_query_models_nor_use_tortoise() -> None:
+    """Routers speak HTTP; queries live in services and repositories (models may still be
+    named in a router's types)."""
+    offending: list[tuple[str, str]] = []
+    for module, tree in _modules().items():
+        if not module.endswith(".router"):
+            continue
+        models = _model_names(tree)
+        offending += [
+            (module, name)
+            for name in _all_imports(tree)
+            if name == "tortoise" or name.startswith("tortoise.")
+        ]
+        offending += [
+            (module, f"{node.func.value.id}.{node.func.attr}")
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id in models
+            and node.func.attr in _QUERY_METHODS
+        ]
+    assert offending == []

@@ -7,14 +7,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Request, Response
 from pydantic import BaseModel
-from tortoise.exceptions import IntegrityError
 
 from tutorcal.auth.dependencies import RuntimeDep
 from tutorcal.core.crypto import same_secret
 from tutorcal.errors import Forbidden, NotAuthenticated, NotFound, problem_responses
 from tutorcal.google.oauth import GoogleUnavailable, IdTokenInvalid
 from tutorcal.operations.tasks import PERIODIC_TASKS, TASKS_BY_NAME, TaskName
-from tutorcal.outbox.models import TaskRun
+from tutorcal.outbox import service as outbox
 from tutorcal.runtime import Runtime
 
 logger = logging.getLogger("tutorcal.google.webhook")
@@ -124,10 +123,7 @@ async def run_task(
     ] = None,
 ) -> TaskResult:
     await _check_task_caller(runtime, authorization)
-    if schedule_time:
-        try:
-            await TaskRun.create(task=task, scheduled_for=schedule_time)
-        except IntegrityError:
-            return TaskResult(task=task, duplicate=True)
+    if schedule_time and not await outbox.claim_task_run(task, schedule_time):
+        return TaskResult(task=task, duplicate=True)
     result = await TASKS_BY_NAME[task].run(runtime)
     return TaskResult(task=task, result=result)

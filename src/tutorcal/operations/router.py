@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from fastapi import APIRouter, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
-from tortoise import connections
 
 from tutorcal.errors import NotFound, ServiceUnavailable, problem_responses
+from tutorcal.operations import service
 
 router = APIRouter(tags=["operations"])
 
@@ -41,9 +39,7 @@ async def healthz() -> HealthRead:
 )
 async def readyz() -> HealthRead:
     try:
-        await asyncio.wait_for(
-            connections.get("default").execute_query("SELECT 1"), READINESS_TIMEOUT_SECONDS
-        )
+        await service.ping_database(READINESS_TIMEOUT_SECONDS)
     except Exception as exc:
         raise DatabaseUnavailable() from exc
     return HealthRead(status="ok")
