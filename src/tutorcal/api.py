@@ -17,6 +17,7 @@ from tutorcal.availability.router import router as availability_router
 from tutorcal.bookings.router import router as bookings_router
 from tutorcal.google.router import router as google_router
 from tutorcal.operations.router import router as operations_router
+from tutorcal.operations.router import tasks_router
 from tutorcal.tutoring_sessions.router import router as sessions_router
 from tutorcal.tutors.router import router as tutors_router
 from tutorcal.users.router import router as users_router
@@ -30,6 +31,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     availability_router,
     sessions_router,
     google_router,
+    tasks_router,
     bookings_router,
 )
 

@@ -74,12 +74,6 @@ class Conflict(AppError):
     default_detail = "The request conflicts with the current state."
 
 
-class RequestTooLarge(AppError):
-    status_code = 413
-    code = "request_too_large"
-    default_detail = "The request body is too large."
-
-
 class Unprocessable(AppError):
     status_code = 422
     code = "validation_failed"

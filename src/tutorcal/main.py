@@ -19,6 +19,7 @@ from tortoise.contrib.fastapi import RegisterTortoise
 from tutorcal import api
 from tutorcal.config import EMULATOR_MOUNT_PATH, Settings, get_settings
 from tutorcal.core.forwarded import ForwardedClientMiddleware
+from tutorcal.core.metrics import served_on_loopback
 from tutorcal.core.middleware import RequestContextMiddleware
 from tutorcal.core.startup import resume_collection
 from tutorcal.db import tortoise_config_for
@@ -194,8 +195,6 @@ async def _private_metrics(port: int | None) -> AsyncIterator[None]:
     if port is None:
         yield
         return
-    from tutorcal.core.metrics import served_on_loopback
-
     with served_on_loopback(port):
         yield
 

@@ -7,6 +7,8 @@ from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import NamedTuple
 
+from tutorcal.bookings.google_sync import resume_writes_of
+from tutorcal.bookings.mirror_changes import BookingMirrorChanges
 from tutorcal.config import Settings
 from tutorcal.core.crypto import TokenCipher
 from tutorcal.core.http import HttpPool
@@ -56,7 +58,13 @@ async def runtime_for(settings: Settings) -> AsyncIterator[Runtime]:
         settings.google_client_secret.get_secret_value(),
     )
     grants = GrantStore(cipher, oauth)
-    calendar = CalendarService(settings, http, grants)
+    calendar = CalendarService(
+        settings,
+        http,
+        grants,
+        on_changes=BookingMirrorChanges(),
+        on_connect=resume_writes_of,
+    )
     limiter = Limiter(
         settings.rate_limit_storage_url,
         settings.rate_limit_strategy,

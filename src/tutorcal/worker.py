@@ -13,6 +13,7 @@ import random
 import signal
 
 from tutorcal.config import Settings
+from tutorcal.operations.tasks import PERIODIC_TASKS
 from tutorcal.runtime import Runtime
 
 logger = logging.getLogger("tutorcal.worker")
@@ -20,8 +21,6 @@ logger = logging.getLogger("tutorcal.worker")
 
 async def run_round(runtime: Runtime) -> dict[str, object]:
     """Every periodic task once, in order (tutorcal.operations.tasks); one failing stops none."""
-    from tutorcal.operations.tasks import PERIODIC_TASKS
-
     results: dict[str, object] = {}
     for task in PERIODIC_TASKS:
         try:

@@ -16,7 +16,7 @@ from tests.support.emulator import EmulatorServer, query_of
 from tutorcal.audit.models import AuditEntry
 from tutorcal.core.crypto import CiphertextRefused, TokenCipher
 from tutorcal.core.time import utcnow
-from tutorcal.google.grants import CalendarNotConnected, rotate_stored_tokens
+from tutorcal.google.grants import NoLiveCalendarGrant, rotate_stored_tokens
 from tutorcal.google.models import GoogleGrant
 from tutorcal.google.scopes import CALENDAR_EVENTS, CALENDAR_READONLY
 from tutorcal.runtime import Runtime
@@ -132,7 +132,7 @@ async def test_a_ciphertext_copied_to_another_users_row_is_refused(
         refresh_token_ciphertext=grant.refresh_token_ciphertext,
         granted_scopes=grant.granted_scopes,
     )
-    with pytest.raises(CalendarNotConnected):
+    with pytest.raises(NoLiveCalendarGrant):
         await runtime_of(app).grants.access_token(str(intruder.id))
     cipher = runtime_of(app).cipher
     with pytest.raises(CiphertextRefused):
@@ -161,11 +161,11 @@ async def test_a_revoked_grant_marks_the_tutor_reconnect_required_once_and_never
     emulator.control("POST", f"/users/{TEST_TUTOR}/revoke")
     await GoogleGrant.filter(user=tutor).update(access_token_expires_at=utcnow())
     grants = runtime_of(app).grants
-    with pytest.raises(CalendarNotConnected) as refused:
+    with pytest.raises(NoLiveCalendarGrant) as refused:
         await grants.access_token(str(tutor.id))
     assert refused.value.status == "reconnect_required"
     before = emulator.stats()["token_requests"]["refresh_token"]
-    with pytest.raises(CalendarNotConnected):
+    with pytest.raises(NoLiveCalendarGrant):
         await grants.access_token(str(tutor.id))
     assert emulator.stats()["token_requests"]["refresh_token"] == before
     assert (await browser.app.get("/api/v1/me")).json()["calendar_status"] == "reconnect_required"
@@ -179,7 +179,7 @@ async def test_an_expired_refresh_token_needs_a_reconnect_which_then_works(
     tutor = await tutor_with_calendar(browser, emulator)
     emulator.control("POST", f"/users/{TEST_TUTOR}/expire-refresh-tokens")
     await GoogleGrant.filter(user=tutor).update(access_token_expires_at=utcnow())
-    with pytest.raises(CalendarNotConnected):
+    with pytest.raises(NoLiveCalendarGrant):
         await runtime_of(app).grants.access_token(str(tutor.id))
     google = await browser.to_google("/api/v1/auth/google/connect-calendar")
     assert query_of(google)["prompt"] == "consent"

@@ -405,7 +405,9 @@ async def test_a_list_read_before_a_booking_reached_google_does_not_cancel_that_
 ) -> None:
     """Google's answer to events.list can be older than our own write that followed it; the
     student missing from it was not removed by the tutor (found by the reliability run)."""
+    from tutorcal.bookings.mirror_changes import BookingMirrorChanges
     from tutorcal.google.calendar_types import Event
+    from tutorcal.google.changes import AttendeesRead
     from tutorcal.google.mirror import MirrorChanges, apply_events
     from tutorcal.tutors.models import TutorProfile
 
@@ -441,9 +443,10 @@ async def test_a_list_read_before_a_booking_reached_google_does_not_cancel_that_
 
     calendar = await MirroredCalendar.get()
     profile = await TutorProfile.get(user=tutor)
-    await apply_events(
-        calendar, profile, [Event.model_validate(older)], MirrorChanges(), read_at=read_at
-    )
+    changes = MirrorChanges()
+    await apply_events(calendar, profile, [Event.model_validate(older)], changes, read_at=read_at)
+    changes.found.append(AttendeesRead(calendar.id, read_at=read_at))
+    await BookingMirrorChanges().apply(changes.found)
 
     await rebooked.refresh_from_db()
     assert rebooked.status == BookingStatus.CONFIRMED

@@ -73,7 +73,7 @@ async def list_users(
 async def set_roles(user_id: str, body: RolesUpdate, admin: AdminDep) -> AdminUserRead:
     user = await service.get_user(user_id)
     await users.set_roles(admin, user, set(body.roles))
-    return _user_read(user, await GoogleGrant.get_or_none(user_id=user.id))
+    return _user_read(user, await service.grant_of(user))
 
 
 @router.get(

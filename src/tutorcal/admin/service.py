@@ -36,6 +36,11 @@ async def list_users(
     return [(user, grants.get(user.id)) for user in rows], next_cursor
 
 
+async def grant_of(user: User) -> GoogleGrant | None:
+    """The user's Google grant, for the calendar status beside them."""
+    return await GoogleGrant.get_or_none(user_id=user.id)
+
+
 async def get_user(user_id: str) -> User:
     user = await User.get_or_none(
         id=parse_reference(user_id, UserNotFound), deleted_at__isnull=True

@@ -11,7 +11,7 @@ import uuid
 from tutorcal.bookings import repository
 from tutorcal.bookings.models import Booking, BookingKind, BookingStatus, CalendarSync
 from tutorcal.core.time import utcnow
-from tutorcal.google.calendar_errors import BadRequest, Forbidden, Unauthorized
+from tutorcal.google.calendar_errors import CalendarBadRequest, CalendarForbidden, Unauthorized
 from tutorcal.google.event_writes import (
     SLOT_DESCRIPTION,
     NotOurEvent,
@@ -20,10 +20,10 @@ from tutorcal.google.event_writes import (
     set_attendance,
     slot_event_id,
 )
-from tutorcal.google.grants import CalendarNotConnected
+from tutorcal.google.grants import NoLiveCalendarGrant
 from tutorcal.google.service import CalendarService
 from tutorcal.outbox.models import OutboxJob, OutboxStatus
-from tutorcal.outbox.service import Deferred, PermanentFailure, RetryPolicy, make_due
+from tutorcal.outbox.service import Deferred, PermanentFailure, RetryPolicy, drain, make_due
 
 
 def slot_summary(booking: Booking) -> str:
@@ -53,9 +53,9 @@ class BookingWrites:
                 await self._seat(booking)
             else:
                 await self._slot(booking)
-        except (NotOurEvent, BadRequest, Forbidden) as exc:
+        except (NotOurEvent, CalendarBadRequest, CalendarForbidden) as exc:
             raise PermanentFailure(str(exc)) from exc
-        except (CalendarNotConnected, Unauthorized) as exc:
+        except (NoLiveCalendarGrant, Unauthorized) as exc:
             # Only the tutor can bring the grant back; resume_writes_of() runs when they do.
             raise Deferred(f"the tutor's Google grant is not usable: {exc}") from exc
 
@@ -150,8 +150,6 @@ async def mark_pending(job: OutboxJob) -> None:
 async def drain_booking_writes(
     calendars: CalendarService, policy: RetryPolicy, limit: int = 200
 ) -> dict[str, int]:
-    from tutorcal.outbox.service import drain
-
     result = await drain(
         BookingWrites(calendars), limit=limit, on_failed=mark_failed, policy=policy
     )

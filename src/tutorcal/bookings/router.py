@@ -8,9 +8,9 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.responses import JSONResponse
-from tortoise.expressions import Q
 
 from tutorcal.auth.dependencies import OptionalAuthDep, RuntimeDep, UserDep, enforce_rate_limit
+from tutorcal.availability.service import check_bookable_slot
 from tutorcal.bookings import feed, idempotency, repository
 from tutorcal.bookings import service as bookings
 from tutorcal.bookings.errors import (
@@ -40,7 +40,7 @@ from tutorcal.bookings.schemas import (
     PersonRef,
     StudentRef,
 )
-from tutorcal.core.pagination import CursorQuery, InvalidCursor, LimitQuery, Page, paginate
+from tutorcal.core.pagination import CursorQuery, InvalidCursor, LimitQuery, Page
 from tutorcal.core.schemas import ResponseModel
 from tutorcal.core.windows import EndQuery, StartQuery
 from tutorcal.errors import (
@@ -90,7 +90,7 @@ def _sees_meet_link(booking: Booking, viewer: User) -> bool:
 
 
 def booking_read(booking: Booking, windows: NoticeWindows, viewer: User) -> BookingRead:
-    """``booking`` with its tutor, student, session and subject loaded (``_RELATED``), as
+    """``booking`` with its tutor, student, session and subject loaded (``bookings.service.RELATED``), as
     ``viewer`` sees it."""
     return BookingRead(
         id=str(booking.id),
@@ -119,9 +119,6 @@ def booking_read(booking: Booking, windows: NoticeWindows, viewer: User) -> Book
         reschedule_closes_at=booking.start_at
         - timedelta(minutes=windows.reschedule_notice_minutes),
     )
-
-
-_RELATED = ("tutor", "student", "session", "subject")
 
 
 async def _fresh(booking_id: uuid.UUID) -> Booking:
@@ -159,8 +156,6 @@ async def _write_now(runtime: Runtime, *jobs: OutboxJob | None, new_booking: boo
 async def _check_slot(
     tutor: User, start: datetime, minutes: int, now: datetime, ignore: uuid.UUID | None
 ) -> str | None:
-    from tutorcal.availability.service import check_bookable_slot
-
     problem = await check_bookable_slot(tutor, start, minutes, now, ignore_booking_id=ignore)
     return None if problem is None else str(problem.value)
 
@@ -290,19 +285,9 @@ async def list_bookings(
     limit: LimitQuery = 50,
     cursor: CursorQuery = None,
 ) -> Page[BookingRead]:
-    if role == "student":
-        query = Booking.filter(student=user)
-    elif role == "tutor":
-        query = Booking.filter(tutor=user)
-    else:
-        query = Booking.filter(Q(student=user) | Q(tutor=user))
-    if status is not None:
-        query = query.filter(status=status)
-    if start is not None:
-        query = query.filter(end_at__gt=start)
-    if end is not None:
-        query = query.filter(start_at__lt=end)
-    rows, next_cursor = await paginate(query.select_related(*_RELATED), limit=limit, cursor=cursor)
+    rows, next_cursor = await bookings.list_bookings_of(
+        user, role=role, status=status, start=start, end=end, limit=limit, cursor=cursor
+    )
     return Page(items=await _reads(rows, user), next_cursor=next_cursor)
 
 

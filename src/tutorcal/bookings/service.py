@@ -12,10 +12,11 @@ import logging
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 from zoneinfo import ZoneInfo
 
 from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from tutorcal.audit import service as audit
@@ -39,6 +40,7 @@ from tutorcal.bookings.google_sync import slot_summary
 from tutorcal.bookings.models import Booking, BookingKind, BookingStatus, CalendarSync
 from tutorcal.bookings.schemas import BookingCreate, BookingReschedule
 from tutorcal.core.ids import parse_id, parse_reference
+from tutorcal.core.pagination import paginate
 from tutorcal.core.time import utcnow
 from tutorcal.google.event_writes import slot_event_id
 from tutorcal.google.models import MirroredCalendar
@@ -330,6 +332,37 @@ def _role_of(user: User, booking: Booking) -> str | None:
     if user.is_admin:
         return "admin"
     return None
+
+
+# What a booking's answer shows besides the booking itself.
+RELATED = ("tutor", "student", "session", "subject")
+
+
+async def list_bookings_of(
+    user: User,
+    *,
+    role: Literal["student", "tutor"] | None,
+    status: BookingStatus | None,
+    start: datetime | None,
+    end: datetime | None,
+    limit: int,
+    cursor: str | None,
+) -> tuple[list[Booking], str | None]:
+    """The user's bookings, newest first: held as a student, taught, or (no role) both;
+    raises InvalidCursor."""
+    if role == "student":
+        query = Booking.filter(student=user)
+    elif role == "tutor":
+        query = Booking.filter(tutor=user)
+    else:
+        query = Booking.filter(Q(student=user) | Q(tutor=user))
+    if status is not None:
+        query = query.filter(status=status)
+    if start is not None:
+        query = query.filter(end_at__gt=start)
+    if end is not None:
+        query = query.filter(start_at__lt=end)
+    return await paginate(query.select_related(*RELATED), limit=limit, cursor=cursor)
 
 
 async def get_visible(user: User, booking_id: str) -> Booking:

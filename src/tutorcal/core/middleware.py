@@ -171,22 +171,6 @@ class RequestContextMiddleware:
             request_id_var.reset(token)
             return
 
-        query = scope.get("query_string", b"")
-        if b"%00" in query or b"\x00" in query:
-            # PostgreSQL text cannot hold U+0000 and no search or filter needs it; refused
-            # here once rather than as a database error in every route that queries text.
-            await self._send_problem(
-                send,
-                request_id,
-                422,
-                "validation_failed",
-                "The query string contains a NUL character.",
-                {"errors": [{"loc": ["query"], "msg": "NUL character", "type": "value_error"}]},
-            )
-            self._finish(scope, request_id, 422, started)
-            request_id_var.reset(token)
-            return
-
         received = 0
 
         async def limited_receive() -> Message:

@@ -16,7 +16,7 @@ from urllib.parse import quote
 from tutorcal.core.metrics import GOOGLE_CALLS
 from tutorcal.google.calendar_errors import (
     CalendarApiError,
-    RateLimited,
+    CalendarRateLimited,
     ServerError,
     Unauthorized,
     Unreachable,
@@ -88,7 +88,7 @@ class CalendarClient:
         )
 
         retrying = AsyncRetrying(
-            retry=retry_if_exception_type((RateLimited, ServerError, Unreachable)),
+            retry=retry_if_exception_type((CalendarRateLimited, ServerError, Unreachable)),
             wait=wait_random_exponential(
                 multiplier=self._retry.base_seconds, max=self._retry.max_wait_seconds
             ),

@@ -21,15 +21,15 @@ class Unauthorized(CalendarApiError):
     """401: the access token is expired or revoked."""
 
 
-class Forbidden(CalendarApiError):
+class CalendarForbidden(CalendarApiError):
     """403 that retrying will not fix: no permission, not the organizer, or the abuse limit."""
 
 
-class RateLimited(CalendarApiError):
+class CalendarRateLimited(CalendarApiError):
     """429, or 403 rateLimitExceeded/userRateLimitExceeded: back off and retry."""
 
 
-class NotFound(CalendarApiError):
+class CalendarNotFound(CalendarApiError):
     """404: no such calendar or event (or not visible to this user)."""
 
 
@@ -49,7 +49,7 @@ class ServerError(CalendarApiError):
     """5xx: Google's side failed; retry."""
 
 
-class BadRequest(CalendarApiError):
+class CalendarBadRequest(CalendarApiError):
     """400 and anything else permanent."""
 
 
@@ -71,11 +71,11 @@ def error_from_response(status: int, body: Any) -> CalendarApiError:
     if status == 401:
         return Unauthorized(status, reason or "authError", message)
     if status == 429 or (status == 403 and reason in RETRYABLE_403_REASONS):
-        return RateLimited(status, reason or "rateLimitExceeded", message)
+        return CalendarRateLimited(status, reason or "rateLimitExceeded", message)
     if status == 403:
-        return Forbidden(status, reason or "forbidden", message)
+        return CalendarForbidden(status, reason or "forbidden", message)
     if status == 404:
-        return NotFound(status, reason or "notFound", message)
+        return CalendarNotFound(status, reason or "notFound", message)
     if status == 409:
         return Duplicate(status, reason or "duplicate", message)
     if status == 410:
@@ -84,4 +84,4 @@ def error_from_response(status: int, body: Any) -> CalendarApiError:
         return PreconditionFailed(status, reason or "conditionNotMet", message)
     if status >= 500:
         return ServerError(status, reason or "backendError", message)
-    return BadRequest(status, reason or "badRequest", message)
+    return CalendarBadRequest(status, reason or "badRequest", message)

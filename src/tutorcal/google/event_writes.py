@@ -17,8 +17,8 @@ from typing import Any
 from tutorcal.google.calendar_client import CalendarClient
 from tutorcal.google.calendar_errors import (
     CalendarApiError,
+    CalendarNotFound,
     Duplicate,
-    NotFound,
     PreconditionFailed,
 )
 from tutorcal.google.calendar_types import Attendee, Event, EventDateTime
@@ -64,7 +64,7 @@ async def set_attendance(
     for _ in range(ETAG_RETRIES):
         try:
             event = await client.get_event(calendar_id, event_id)
-        except NotFound:
+        except CalendarNotFound:
             return None
         if event.is_cancelled:
             return None
@@ -135,7 +135,7 @@ async def put_slot_event(
         insert_first = True  # if the read below finds nothing, inserting is what is left
         try:
             event = await client.get_event(calendar_id, event_id)
-        except NotFound:
+        except CalendarNotFound:
             continue
         owner = _private(event).get(BOOKING_PROPERTY)
         if owner is None:
@@ -210,7 +210,7 @@ async def _insert_slot_event(
 async def remove_slot_event(client: CalendarClient, calendar_id: str, event_id: str) -> None:
     try:
         await client.delete_event(calendar_id, event_id, send_updates="all")
-    except NotFound:
+    except CalendarNotFound:
         return
     except CalendarApiError as exc:
         if exc.status == 410:  # deleted already

@@ -28,7 +28,7 @@ class CalendarStatus(StrEnum):
     RECONNECT_REQUIRED = "reconnect_required"
 
 
-class CalendarNotConnected(Exception):
+class NoLiveCalendarGrant(Exception):
     """There is no live calendar grant for this user; they must (re)connect."""
 
     def __init__(self, status: CalendarStatus) -> None:
@@ -84,7 +84,7 @@ class GrantStore:
         return grant
 
     async def access_token(self, user_id: str) -> str:
-        """A live access token for calendar calls; raises CalendarNotConnected when there is none."""
+        """A live access token for calendar calls; raises NoLiveCalendarGrant when there is none."""
         grant = await GoogleGrant.get_or_none(user_id=user_id)
         if fresh := self._cached_access_token(grant, user_id):
             return fresh
@@ -117,19 +117,19 @@ class GrantStore:
         status = calendar_status(grant)
         if grant is None or status != CalendarStatus.CONNECTED:
             # A dead grant is never retried: only the user reconnecting brings it back.
-            raise CalendarNotConnected(status)
+            raise NoLiveCalendarGrant(status)
         assert grant.refresh_token_ciphertext is not None
         try:
             refresh_token = self._cipher.open(user_id, grant.refresh_token_ciphertext)
         except CiphertextRefused:
             logger.error("refresh token of user %s cannot be decrypted", user_id)
             await self._mark_revoked(grant, user_id, reason="undecryptable")
-            raise CalendarNotConnected(CalendarStatus.RECONNECT_REQUIRED) from None
+            raise NoLiveCalendarGrant(CalendarStatus.RECONNECT_REQUIRED) from None
         try:
             tokens = await self._oauth.refresh(refresh_token)
         except GrantRevoked:
             await self._mark_revoked(grant, user_id, reason="invalid_grant")
-            raise CalendarNotConnected(CalendarStatus.RECONNECT_REQUIRED) from None
+            raise NoLiveCalendarGrant(CalendarStatus.RECONNECT_REQUIRED) from None
         grant.access_token_ciphertext = self._cipher.seal(user_id, tokens.access_token)
         grant.access_token_expires_at = utcnow() + timedelta(seconds=tokens.expires_in)
         if tokens.scopes:

@@ -1,12 +1,9 @@
 """Applying what Google says about a calendar to the mirror, in one transaction.
 
 Pure translation from Google's events to rows: CalendarEvent for busy time, TutoringSession
-for events that carry the tutor's keyword, and the consequences for bookings when the tutor
-moves, edits or deletes an event in Google, or removes a student from it.
-
-Bookings are reconciled with the state Google is in now, never with what changed since the
-last sync: one sync may serve both our own write and the tutor's undoing of it, and then no
-list ever showed the student on the event.
+for events that carry the tutor's keyword. What that means for bookings (the tutor moved,
+edited or deleted an event, or removed a student from it) is left as typed changes
+(google/changes.py) in ``MirrorChanges.found`` for bookings to decide on.
 """
 
 from __future__ import annotations
@@ -16,10 +13,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from tutorcal.audit import service as audit
-from tutorcal.bookings.models import Booking, BookingKind, BookingStatus, CalendarSync
-from tutorcal.core.time import utcnow
 from tutorcal.google.calendar_types import Event
+from tutorcal.google.changes import (
+    ChangeEffects,
+    MirrorChange,
+    SessionEdited,
+    SessionRetired,
+    SlotEventsDeleted,
+)
 from tutorcal.google.models import CalendarEvent, MirroredCalendar
 from tutorcal.tutoring_sessions.models import TutoringSession
 from tutorcal.tutors.models import TutorProfile
@@ -49,10 +50,23 @@ class MirrorChanges:
     live_event_ids: set[str] = field(default_factory=set)
     session_ids: list[str] = field(default_factory=list)
     retired_why: dict[str, int] = field(default_factory=dict)
+    # What others must act on, in the order it was found.
+    found: list[MirrorChange] = field(default_factory=list)
 
     def touched(self, session: TutoringSession) -> None:
-        if len(self.session_ids) < _AUDITED_SESSION_IDS and str(session.id) not in self.session_ids:
-            self.session_ids.append(str(session.id))
+        self._touched_id(str(session.id))
+
+    def _touched_id(self, session_id: str) -> None:
+        if len(self.session_ids) < _AUDITED_SESSION_IDS and session_id not in self.session_ids:
+            self.session_ids.append(session_id)
+
+    def absorb(self, effects: ChangeEffects) -> None:
+        """Counts what the handler of ``found`` did, for the audit entry."""
+        self.bookings_cancelled += effects.bookings_cancelled
+        self.students_removed += effects.students_removed
+        self.slots_cancelled += effects.slots_cancelled
+        for session_id in effects.session_ids:
+            self._touched_id(session_id)
 
     def audit_detail(self) -> dict[str, Any] | None:
         """What one sync changed that people see, as counts; None when it changed nothing."""
@@ -154,7 +168,9 @@ async def apply_events(
         if event.is_cancelled:
             # Google's entry for a deleted event carries its id only, not our booking mark;
             # the id is ours (derived from the booking), so it is enough.
-            await _cancel_slot_bookings(calendar, [event.id], changes, read_at)
+            changes.found.append(
+                SlotEventsDeleted(calendar.google_calendar_id, (event.id,), read_at)
+            )
 
 
 async def _apply_busy_time(
@@ -240,71 +256,7 @@ async def _apply_session(
         else:
             changes.sessions_changed += 1
         changes.touched(session)
-        await Booking.filter(session=session, status=BookingStatus.CONFIRMED).update(
-            start_at=start_at, end_at=end_at
-        )
-
-
-async def reconcile_seats(
-    calendar: MirroredCalendar, changes: MirrorChanges, *, read_at: datetime
-) -> None:
-    """Every confirmed seat whose student is not on the event now loses it.
-
-    After a sync every active session holds Google's guest list as of ``read_at``: the events
-    listed were just applied, and an incremental sync leaves out only the unchanged ones. Only
-    seats written to Google before that read count: a pending one is not on the event yet, and
-    one written since may be missing from this (older) list; the write's own notification
-    brings a list that has it.
-    """
-    bookings = await Booking.filter(
-        kind=BookingKind.SESSION,
-        status=BookingStatus.CONFIRMED,
-        calendar_sync=CalendarSync.SYNCED,
-        updated_at__lte=read_at,
-        end_at__gt=read_at,
-        session__calendar_id=calendar.id,
-        session__is_active=True,
-    ).select_related("student", "session")
-    for booking in bookings:
-        session = booking.session
-        assert session is not None
-        on_event = booking.student.email.lower() in set(session.attendee_emails)
-        if not on_event and await _cancel(booking, "removed_in_google", changes):
-            changes.students_removed += 1
-            changes.touched(session)
-
-
-async def reconcile_slots(
-    calendar: MirroredCalendar,
-    live_event_ids: set[str],
-    window_start: datetime,
-    window_end: datetime,
-    changes: MirrorChanges,
-    *,
-    read_at: datetime,
-) -> None:
-    """After a full sync: a slot whose event Google no longer lists was deleted there.
-
-    A full sync may not list a deleted event at all (Google forgets them after a while, and a
-    410 often means exactly that), so its deletion is never seen as such. A slot still waiting
-    for its write (pending) or written after the read is left alone: the outbox writes it.
-    """
-    slots = Booking.filter(
-        kind=BookingKind.SLOT,
-        status=BookingStatus.CONFIRMED,
-        calendar_sync=CalendarSync.SYNCED,
-        updated_at__lte=read_at,
-        tutor_id=calendar.tutor_id,
-        google_calendar_id=calendar.google_calendar_id,
-        calendar_event_id__isnull=False,
-        start_at__lt=window_end,
-        end_at__gt=max(window_start, read_at),
-    )
-    if live_event_ids:
-        slots = slots.exclude(calendar_event_id__in=list(live_event_ids))
-    for booking in await slots:
-        if await _cancel(booking, "event_cancelled", changes):
-            changes.slots_cancelled += 1
+        changes.found.append(SessionEdited(session.id, start_at, end_at))
 
 
 async def _retire_session(session: TutoringSession, why: str, changes: MirrorChanges) -> None:
@@ -313,47 +265,7 @@ async def _retire_session(session: TutoringSession, why: str, changes: MirrorCha
     changes.retired += 1
     changes.retired_why[why] = changes.retired_why.get(why, 0) + 1
     changes.touched(session)
-    for booking in await Booking.filter(session=session, status=BookingStatus.CONFIRMED):
-        await _cancel(booking, "event_cancelled", changes)
-
-
-async def _cancel_slot_bookings(
-    calendar: MirroredCalendar, event_ids: list[str], changes: MirrorChanges, read_at: datetime
-) -> None:
-    bookings = await Booking.filter(
-        kind=BookingKind.SLOT,
-        status=BookingStatus.CONFIRMED,
-        google_calendar_id=calendar.google_calendar_id,
-        calendar_event_id__in=event_ids,
-        # Written (again) after the read: the deletion listed may be older than our write.
-        updated_at__lte=read_at,
-    )
-    for booking in bookings:
-        if await _cancel(booking, "event_cancelled", changes):
-            changes.slots_cancelled += 1
-
-
-async def _cancel(booking: Booking, reason: str, changes: MirrorChanges) -> bool:
-    """Each booking the mirror cancels keeps an audit entry of its own: it is somebody's."""
-    now = utcnow()
-    # Compare-and-swap: a booking cancelled meanwhile by its student stays as they left it.
-    updated = await Booking.filter(id=booking.id, status=BookingStatus.CONFIRMED).update(
-        status=BookingStatus.CANCELLED,
-        cancelled_at=now,
-        cancelled_by="tutor",
-        cancel_reason=reason,
-        calendar_sync=CalendarSync.SYNCED,
-    )
-    if not updated:
-        return False
-    changes.bookings_cancelled += 1
-    await audit.record(
-        "booking_cancelled",
-        subject_type="booking",
-        subject_id=str(booking.id),
-        detail={"reason": reason, "by": "google"},
-    )
-    return True
+    changes.found.append(SessionRetired(session.id, why))
 
 
 async def remove_unseen(

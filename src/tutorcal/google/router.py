@@ -1,21 +1,14 @@
-"""Google's push notifications, and the periodic tasks Cloud Scheduler (or a worker) triggers."""
+"""Google's push notifications."""
 
 from __future__ import annotations
 
 import logging
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Header, Request, Response
-from pydantic import BaseModel
-from tortoise.exceptions import IntegrityError
+from fastapi import APIRouter, Header, Response
 
 from tutorcal.auth.dependencies import RuntimeDep
-from tutorcal.core.crypto import same_secret
-from tutorcal.errors import Forbidden, NotAuthenticated, NotFound, problem_responses
-from tutorcal.google.oauth import GoogleUnavailable, IdTokenInvalid
-from tutorcal.operations.tasks import PERIODIC_TASKS, TASKS_BY_NAME, TaskName
-from tutorcal.outbox.models import TaskRun
-from tutorcal.runtime import Runtime
+from tutorcal.errors import Forbidden, NotFound, problem_responses
 
 logger = logging.getLogger("tutorcal.google.webhook")
 
@@ -30,13 +23,6 @@ class UnknownChannel(NotFound):
 class ChannelTokenMismatch(Forbidden):
     code = "channel_token_mismatch"
     default_detail = "The channel token does not match."
-
-
-class InternalTaskRefused(NotAuthenticated):
-    code = "not_authenticated"
-    default_detail = (
-        "Send Authorization: Bearer <INTERNAL_TASK_TOKEN> or a Google-signed OIDC token."
-    )
 
 
 @router.post(
@@ -73,61 +59,3 @@ async def calendar_notification(
     if await runtime.calendar.is_new_message(channel, message_number):
         await runtime.calendar.notified(channel)
     return Response(status_code=200)
-
-
-class TaskResult(BaseModel):
-    task: str
-    duplicate: bool = False
-    result: dict[str, Any] = {}
-
-
-async def _check_task_caller(runtime: Runtime, authorization: str | None) -> None:
-    scheme, _, credential = (authorization or "").partition(" ")
-    credential = credential.strip()
-    if scheme.lower() != "bearer" or not credential:
-        raise InternalTaskRefused()
-    settings = runtime.settings
-    if settings.internal_task_token and same_secret(
-        credential, settings.internal_task_token.get_secret_value()
-    ):
-        return
-    if settings.internal_task_oidc_audience and settings.internal_task_service_account:
-        try:
-            await runtime.oauth.verify_service_token(
-                credential,
-                audience=settings.internal_task_oidc_audience,
-                email=settings.internal_task_service_account,
-            )
-            return
-        except (IdTokenInvalid, GoogleUnavailable) as exc:
-            logger.warning("internal task token refused: %s", exc)
-    raise InternalTaskRefused()
-
-
-@router.post(
-    "/internal/tasks/{task}",
-    response_model=TaskResult,
-    tags=["operations"],
-    summary="Run a periodic task now (Cloud Scheduler)",
-    description=" ".join(f"`{task.name}`: {task.summary}." for task in PERIODIC_TASKS)
-    + " Runs to completion. A repeated Cloud Scheduler delivery (same "
-    "`X-CloudScheduler-ScheduleTime`) is answered without running again.",
-    responses=problem_responses(InternalTaskRefused, NotFound),
-)
-async def run_task(
-    task: TaskName,
-    request: Request,
-    runtime: RuntimeDep,
-    authorization: Annotated[str | None, Header()] = None,
-    schedule_time: Annotated[
-        str | None, Header(alias="X-CloudScheduler-ScheduleTime", max_length=64)
-    ] = None,
-) -> TaskResult:
-    await _check_task_caller(runtime, authorization)
-    if schedule_time:
-        try:
-            await TaskRun.create(task=task, scheduled_for=schedule_time)
-        except IntegrityError:
-            return TaskResult(task=task, duplicate=True)
-    result = await TASKS_BY_NAME[task].run(runtime)
-    return TaskResult(task=task, result=result)

@@ -6,7 +6,7 @@ import asyncio
 import logging
 import time
 import uuid
-from collections.abc import Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
@@ -20,8 +20,9 @@ from tutorcal.core.http import HttpPool
 from tutorcal.core.metrics import CHANNELS_EXPIRING_SOON, observe_oldest_sync
 from tutorcal.core.time import utcnow
 from tutorcal.google.calendar_client import CalendarClient, RetryPolicy
-from tutorcal.google.calendar_errors import CalendarApiError, NotFound, Unreachable
-from tutorcal.google.grants import CalendarNotConnected, GrantStore, calendar_status
+from tutorcal.google.calendar_errors import CalendarApiError, CalendarNotFound, Unreachable
+from tutorcal.google.changes import MirrorChangeHandler
+from tutorcal.google.grants import GrantStore, NoLiveCalendarGrant, calendar_status
 from tutorcal.google.models import (
     CalendarSyncStatus,
     GoogleGrant,
@@ -185,20 +186,34 @@ class BackgroundSyncs:
         self._tasks.clear()
 
 
-class CalendarService:
-    """One per process."""
+ReconnectHook = Callable[[uuid.UUID], Awaitable[object]]
+"""Runs when a tutor (re)connects, before the first sync: writes that waited may go now."""
 
-    def __init__(self, settings: Settings, http: HttpPool, grants: GrantStore) -> None:
+
+class CalendarService:
+    """One per process. ``on_changes`` and ``on_connect`` are what other domains make of a
+    sync and of a reconnect (bookings, wired in runtime.py): google/ never imports them."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        http: HttpPool,
+        grants: GrantStore,
+        *,
+        on_changes: MirrorChangeHandler,
+        on_connect: ReconnectHook,
+    ) -> None:
         self._settings = settings
         self._http = http
         self._grants = grants
+        self._on_connect = on_connect
         self._retry = RetryPolicy(
             attempts=settings.google_retry_attempts,
             base_seconds=settings.google_retry_base_seconds,
             max_wait_seconds=min(32.0, settings.google_retry_total_seconds),
             total_seconds=settings.google_retry_total_seconds,
         )
-        self.engine = SyncEngine(self.client_for)
+        self.engine = SyncEngine(self.client_for, on_changes)
         self.background = BackgroundSyncs(self.engine, settings.sync_coalesce_seconds)
 
     async def client_for(self, user_id: str, *, quick: bool = False) -> CalendarClient:
@@ -266,9 +281,7 @@ class CalendarService:
 
     async def connect(self, tutor: User) -> list[SyncOutcome]:
         """After the calendar is connected or the settings change: full sync and push channels."""
-        from tutorcal.bookings.google_sync import resume_writes_of
-
-        await resume_writes_of(tutor.id)
+        await self._on_connect(tutor.id)
         outcomes: list[SyncOutcome] = []
         for calendar in await self.ensure_mirror(tutor):
             # Watch first, then read: a change made between the two still notifies us.
@@ -315,7 +328,7 @@ class CalendarService:
                 address=f"{self._settings.public_base_url}{WEBHOOK_PATH}",
                 expiration_ms=int(expires.timestamp() * 1000),
             )
-        except (CalendarApiError, Unreachable, CalendarNotConnected) as exc:
+        except (CalendarApiError, Unreachable, NoLiveCalendarGrant) as exc:
             # Without a channel the periodic sync still keeps the mirror fresh, only slower.
             logger.warning("could not watch calendar %s: %s", calendar.id, exc)
             return None
@@ -372,9 +385,9 @@ class CalendarService:
         try:
             client = await self.client_for(str(calendar.tutor_id))
             await client.stop_channel(str(channel.id), channel.resource_id)
-        except NotFound:
+        except CalendarNotFound:
             pass  # already gone at Google
-        except (CalendarApiError, Unreachable, CalendarNotConnected) as exc:
+        except (CalendarApiError, Unreachable, NoLiveCalendarGrant) as exc:
             # It expires by itself; notifications for a stopped channel are answered 404.
             logger.warning("could not stop channel %s: %s", channel.id, exc)
         await WatchChannel.filter(id=channel.id).update(stopped_at=utcnow())

@@ -27,20 +27,15 @@ from tutorcal.core.time import utcnow
 from tutorcal.google.calendar_client import CalendarClient
 from tutorcal.google.calendar_errors import (
     CalendarApiError,
-    Forbidden,
-    NotFound,
+    CalendarForbidden,
+    CalendarNotFound,
     SyncTokenExpired,
     Unauthorized,
     Unreachable,
 )
-from tutorcal.google.grants import CalendarNotConnected
-from tutorcal.google.mirror import (
-    MirrorChanges,
-    apply_events,
-    reconcile_seats,
-    reconcile_slots,
-    remove_unseen,
-)
+from tutorcal.google.changes import AttendeesRead, EventsListedInWindow, MirrorChangeHandler
+from tutorcal.google.grants import NoLiveCalendarGrant
+from tutorcal.google.mirror import MirrorChanges, apply_events, remove_unseen
 from tutorcal.google.models import CalendarSyncStatus, MirroredCalendar
 from tutorcal.tutors.models import TutorProfile
 
@@ -114,8 +109,9 @@ async def _release(calendar_id: object) -> None:
 
 
 class SyncEngine:
-    def __init__(self, client_for_tutor: ClientFactory) -> None:
+    def __init__(self, client_for_tutor: ClientFactory, on_changes: MirrorChangeHandler) -> None:
         self._client_for_tutor = client_for_tutor
+        self._on_changes = on_changes
 
     async def sync_until_quiet(
         self, calendar_id: object, *, force_full: bool = False, requested_at: datetime | None = None
@@ -196,9 +192,9 @@ class SyncEngine:
                     page = await client.list_events(
                         calendar.google_calendar_id, time_min=window_start, time_max=window_end
                     )
-        except (CalendarNotConnected, Unauthorized) as exc:
+        except (NoLiveCalendarGrant, Unauthorized) as exc:
             return await self._failed(calendar, kind, exc, unavailable=True)
-        except (NotFound, Forbidden) as exc:
+        except (CalendarNotFound, CalendarForbidden) as exc:
             # The tutor lost access to this calendar, or it was deleted.
             return await self._failed(calendar, kind, exc, unavailable=True)
         except (CalendarApiError, Unreachable) as exc:
@@ -213,15 +209,19 @@ class SyncEngine:
                 await remove_unseen(
                     calendar, changes.seen_event_ids, window_start, window_end, changes
                 )
-                await reconcile_slots(
-                    calendar,
-                    changes.live_event_ids,
-                    window_start,
-                    window_end,
-                    changes,
-                    read_at=now,
+                changes.found.append(
+                    EventsListedInWindow(
+                        calendar.tutor_id,
+                        calendar.google_calendar_id,
+                        frozenset(changes.live_event_ids),
+                        window_start,
+                        window_end,
+                        read_at=now,
+                    )
                 )
-            await reconcile_seats(calendar, changes, read_at=now)
+            changes.found.append(AttendeesRead(calendar.id, read_at=now))
+            # In this transaction: a booking cancelled for a retired session commits with it.
+            changes.absorb(await self._on_changes.apply(changes.found))
             detail = changes.audit_detail()
             if detail is not None:
                 # One entry per sync, with counts: a tutor's term of sessions appearing at

@@ -11,6 +11,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Literal, NamedTuple
 
+from tutorcal.bookings.google_sync import drain_booking_writes
+from tutorcal.bookings.idempotency import purge_expired
+from tutorcal.outbox.service import forget_task_runs
 from tutorcal.runtime import Runtime
 
 TaskName = Literal["drain-outbox", "sync", "renew-channels", "purge-expired"]
@@ -25,8 +28,6 @@ class PeriodicTask(NamedTuple):
 
 
 async def _drain_outbox(runtime: Runtime) -> dict[str, int]:
-    from tutorcal.bookings.google_sync import drain_booking_writes
-
     return await drain_booking_writes(runtime.calendar, runtime.outbox_policy)
 
 
@@ -39,9 +40,6 @@ async def _renew_channels(runtime: Runtime) -> dict[str, int]:
 
 
 async def _purge_expired(runtime: Runtime) -> dict[str, int]:
-    from tutorcal.bookings.idempotency import purge_expired
-    from tutorcal.outbox.service import forget_task_runs
-
     return {"idempotency_keys": await purge_expired(), "task_runs": await forget_task_runs()}
 
 

@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
+from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F, Q
 
 from tutorcal.audit import service as audit
@@ -269,6 +270,15 @@ async def drain(
 # Cloud Scheduler redelivers within its retry window, minutes after the schedule time; a
 # week of de-duplication records is far more than it needs.
 TASK_RUNS_KEPT_FOR = timedelta(days=7)
+
+
+async def claim_task_run(task: str, scheduled_for: str) -> bool:
+    """True for the first delivery of this scheduled run; a repeated one finds the record."""
+    try:
+        await TaskRun.create(task=task, scheduled_for=scheduled_for)
+    except IntegrityError:
+        return False
+    return True
 
 
 async def forget_task_runs() -> int:

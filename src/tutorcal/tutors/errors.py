@@ -17,7 +17,7 @@ class SubjectCodeTaken(Conflict):
     default_detail = "Another subject has this code."
 
 
-class CalendarNotConnectedError(Conflict):
+class CalendarNotConnected(Conflict):
     code = "calendar_not_connected"
     default_detail = "Connect your Google Calendar first."
 

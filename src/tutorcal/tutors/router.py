@@ -10,11 +10,11 @@ from tutorcal.auth.dependencies import AdminDep, RuntimeDep, TutorDep, UserDep
 from tutorcal.core.pagination import CursorQuery, InvalidCursor, LimitQuery, Page
 from tutorcal.errors import Forbidden, NotAuthenticated, NotFound, problem_responses
 from tutorcal.google.calendar_errors import CalendarApiError, Unreachable
-from tutorcal.google.grants import CalendarNotConnected, CalendarStatus
+from tutorcal.google.grants import CalendarStatus, NoLiveCalendarGrant
 from tutorcal.runtime import Runtime
 from tutorcal.tutors import service
 from tutorcal.tutors.errors import (
-    CalendarNotConnectedError,
+    CalendarNotConnected,
     GoogleCalendarUnavailable,
     SubjectCodeTaken,
     UnknownSubject,
@@ -177,14 +177,14 @@ async def _save_settings(tutor: User, changes: dict[str, Any], runtime: Runtime)
     response_model=list[CalendarChoice],
     tags=["tutor settings"],
     summary="The Google calendars I can choose from (tutor)",
-    responses=problem_responses(Forbidden, CalendarNotConnectedError, GoogleCalendarUnavailable),
+    responses=problem_responses(Forbidden, CalendarNotConnected, GoogleCalendarUnavailable),
 )
 async def list_my_calendars(tutor: TutorDep, runtime: RuntimeDep) -> list[CalendarChoice]:
     try:
         client = await runtime.calendar.client_for(str(tutor.id))
         entries = await client.list_calendars()
-    except CalendarNotConnected as exc:
-        raise CalendarNotConnectedError(
+    except NoLiveCalendarGrant as exc:
+        raise CalendarNotConnected(
             f"Calendar status: {exc.status.value}. Connect your Google Calendar."
         ) from exc
     except (CalendarApiError, Unreachable) as exc:
@@ -209,12 +209,12 @@ async def list_my_calendars(tutor: TutorDep, runtime: RuntimeDep) -> list[Calend
     description="What the periodic sync and Google's push do, at once: the session calendar and "
     "busy calendars are read again, and the answer says how many were and when the mirror "
     "last caught up.",
-    responses=problem_responses(Forbidden, CalendarNotConnectedError),
+    responses=problem_responses(Forbidden, CalendarNotConnected),
 )
 async def sync_my_calendar(tutor: TutorDep, runtime: RuntimeDep) -> CalendarSyncRead:
     view = await service.get_tutor(str(tutor.id))
     if view.calendar_status != CalendarStatus.CONNECTED:
-        raise CalendarNotConnectedError(
+        raise CalendarNotConnected(
             f"Calendar status: {view.calendar_status.value}. Connect your Google Calendar."
         )
     outcomes = await runtime.calendar.connect(tutor)

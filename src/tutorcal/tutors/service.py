@@ -13,6 +13,7 @@ from tortoise.transactions import in_transaction
 
 from tutorcal.audit import service as audit
 from tutorcal.core.ids import parse_id, parse_reference
+from tutorcal.core.pagination import paginate
 from tutorcal.google.grants import CalendarStatus, calendar_status
 from tutorcal.google.models import GoogleGrant, GrantStatus, MirroredCalendar
 from tutorcal.tutors.errors import SubjectCodeTaken, TutorNotFound, UnknownSubject
@@ -92,8 +93,6 @@ async def list_tutors(
     connected_only: bool = True,
 ) -> tuple[list[TutorView], str | None]:
     """Tutors, newest first; with ``connected_only``, those whose calendar is connected."""
-    from tutorcal.core.pagination import paginate
-
     tutors = User.filter(is_tutor=True, deleted_at__isnull=True)
     if connected_only:
         # What calendar_status() calls connected, as far as SQL can tell (the scopes are

@@ -35,7 +35,7 @@ async def update_me(body: MeUpdate, user: UserDep) -> MeRead:
     summary="Delete my account",
     description="Revokes the Google grant, ends every session and token, and deletes personal data.",
 )
-async def delete_me(user: UserDep, runtime: RuntimeDep, response: Response) -> Response:
+async def delete_me(user: UserDep, runtime: RuntimeDep) -> Response:
     await service.delete_account(user, runtime.calendar, runtime.outbox_policy)
     return Response(status_code=204)
 

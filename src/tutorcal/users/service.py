@@ -9,13 +9,15 @@ from tortoise.transactions import in_transaction
 
 from tutorcal.audit import service as audit
 from tutorcal.auth.models import ApiToken, LoginSession
+from tutorcal.bookings.google_sync import BookingWrites, mark_failed
 from tutorcal.bookings.models import CalendarFeedToken
+from tutorcal.bookings.service import cancel_future_bookings_of
 from tutorcal.core.time import utcnow
 from tutorcal.errors import Unprocessable
 from tutorcal.google.grants import calendar_status
 from tutorcal.google.models import GoogleGrant
 from tutorcal.google.service import CalendarService
-from tutorcal.outbox.service import RetryPolicy
+from tutorcal.outbox.service import RetryPolicy, run_job
 from tutorcal.users.models import PendingRoleGrant, Role, User
 
 logger = logging.getLogger("tutorcal.users")
@@ -82,10 +84,6 @@ async def delete_account(user: User, calendars: CalendarService, policy: RetryPo
 
     The row stays, anonymised, so that booking history keeps its shape.
     """
-    from tutorcal.bookings.google_sync import BookingWrites, mark_failed
-    from tutorcal.bookings.service import cancel_future_bookings_of
-    from tutorcal.outbox.service import run_job
-
     # Cancel first, while the tutor's grant (for a tutor deleting their account) still works.
     writes = BookingWrites(calendars, quick=True)
     for job in await cancel_future_bookings_of(user, "account_deleted"):

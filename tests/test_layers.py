@@ -1,0 +1,154 @@
+"""The direction of dependencies inside tutorcal, checked on the source (issue #13).
+
+google/ reports what a sync found and bookings decides what it means (google/changes.py,
+bookings/mirror_changes.py), so google/ never imports bookings. An import inside a function
+hides a cycle instead of removing it; the few left are listed here with their reason.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import tutorcal
+
+PACKAGE = Path(tutorcal.__file__).parent
+
+# module -> (what it may import inside a function, why). None of them dodges a cycle.
+FUNCTION_LEVEL_IMPORTS_ALLOWED: dict[str, tuple[tuple[str, ...], str]] = {
+    "tutorcal.cli": (
+        ("tutorcal.",),
+        "each command loads only what it runs: `tutorcal check-config` and `--help` stay "
+        "fast and report a bad setting before the app (and its settings) is imported",
+    ),
+    "tutorcal.config": (
+        ("tutorcal.demo.", "tutorcal.emulator."),
+        "demo mode only: the emulator is never imported by production paths",
+    ),
+    "tutorcal.main": (
+        ("tutorcal.demo.",),
+        "demo mode only: the emulator is never imported by production paths",
+    ),
+}
+
+
+def _modules() -> dict[str, ast.Module]:
+    trees: dict[str, ast.Module] = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        trees[name] = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    return trees
+
+
+def _imported(node: ast.Import | ast.ImportFrom) -> list[str]:
+    if isinstance(node, ast.ImportFrom):
+        return [node.module or ""]
+    return [alias.name for alias in node.names]
+
+
+def _all_imports(tree: ast.Module) -> list[str]:
+    return [
+        name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for name in _imported(node)
+    ]
+
+
+def _function_level_imports(tree: ast.Module) -> list[str]:
+    found: list[str] = []
+    for function in ast.walk(tree):
+        if isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+            found += [
+                name
+                for node in ast.walk(function)
+                if isinstance(node, ast.Import | ast.ImportFrom)
+                for name in _imported(node)
+                if name == "tutorcal" or name.startswith("tutorcal.")
+            ]
+    return found
+
+
+# Packages google/ must not import: they build on it (bookings acts on what a sync found,
+# operations runs google's periodic work).
+_ABOVE_GOOGLE = ("tutorcal.bookings", "tutorcal.operations")
+
+
+def test_google_never_imports_bookings_or_operations() -> None:
+    offending = {
+        (module, name)
+        for module, tree in _modules().items()
+        if module.startswith("tutorcal.google")
+        for name in _all_imports(tree)
+        if name in _ABOVE_GOOGLE or name.startswith(tuple(f"{p}." for p in _ABOVE_GOOGLE))
+    }
+    assert offending == set()
+
+
+def _allowed(module: str, name: str) -> bool:
+    prefixes, _ = FUNCTION_LEVEL_IMPORTS_ALLOWED.get(module, ((), ""))
+    return name.startswith(prefixes)
+
+
+def test_no_function_level_imports_of_tutorcal_beyond_the_listed_ones() -> None:
+    hidden = sorted(
+        (module, name)
+        for module, tree in _modules().items()
+        for name in _function_level_imports(tree)
+        if not _allowed(module, name)
+    )
+    assert hidden == []
+
+
+# Tortoise's query entry points on a model class (and a model instance's writes).
+_QUERY_METHODS = frozenset(
+    {
+        "all",
+        "bulk_create",
+        "create",
+        "exclude",
+        "filter",
+        "first",
+        "get",
+        "get_or_create",
+        "get_or_none",
+        "raw",
+        "select_for_update",
+        "update_or_create",
+    }
+)
+
+
+def _model_names(tree: ast.Module) -> set[str]:
+    return {
+        alias.asname or alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and (node.module or "").endswith(".models")
+        for alias in node.names
+    }
+
+
+def test_routers_neither_query_models_nor_use_tortoise() -> None:
+    """Routers speak HTTP; queries live in services and repositories (models may still be
+    named in a router's types)."""
+    offending: list[tuple[str, str]] = []
+    for module, tree in _modules().items():
+        if not module.endswith(".router"):
+            continue
+        models = _model_names(tree)
+        offending += [
+            (module, name)
+            for name in _all_imports(tree)
+            if name == "tortoise" or name.startswith("tortoise.")
+        ]
+        offending += [
+            (module, f"{node.func.value.id}.{node.func.attr}")
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id in models
+            and node.func.attr in _QUERY_METHODS
+        ]
+    assert offending == []
