@@ -52,18 +52,107 @@ export function defaultInWords(key: keyof typeof DEFAULTS): string {
   return `Default: ${minutesInWords(value)}`;
 }
 
+export type RuleField = Exclude<keyof typeof DEFAULTS, 'default_capacity'>;
+
+/** One booking rule as the settings page shows it: one number field each. */
+export interface BookingRule {
+  field: RuleField;
+  label: string;
+  /** In the label, after the name. Hours are shown for a field the API keeps in minutes. */
+  unit: 'minutes' | 'hours' | 'hours before' | 'days' | null;
+  /** Said before the default. */
+  help?: string;
+  min: number;
+  max: number;
+  step?: number | 'any';
+  /** Empty is allowed and means no limit. */
+  optional?: boolean;
+}
+
+export const BOOKING_RULES: readonly BookingRule[] = [
+  {
+    field: 'slot_minutes',
+    label: 'One-to-one slot length',
+    unit: 'minutes',
+    help: 'In steps of 5.',
+    min: 5,
+    max: 480,
+    step: 5,
+  },
+  { field: 'buffer_minutes', label: 'Break between bookings', unit: 'minutes', min: 0, max: 240 },
+  {
+    field: 'min_notice_minutes',
+    label: 'Minimum notice',
+    unit: 'hours',
+    help: 'Bookings close this long before the start.',
+    min: 0,
+    max: 720,
+    step: 'any',
+  },
+  {
+    field: 'horizon_days',
+    label: 'Booking horizon',
+    unit: 'days',
+    help: 'Bookings open this many days ahead.',
+    min: 1,
+    max: 365,
+  },
+  {
+    field: 'max_bookings_per_student_per_week',
+    label: 'Bookings per student each week',
+    unit: null,
+    help: 'Monday to Sunday; empty for no limit.',
+    min: 1,
+    max: 100,
+    optional: true,
+  },
+  {
+    field: 'cancel_notice_minutes',
+    label: 'Students may cancel until',
+    unit: 'hours before',
+    min: 0,
+    max: 720,
+    step: 'any',
+  },
+  {
+    field: 'reschedule_notice_minutes',
+    label: 'Students may move a booking until',
+    unit: 'hours before',
+    min: 0,
+    max: 720,
+    step: 'any',
+  },
+];
+
+/** "Minimum notice (hours)": the field's label on the page. */
+export function ruleLabel(rule: BookingRule): string {
+  return rule.unit ? `${rule.label} (${rule.unit})` : rule.label;
+}
+
+export function ruleHint(rule: BookingRule): string {
+  return [rule.help, defaultInWords(rule.field)].filter(Boolean).join(' ');
+}
+
+const inHours = (rule: BookingRule) => rule.unit?.startsWith('hours') ?? false;
+
+/** The rule's value as its field shows it: '' for no limit, hours to two places. */
+export function ruleInForm(rule: BookingRule, value: number | null): number | '' {
+  if (value === null) return '';
+  return inHours(rule) ? Math.round((value / 60) * 100) / 100 : value;
+}
+
+/** What the field holds as the API's value: null for an empty optional field. */
+export function ruleFromForm(rule: BookingRule, shown: number | ''): number | null {
+  if (shown === '' && rule.optional) return null;
+  return inHours(rule) ? Math.round(Number(shown) * 60) : Number(shown);
+}
+
 const LABELS: Record<string, string> = {
   bio: 'About you',
   subject_ids: 'Subjects',
   session_keyword: 'Keyword',
   default_capacity: 'Seats when the description says none',
-  slot_minutes: 'One-to-one slot length',
-  buffer_minutes: 'Break between bookings',
-  min_notice_minutes: 'Minimum notice',
-  horizon_days: 'Booking horizon',
-  max_bookings_per_student_per_week: 'Bookings per student each week',
-  cancel_notice_minutes: 'Students may cancel until',
-  reschedule_notice_minutes: 'Students may move a booking until',
+  ...Object.fromEntries(BOOKING_RULES.map((rule) => [rule.field, rule.label])),
   session_calendar_id: 'Session calendar',
   busy_calendar_ids: 'Busy calendars',
   timezone: 'Time zone',

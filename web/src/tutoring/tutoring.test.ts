@@ -10,9 +10,14 @@ import {
   type Editable,
 } from './availability';
 import {
+  BOOKING_RULES,
   changedFields,
   defaultInWords,
   howToMakeASession,
+  ruleFromForm,
+  ruleHint,
+  ruleInForm,
+  ruleLabel,
   settingsRefusal,
   type Settings,
 } from './settings';
@@ -158,6 +163,40 @@ describe('tutor settings', () => {
     expect(defaultInWords('buffer_minutes')).toBe('Default: none');
     expect(defaultInWords('max_bookings_per_student_per_week')).toBe('Default: no limit');
     expect(defaultInWords('horizon_days')).toBe('Default: 60 days');
+  });
+});
+
+describe('the booking rules table', () => {
+  const rule = (field: string) => BOOKING_RULES.find((r) => r.field === field)!;
+
+  it('labels each field with its unit, and says what it means before its default', () => {
+    expect(BOOKING_RULES.map(ruleLabel)).toEqual([
+      'One-to-one slot length (minutes)',
+      'Break between bookings (minutes)',
+      'Minimum notice (hours)',
+      'Booking horizon (days)',
+      'Bookings per student each week',
+      'Students may cancel until (hours before)',
+      'Students may move a booking until (hours before)',
+    ]);
+    expect(ruleHint(rule('min_notice_minutes'))).toBe(
+      'Bookings close this long before the start. Default: 12 hours',
+    );
+    expect(ruleHint(rule('buffer_minutes'))).toBe('Default: none');
+  });
+
+  it('shows notice in hours and sends it back in minutes', () => {
+    const notice = rule('cancel_notice_minutes');
+    expect(ruleInForm(notice, 90)).toBe(1.5);
+    expect(ruleFromForm(notice, 1.5)).toBe(90);
+    expect(ruleInForm(rule('horizon_days'), 60)).toBe(60);
+  });
+
+  it('takes an empty weekly limit as no limit, and only there', () => {
+    const limit = rule('max_bookings_per_student_per_week');
+    expect(ruleInForm(limit, null)).toBe('');
+    expect(ruleFromForm(limit, '')).toBeNull();
+    expect(ruleFromForm(limit, 3)).toBe(3);
   });
 });
 
