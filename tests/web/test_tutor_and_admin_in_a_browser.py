@@ -134,6 +134,26 @@ def test_tara_changes_her_weekly_hours_and_sam_sees_the_new_slots_then_sam_is_on
     assert (cancelled["status"], cancelled["cancelled_by"]) == ("cancelled", "tutor")
     assert cancelled["cancel_reason"] == "I am ill"
     assert demo.attendees(TARA, session["event_id"]) == []
+
+    # Four weeks at a time, earlier or later; the range is in the address, so a reload and
+    # Back keep what she looked at.
+    far = demo.add_session(TARA, "Tutoring: Far ahead", _next_weekday(2, after_days=30))
+    far_card = page.get_by_role("heading", name=far["title"])
+    today = datetime.now(LONDON).date()
+    first, last = today + timedelta(days=28), today + timedelta(days=55)
+    range_heading = page.get_by_role("main").get_by_role("heading", level=2).first
+    expect(range_heading).to_have_text(re.compile(rf"^\w+ {today.day} \w+ {DASH} "))
+    expect(far_card).to_have_count(0)
+    page.get_by_role("button", name="Later 4 weeks").click()
+    expect(range_heading).to_have_text(
+        re.compile(rf"^\w+ {first.day} \w+ {DASH} \w+ {last.day} \w+ {last.year}$")
+    )
+    expect(far_card).to_be_visible()
+    page.reload()
+    expect(far_card).to_be_visible()
+    page.go_back()
+    expect(page.get_by_role("heading", name="Tutoring: Roster check")).to_be_visible()
+    expect(far_card).to_have_count(0)
     student.close()
     tara.close()
 
@@ -211,8 +231,11 @@ def test_alex_makes_stefan_a_tutor_who_is_listed_once_his_calendar_is_connected(
     page.get_by_role("button", name="Search").click()
     expect(row).to_contain_text("Connected")
 
-    # The audit log names who made Stefan a tutor, filtered by person and action.
+    # The audit log names who made Stefan a tutor, filtered by person (found by a search,
+    # so anyone can be chosen) and action.
     page.get_by_role("navigation", name="Work").get_by_role("link", name="Audit log").click()
+    page.get_by_role("searchbox", name="Find a person").fill("admin@")
+    expect(page.get_by_text("1 person matches: choose under Person.")).to_be_visible()
     page.get_by_role("combobox", name="Person").select_option(label=f"Alex Admin ({ALEX})")
     page.get_by_role("combobox", name="Action").select_option(label="Changed roles")
     page.get_by_role("button", name="Show matching entries").click()

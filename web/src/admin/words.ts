@@ -41,3 +41,12 @@ export function detailInWords(detail: Record<string, unknown>): string {
     )
     .join('; ');
 }
+
+/** What a person search found, for the line a screen reader announces. */
+export function matchesInWords(query: string, count: number, hasMore: boolean): string {
+  if (count === 0) return `No one matches ‘${query}’.`;
+  const found = count === 1 ? '1 person matches' : `${count} people match`;
+  return hasMore
+    ? `The first ${count} matches: type more of the name or e-mail to narrow them.`
+    : `${found}: choose under Person.`;
+}

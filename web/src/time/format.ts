@@ -59,6 +59,11 @@ export class Clock {
     return this.dayFormat.format(asDate(date.toZonedDateTime({ timeZone: this.zone }).toInstant()));
   }
 
+  /** "Mon, 7 Dec – Sun, 13 Dec 2026" for local dates from `first` to `last`. */
+  days(first: Temporal.PlainDate, last: Temporal.PlainDate): string {
+    return `${this.day(first)} – ${this.day(last)} ${last.year}`;
+  }
+
   /** "Monday, 7 December 2026" for the local day an instant falls on. */
   longDay(instant: Temporal.Instant | string): string {
     return this.longDayFormat.format(asDate(instant));

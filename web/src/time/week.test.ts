@@ -2,7 +2,16 @@ import { Temporal } from 'temporal-polyfill';
 import { describe, expect, it } from 'vitest';
 
 import { Clock, displayLocale, duration } from './format';
-import { byDay, hoursIn, mondayFromParam, mondayOf, shiftWeek, weekOf } from './week';
+import {
+  byDay,
+  dateFromParam,
+  daysFrom,
+  hoursIn,
+  mondayFromParam,
+  mondayOf,
+  shiftWeek,
+  weekOf,
+} from './week';
 
 const date = (text: string) => Temporal.PlainDate.from(text);
 
@@ -68,6 +77,23 @@ describe('weeks in the viewer’s zone', () => {
     expect(mondayFromParam('next week', 'UTC', now).toString()).toBe('2026-11-30');
     expect(mondayFromParam(undefined, 'UTC', now).toString()).toBe('2026-11-30');
     expect(shiftWeek(date('2026-12-28'), 1).toString()).toBe('2027-01-04');
+  });
+
+  it('reads a first day from the address as it is, else today', () => {
+    const now = Temporal.Instant.from('2026-12-03T12:00:00Z');
+    expect(dateFromParam('2027-03-25', 'UTC', now).toString()).toBe('2027-03-25');
+    expect(dateFromParam('2027-02-30', 'UTC', now).toString()).toBe('2026-12-03');
+    expect(dateFromParam(['2027-03-25'], 'UTC', now).toString()).toBe('2026-12-03');
+  });
+
+  it('spans four weeks of whole local days, one hour short across a spring change', () => {
+    const span = daysFrom(date('2027-03-15'), 28, 'Europe/London');
+    expect(span.last.toString()).toBe('2027-04-11');
+    expect(span.start.toString()).toBe('2027-03-15T00:00:00Z');
+    expect(span.end.toString()).toBe('2027-04-11T23:00:00Z');
+    expect(new Clock('Europe/London', 'en-GB').days(span.first, span.last)).toBe(
+      'Mon 15 Mar – Sun 11 Apr 2027',
+    );
   });
 });
 

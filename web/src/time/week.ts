@@ -52,17 +52,45 @@ export function hoursIn(week: Week): number {
   return week.start.until(week.end, { largestUnit: 'hours' }).hours;
 }
 
+/** The date named in the address (`?from=2026-12-07`); today when there is none or it is
+ * not a calendar date. */
+export function dateFromParam(
+  value: unknown,
+  zone: string,
+  now?: Temporal.Instant,
+): Temporal.PlainDate {
+  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) {
+    try {
+      return Temporal.PlainDate.from(value, { overflow: 'reject' });
+    } catch {
+      // Not a calendar date: today, as if none were named.
+    }
+  }
+  return todayIn(zone, now);
+}
+
 /** The Monday of the week named in the address (`?week=2026-12-07`, any day of it);
  * this week's when there is none or it is not a date. */
 export function mondayFromParam(value: unknown, zone: string, now?: Temporal.Instant) {
-  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) {
-    try {
-      return mondayOf(Temporal.PlainDate.from(value, { overflow: 'reject' }));
-    } catch {
-      // Not a calendar date: this week, as if none were named.
-    }
-  }
-  return mondayOf(todayIn(zone, now));
+  return mondayOf(dateFromParam(value, zone, now));
+}
+
+export interface Span {
+  first: Temporal.PlainDate;
+  last: Temporal.PlainDate;
+  start: Temporal.Instant;
+  end: Temporal.Instant;
+}
+
+/** `days` whole local days from `first`: from its midnight to the midnight after the last. */
+export function daysFrom(first: Temporal.PlainDate, days: number, zone: string): Span {
+  const last = first.add({ days: days - 1 });
+  return {
+    first,
+    last,
+    start: startOfDay(first, zone),
+    end: startOfDay(last.add({ days: 1 }), zone),
+  };
 }
 
 export function shiftWeek(monday: Temporal.PlainDate, weeks: number): Temporal.PlainDate {
