@@ -64,6 +64,18 @@ export class Clock {
     return `${this.day(first)} – ${this.day(last)} ${last.year}`;
   }
 
+  /** "Monday, 7 December 2026" for a date as a date input holds it (2026-12-07); '' for
+   * anything else, such as a half-typed date. */
+  date(value: string): string {
+    let date: Temporal.PlainDate;
+    try {
+      date = Temporal.PlainDate.from(value, { overflow: 'reject' });
+    } catch {
+      return '';
+    }
+    return this.longDay(date.toZonedDateTime({ timeZone: this.zone }).toInstant());
+  }
+
   /** "Monday, 7 December 2026" for the local day an instant falls on. */
   longDay(instant: Temporal.Instant | string): string {
     return this.longDayFormat.format(asDate(instant));

@@ -95,6 +95,15 @@ describe('weeks in the viewer’s zone', () => {
       'Mon 15 Mar – Sun 11 Apr 2027',
     );
   });
+
+  it('says a date input’s date in the reader’s words, nothing while it is half typed', () => {
+    expect(new Clock('Europe/London', 'en-GB').date('2026-12-07')).toBe('Monday, 7 December 2026');
+    expect(new Clock('America/New_York', 'en-US').date('2026-12-07')).toBe(
+      'Monday, December 7, 2026',
+    );
+    expect(new Clock('Europe/London', 'en-GB').date('')).toBe('');
+    expect(new Clock('Europe/London', 'en-GB').date('2026-02-30')).toBe('');
+  });
 });
 
 describe('times shown to people', () => {
