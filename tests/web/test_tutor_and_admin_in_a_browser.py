@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -72,6 +72,9 @@ def test_tara_changes_her_weekly_hours_and_sam_sees_the_new_slots_then_sam_is_on
     sunday = (saturday + timedelta(days=1)).astimezone(LONDON).date().isoformat()
     page.get_by_role("button", name="Add a date").click()
     page.get_by_label("Date", exact=True).fill(sunday)
+    # The input shows the system's mm/dd/yyyy; beside it the date is in her own words.
+    day = date.fromisoformat(sunday)
+    expect(page.get_by_text(f"Sunday, {day.day} {day:%B} {day.year}")).to_be_visible()
     page.get_by_role("button", name=f"Add hours on {sunday}").click()
     page.get_by_role("textbox", name=f"From ({sunday}, range 1)").fill("18:00")
     page.get_by_role("textbox", name=f"Until ({sunday}, range 1)").fill("20:00")
