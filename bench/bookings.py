@@ -98,11 +98,11 @@ PROFILE_RATE_HZ = 100
 
 @dataclass(frozen=True)
 class Options:
-    bookings: int = 200
-    students: int = 16
-    racers: int = 40
-    races: int = 2
-    floor_rounds: int = 3
+    bookings: int
+    students: int
+    racers: int
+    races: int
+    floor_rounds: int
 
     @classmethod
     def of(cls, args: argparse.Namespace) -> Options:
@@ -120,15 +120,13 @@ class Options:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("bookings")
-    defaults = Options()
-    for flag, help_text in (
-        ("--bookings", "distinct sessions booked per subject and round"),
-        ("--students", "students booking at once"),
-        ("--racers", "students racing for one seat"),
-        ("--races", "races per subject"),
-        ("--floor-rounds", "booking rounds of the floor, its bookings deleted in between"),
+    for flag, default, help_text in (
+        ("--bookings", 200, "distinct sessions booked per subject and round"),
+        ("--students", 16, "students booking at once"),
+        ("--racers", 40, "students racing for one seat"),
+        ("--races", 2, "races per subject"),
+        ("--floor-rounds", 3, "booking rounds of the floor, its bookings deleted in between"),
     ):
-        default = getattr(defaults, flag[2:].replace("-", "_"))
         group.add_argument(flag, type=int, default=default, help=f"{help_text} [{default}]")
 
 
