@@ -37,20 +37,12 @@ import asyncpg
 from fastapi import Cookie, FastAPI, HTTPException, Query, Request, Response
 from pydantic import AwareDatetime, TypeAdapter
 
+from bench import floor_shapes as shapes
 from bench.bare import DEFAULT_POOL_SIZE, READINESS_TIMEOUT_SECONDS, serve_floor
-from bench.floor_shapes import (
-    SESSION_IDLE_TIMEOUT,
-    SessionRead,
-    SlotRead,
-    SlotWindow,
-    Tutor,
-    session_read,
-    token_hash,
-)
 
 JSON = "application/json"
-SESSIONS_JSON = TypeAdapter(list[SessionRead])
-SLOTS_JSON = TypeAdapter(list[SlotRead])
+SESSIONS_JSON = TypeAdapter(list[shapes.SessionRead])
+SLOTS_JSON = TypeAdapter(list[shapes.SlotRead])
 
 LOGIN = """
 SELECT user_id FROM login_sessions
@@ -140,8 +132,8 @@ async def signed_in(
     if not token:
         raise HTTPException(status_code=401, detail="Sign in first.")
     now = datetime.now(UTC)
-    hashed = token_hash(token)
-    if await connection.fetchval(LOGIN, hashed, now, now - SESSION_IDLE_TIMEOUT) is None:
+    hashed = shapes.token_hash(token)
+    if await connection.fetchval(LOGIN, hashed, now, now - shapes.SESSION_IDLE_TIMEOUT) is None:
         raise HTTPException(status_code=401, detail="Sign in first.")
 
 
@@ -156,7 +148,7 @@ async def list_sessions(
     async with pool_of(request).acquire() as connection:
         await signed_in(connection, tutorcal_session)
         rows = await connection.fetch(SESSIONS, tutor_id, start, end)
-    answer = [session_read(row.__getitem__) for row in rows]
+    answer = [shapes.session_read(row.__getitem__) for row in rows]
     return Response(SESSIONS_JSON.dump_json(answer), media_type=JSON)
 
 
@@ -175,7 +167,7 @@ async def list_slots(
         tutor = await connection.fetchrow(TUTOR, tutor_id)
         if tutor is None:
             raise HTTPException(status_code=404, detail="No such tutor.")
-        window = SlotWindow(Tutor(**tutor), start, end, minutes)
+        window = shapes.SlotWindow(shapes.Tutor(**tutor), start, end, minutes)
         rules = await connection.fetch(RULES, tutor_id)
         override_days: dict[Any, date] = {
             row["id"]: row["on_date"]
