@@ -76,7 +76,9 @@ class ServerProcess:
         )
         self._output: str | None = None
 
-    def wait_ready(self, timeout: float = 30) -> None:
+    def wait_ready(self, timeout: float = 90) -> None:
+        # A generous ceiling: an early exit fails at once above, and on a loaded machine (CI
+        # beside other work) a cold start with migrations has been seen to take over 30 s.
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
