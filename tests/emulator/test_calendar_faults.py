@@ -225,6 +225,13 @@ def test_a_per_calendar_rate_limit_answers_429_on_that_calendar_only_until_clear
     }
     assert (other_calendar.status_code, calendar_list.status_code) == (200, 200)
     assert len(tara_api.get(EVENTS).json()["items"]) == 1  # the refused insert wrote nothing
+    assert emulator.http.get("/_emulator/stats").json()["calendar_answers"] == {
+        "calendarList.list 200": 1,
+        "events.insert 200": 1,
+        "events.insert 429": 1,
+        "events.list 200": 3,
+        "events.list 429": 1,
+    }
 
 
 def test_the_per_calendar_rate_limit_window_slides(
@@ -283,6 +290,7 @@ def test_clearing_the_request_log_empties_it_but_stats_keep_counting(
 
     assert emulator.http.get("/_emulator/requests").json() == []
     assert stats["calendar_requests"] == {"events.list": 2, "events.watch": 1}
+    assert stats["calendar_answers"] == {"events.list 200": 2, "events.watch 200": 1}
 
 
 def test_reset_clears_faults_and_rate_limits(emulator: Emulator) -> None:

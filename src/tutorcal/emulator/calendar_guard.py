@@ -170,6 +170,8 @@ async def _guard(request: Request, name: str, handler: Handler) -> Response:
                 response = DroppedConnection()
     except CalendarError as exc:
         response = error_response(exc)
+    status = None if isinstance(response, DroppedConnection) else response.status_code
+    state.stats.count_calendar_answer(name, status)
     state.requests.record(
         LoggedRequest(
             at=state.clock.now(),
@@ -178,7 +180,7 @@ async def _guard(request: Request, name: str, handler: Handler) -> Response:
             path=path,
             query=dict(request.query_params),
             user=user.email if user else None,
-            status=None if isinstance(response, DroppedConnection) else response.status_code,
+            status=status,
             send_updates=request.query_params.get("sendUpdates"),
             fault=_describe(fault),
         )
