@@ -7,7 +7,8 @@ connections, encoding, answers and summary) driven by a timetable instead. Each 
 its port (the instance a load balancer would pick), its moment after ``start_at`` (a wall
 clock time, so the caller knows when the first offset counts from), its headers and its call.
 
-Prints loadgen's summary (``answers`` in the order answered; an answer's ``connection`` is the
+An answer is awaited for as long as the deployed service lets a request run (300 s). Prints
+loadgen's summary (``answers`` in the order answered; an answer's ``connection`` is the
 arrival's index), plus ``booking_ids`` beside the answers (a created booking's ``id``, else
 null) and ``cpu_s``, this process's own CPU time.
 
@@ -24,6 +25,8 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from bench import loadgen
+
+REQUEST_TIMEOUT_SECONDS = 300.0
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,9 @@ async def measure(spec: Spec) -> dict[str, Any]:
 
 
 def main() -> None:
+    # A browser waits for its answer as long as Cloud Run lets the request run
+    # (timeoutSeconds in deploy/cloudrun/service.yaml), not loadgen's 30 s.
+    loadgen.RESPONSE_TIMEOUT_SECONDS = REQUEST_TIMEOUT_SECONDS
     try:
         spec = Spec.of_json(json.load(sys.stdin))
     except (ValueError, KeyError, TypeError) as exc:

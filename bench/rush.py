@@ -396,11 +396,12 @@ def outcome(options: Options, stage: Stage, rushed: Rushed, verified: Verified) 
         f"not within {o.settle:g} s of the last answer" if done is None else "{:.0f} s",
         passed=done is not None,
     )
+    booked = verified.confirmed_rows
     calls = sum(rushed.google.values())
     limited = sum(n for key, n in rushed.google.items() if key.endswith(" 429"))
     table.add(
         f"Google calls per booking, 429s included ({calls_by_method(rushed.google)})",
-        calls / confirmed if confirmed else math.nan,
+        calls / booked if booked else math.nan,
         "{:.2f}",
         calls=calls,
     )
@@ -410,7 +411,7 @@ def outcome(options: Options, stage: Stage, rushed: Rushed, verified: Verified) 
         "{:.0f}",
     )
     outbox = ", ".join(f"{s} {n} (attempts up to {m})" for s, (n, m) in verified.outbox.items())
-    drains = [t for t in rushed.tasks if t.task == "drain-outbox"]
+    drains = sorted((t for t in rushed.tasks if t.task == "drain-outbox"), key=lambda t: t.at_s)
     table.add(
         f"outbox jobs: {outbox}; drain-outbox runs (done / retried / failed each)",
         len(drains),
@@ -436,7 +437,7 @@ def outcome(options: Options, stage: Stage, rushed: Rushed, verified: Verified) 
     ):
         table.add(
             f"CPU per booking, {label}, rush to settled",
-            rushed.cpu_s[key] * 1000 / confirmed if confirmed else math.nan,
+            rushed.cpu_s[key] * 1000 / booked if booked else math.nan,
             "{:.1f} ms",
         )
     return table
