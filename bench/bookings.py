@@ -55,8 +55,10 @@ from bench.sessions import (
     TUTOR_EMAIL,
     Load,
     Reads,
+    Run,
     Subject,
     Subjects,
+    measure,
     read_rounds,
     rfc3339,
     same_answer,
@@ -70,8 +72,6 @@ from bench.staging import (
     Staging,
     Student,
     connect_tutor,
-    cpu_seconds,
-    postgres_cpu_seconds,
     sign_in_students,
 )
 from bench.table import Report, Table
@@ -93,16 +93,15 @@ WEEKLY_HOURS = ("09:00", "17:00")
 MIRROR_TIMEOUT_SECONDS = 60.0
 DRAIN_TIME_LIMIT_SECONDS = 120.0
 RACE_TIME_LIMIT_SECONDS = 60.0
-PROFILE_RATE_HZ = 100
 
 
 @dataclass(frozen=True)
 class Options:
-    bookings: int = 200
-    students: int = 16
-    racers: int = 40
-    races: int = 2
-    floor_rounds: int = 3
+    bookings: int
+    students: int
+    racers: int
+    races: int
+    floor_rounds: int
 
     @classmethod
     def of(cls, args: argparse.Namespace) -> Options:
@@ -120,15 +119,13 @@ class Options:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("bookings")
-    defaults = Options()
-    for flag, help_text in (
-        ("--bookings", "distinct sessions booked per subject and round"),
-        ("--students", "students booking at once"),
-        ("--racers", "students racing for one seat"),
-        ("--races", "races per subject"),
-        ("--floor-rounds", "booking rounds of the floor, its bookings deleted in between"),
+    for flag, default, help_text in (
+        ("--bookings", 200, "distinct sessions booked per subject and round"),
+        ("--students", 16, "students booking at once"),
+        ("--racers", 40, "students racing for one seat"),
+        ("--races", 2, "races per subject"),
+        ("--floor-rounds", 3, "booking rounds of the floor, its bookings deleted in between"),
     ):
-        default = getattr(defaults, flag[2:].replace("-", "_"))
         group.add_argument(flag, type=int, default=default, help=f"{help_text} [{default}]")
 
 
@@ -151,60 +148,13 @@ def problems(args: argparse.Namespace) -> list[str]:
 # --- results -------------------------------------------------------------------------------
 
 
-@dataclass
-class Drain:
-    """One booking run (the load generator's ``drain`` or ``race``) and what it cost."""
-
-    subject: Subject
-    kind: Literal["seat", "slot", "race"]
-    result: dict[str, Any]
-    google: Counter[str]  # "events.get 200" -> n
-    server_cpu_s: float = 0.0
-    postgres_cpu_s: float = 0.0
-    emulator_cpu_s: float = 0.0
-    winners_in_google: list[str] | None = None  # a tutorcal race: the event's attendees after
-
-    @property
-    def confirmed(self) -> int:
-        return int(self.result["codes"].get("confirmed", 0))
-
-    @property
-    def answered(self) -> int:
-        return int(self.result["answered"])
-
-    @property
-    def wall_s(self) -> float:
-        return float(self.result["wall_s"])
-
-    @property
-    def latencies_ms(self) -> list[float]:
-        return [a["latency_us"] / 1000 for a in self.result["answers"]]
-
-    def correct_race(self, racers: int, students: Sequence[Student]) -> bool:
-        ok = Counter(self.result["codes"]) == Counter({"confirmed": 1, "session_full": racers - 1})
-        if self.winners_in_google is not None:
-            won = [a for a in self.result["answers"] if a["code"] == "confirmed"]
-            expected = [students[won[0]["connection"]].email] if won else []
-            ok = ok and self.winners_in_google == expected
-        return ok
-
-    def as_json(self) -> dict[str, Any]:
-        latencies = self.latencies_ms
-        return {
-            "subject": self.subject,
-            "kind": self.kind,
-            "server_cpu_s": round(self.server_cpu_s, 3),
-            "postgres_cpu_s": round(self.postgres_cpu_s, 3),
-            "emulator_cpu_s": round(self.emulator_cpu_s, 3),
-            "google_calls": dict(self.google),
-            "winners_in_google": self.winners_in_google,
-            **{k: v for k, v in self.result.items() if k not in ("answers", "latencies_us")},
-            "latency_ms": {
-                "p50": loadgen.percentile(latencies, 0.50),
-                "p95": loadgen.percentile(latencies, 0.95),
-                "max": max(latencies, default=None),
-            },
-        }
+def correct_race(race: Run, racers: int, students: Sequence[Student]) -> bool:
+    ok = Counter(race.result["codes"]) == Counter({"confirmed": 1, "session_full": racers - 1})
+    if race.winners_in_google is not None:
+        won = [a for a in race.result["answers"] if a["code"] == "confirmed"]
+        expected = [students[won[0]["connection"]].email] if won else []
+        ok = ok and race.winners_in_google == expected
+    return ok
 
 
 def calls_of(google: Counter[str], methods: Sequence[str]) -> int:
@@ -215,26 +165,26 @@ def describe_calls(google: Counter[str]) -> str:
     return ", ".join(f"{key} x {n}" for key, n in sorted(google.items())) or "none"
 
 
-def pooled(runs: Sequence[Drain], fraction: float) -> float:
+def pooled(runs: Sequence[Run], fraction: float) -> float:
     return loadgen.percentile([ms for run in runs for ms in run.latencies_ms], fraction)
 
 
 @dataclass
 class Outcome:
     options: Options
-    drains: list[Drain]  # seat runs (tutorcal's first), races, then the slot run
+    drains: list[Run]  # seat runs (tutorcal's first), races, then the slot run
     slot_reads: Reads
     google_attendees: int
     students: list[Student]
 
-    def of(self, subject: Subject, kind: str) -> list[Drain]:
+    def of(self, subject: Subject, kind: str) -> list[Run]:
         return [d for d in self.drains if d.subject == subject and d.kind == kind]
 
     def seat_rows(self, table: Table) -> None:
         o = self.options
         t_runs, f_runs = self.of("tutorcal", "seat"), self.of("floor", "seat")
 
-        def per_s(runs: list[Drain]) -> float:
+        def per_s(runs: list[Run]) -> float:
             wall = sum(run.wall_s for run in runs)
             return sum(run.confirmed for run in runs) / wall if wall else math.nan
 
@@ -293,7 +243,7 @@ class Outcome:
             ("emulator_cpu_s", "the Google emulator (Google's share, on these 2 cores)"),
         ):
 
-            def ms_per_booking(runs: list[Drain], which: str = which) -> float:
+            def ms_per_booking(runs: list[Run], which: str = which) -> float:
                 answered = sum(run.answered for run in runs)
                 seconds = sum(getattr(run, which) for run in runs)
                 return seconds * 1000 / answered if answered else math.nan
@@ -313,7 +263,7 @@ class Outcome:
                 "{:.1f} ms",
             )
         t_ok, f_ok = (
-            sum(race.correct_race(o.racers, self.students) for race in races)
+            sum(correct_race(race, o.racers, self.students) for race in races)
             for races in (t_races, f_races)
         )
         table.add(
@@ -485,7 +435,7 @@ class Stage:
     session_ids: dict[str, str]  # title -> tutorcal's session id
     plan: Plan
     scratch: Path
-    drains: list[Drain] = field(default_factory=list)
+    drains: list[Run] = field(default_factory=list)
 
     def seats(self, titles: list[str]) -> list[loadgen.Call]:
         return [
@@ -501,11 +451,10 @@ class Stage:
         connections: int,
         name: str,
         profile_to: Path | None = None,
-    ) -> Drain:
+    ) -> Run:
         """Every call made once by ``connections`` students (a race: all at once, the first
         call), the syncs it started waited out; ``profile_to``: under py-spy meanwhile."""
         server = self.subjects[subject]
-        server.ensure_alive()
         limit = RACE_TIME_LIMIT_SECONDS if kind == "race" else DRAIN_TIME_LIMIT_SECONDS
         spec = loadgen.Spec(
             server.port,
@@ -514,28 +463,12 @@ class Stage:
             [student.headers() for student in self.students[:connections]],
             time_limit_s=limit,
         )
-        self.emulator.clear_calls()
-        emulator_pid = self.emulator.server.pid
-        cpu_before, postgres_before = server.cpu_seconds(), postgres_cpu_seconds()
-        emulator_before = cpu_seconds(emulator_pid)
-        with profile.sampled(server.pid, profile_to, PROFILE_RATE_HZ, blocking=False):
-            result = loadgen.run(spec)
-            self.emulator.wait_quiet()  # the syncs the push notifications started belong here
-        run = Drain(
-            subject,
-            kind,
-            result,
-            self.emulator.calendar_calls(),
-            server_cpu_s=server.cpu_seconds() - cpu_before,
-            postgres_cpu_s=max(0.0, postgres_cpu_seconds() - postgres_before),
-            emulator_cpu_s=cpu_seconds(emulator_pid) - emulator_before,
-        )
-        server.ensure_alive()
+        run = measure(subject, kind, 0, server, spec, self.emulator, profile_to)
         latencies = run.latencies_ms
         print(
             f"  {name:<18} {LABELS[subject]:<36} {run.confirmed:4d} confirmed in "
             f"{run.wall_s:6.2f} s  p50 {loadgen.percentile(latencies, 0.5):6.1f} ms  "
-            f"p95 {loadgen.percentile(latencies, 0.95):6.1f} ms  codes {result['codes']}  "
+            f"p95 {loadgen.percentile(latencies, 0.95):6.1f} ms  codes {run.result['codes']}  "
             f"Google {describe_calls(run.google)}",
             flush=True,
         )

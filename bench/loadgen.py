@@ -37,6 +37,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from bench.staging import BenchError, base_environment
+
 CONNECT_TIMEOUT_SECONDS = 5.0
 RESPONSE_TIMEOUT_SECONDS = 30.0
 MAX_REQUESTS_PER_CONNECTION = 2_000_000  # a second bound besides the clock
@@ -87,8 +89,6 @@ class Spec:
 
 def run(spec: Spec) -> dict[str, Any]:
     """The spec run in a new process (so the section's own work does not slow it)."""
-    from bench.staging import BenchError, base_environment
-
     completed = subprocess.run(
         [sys.executable, "-m", "bench.loadgen"],
         input=json.dumps(dataclasses.asdict(spec)),

@@ -36,7 +36,7 @@ import statistics
 import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
@@ -85,6 +85,8 @@ POLL_SECONDS = 0.01
 # After a change shows: let the sync's follow-up look finish, so changes do not overlap.
 SETTLE_SECONDS = 0.3
 PROFILE_RATE_HZ = 200
+# Sampling a booking run without pausing it: a lower rate keeps py-spy's own CPU small.
+SAMPLED_RATE_HZ = 100
 
 
 @dataclass(frozen=True)
@@ -117,17 +119,26 @@ def problems(args: argparse.Namespace) -> list[str]:
 
 
 @dataclass
-class LoadRun:
+class Run:
+    """One load generator run on a subject, and what it cost meanwhile."""
+
     subject: Subject
+    kind: Literal["read", "seat", "slot", "race"]
     round: int
     result: dict[str, Any]  # the load generator's
+    google: Counter[str]  # Calendar API calls meanwhile: "events.get 200" -> n
     server_cpu_s: float
     postgres_cpu_s: float
-    google_calls: Counter[str] = field(default_factory=Counter)
+    emulator_cpu_s: float
+    winners_in_google: list[str] | None = None  # a tutorcal race: the event's attendees after
 
     @property
     def ok(self) -> int:
         return int(self.result["ok"])
+
+    @property
+    def answered(self) -> int:
+        return int(self.result["answered"])
 
     @property
     def answered_total(self) -> int:
@@ -137,15 +148,60 @@ class LoadRun:
     def latencies_ms(self) -> list[float]:
         return [us / 1000 for us in self.result["latencies_us"]]
 
+    @property
+    def confirmed(self) -> int:
+        """Bookings made (drain and race runs)."""
+        return int(self.result.get("codes", {}).get("confirmed", 0))
+
+    @property
+    def wall_s(self) -> float:
+        """First request sent to last answer read (drain and race runs)."""
+        return float(self.result.get("wall_s", 0.0))
+
     def as_json(self) -> dict[str, Any]:
         return {
             "subject": self.subject,
+            "kind": self.kind,
             "round": self.round,
             "server_cpu_s": round(self.server_cpu_s, 3),
             "postgres_cpu_s": round(self.postgres_cpu_s, 3),
-            "google_calls": dict(self.google_calls),
-            **{k: v for k, v in self.result.items() if k != "latencies_us"},
+            "emulator_cpu_s": round(self.emulator_cpu_s, 3),
+            "google_calls": dict(self.google),
+            "winners_in_google": self.winners_in_google,
+            **{k: v for k, v in self.result.items() if k not in ("answers", "latencies_us")},
         }
+
+
+def measure(
+    subject: Subject,
+    kind: Literal["read", "seat", "slot", "race"],
+    round_index: int,
+    server: Server,
+    spec: loadgen.Spec,
+    emulator: Emulator,
+    profile_to: Path | None = None,
+) -> Run:
+    """The spec run on ``server``, CPU and Google calls bracketed; a booking run waits out the
+    syncs its push notifications started (they belong to it); ``profile_to``: under py-spy
+    (not paused, so the figures stand) into that file."""
+    server.ensure_alive()
+    emulator.clear_calls()
+    cpu = (server.cpu_seconds(), postgres_cpu_seconds(), emulator.server.cpu_seconds())
+    with profile.sampled(server.pid, profile_to, SAMPLED_RATE_HZ, blocking=False):
+        result = loadgen.run(spec)
+        if kind != "read":
+            emulator.wait_quiet()
+    server.ensure_alive()
+    return Run(
+        subject,
+        kind,
+        round_index,
+        result,
+        emulator.calendar_calls(),
+        server_cpu_s=server.cpu_seconds() - cpu[0],
+        postgres_cpu_s=max(0.0, postgres_cpu_seconds() - cpu[1]),
+        emulator_cpu_s=emulator.server.cpu_seconds() - cpu[2],
+    )
 
 
 @dataclass
@@ -154,11 +210,11 @@ class Reads:
 
     what: str
     duration_s: float
-    runs: list[LoadRun]
+    runs: list[Run]
     of_what: str = ""  # in the latency rows' names: " of GET slots"
     read: str = "read"  # in the Google row's name: "slots read"
 
-    def of(self, subject: Subject) -> list[LoadRun]:
+    def of(self, subject: Subject) -> list[Run]:
         return [run for run in self.runs if run.subject == subject]
 
     def rps(self, subject: Subject) -> float:
@@ -206,7 +262,7 @@ class Reads:
                 "{:.2f} ms",
             )
         runs = self.of("tutorcal")
-        calls = sum(sum(run.google_calls.values()) for run in runs)
+        calls = sum(sum(run.google.values()) for run in runs)
         reads = sum(run.answered_total for run in runs)
         table.add(
             f"Google Calendar API calls per {self.read} (during the read load)",
@@ -264,34 +320,15 @@ def loop_spec(server: Server, path: str, cookie: str, load: Load) -> loadgen.Spe
 
 
 def load_round(
-    subject: Subject,
-    round_index: int,
-    server: Server,
-    spec: loadgen.Spec,
-    emulator: Emulator,
-    rounds: int,
-) -> LoadRun:
-    server.ensure_alive()
-    calls_before = emulator.calendar_requests()
-    cpu_before, postgres_before = server.cpu_seconds(), postgres_cpu_seconds()
-    result = loadgen.run(spec)
-    cpu_after, postgres_after = server.cpu_seconds(), postgres_cpu_seconds()
-    calls = emulator.calendar_requests() - calls_before
-    server.ensure_alive()
-    run = LoadRun(
-        subject,
-        round_index,
-        result,
-        server_cpu_s=cpu_after - cpu_before,
-        postgres_cpu_s=max(0.0, postgres_after - postgres_before),
-        google_calls=calls,
-    )
-    latency = result["latency_ms"]
+    subject: Subject, n: int, server: Server, spec: loadgen.Spec, emulator: Emulator, rounds: int
+) -> Run:
+    run = measure(subject, "read", n, server, spec, emulator)
+    latency = run.result["latency_ms"]
     print(
-        f"  round {round_index + 1}/{rounds} {LABELS[subject]:<36} "
-        f"{result['requests_per_s']:7.1f} reads/s  p50 {latency['p50']:6.1f} ms  "
-        f"p95 {latency['p95']:6.1f} ms  non-200 {result['answered'] - result['ok']}  "
-        f"errors {sum(result['errors'].values())}  server CPU "
+        f"  round {n + 1}/{rounds} {LABELS[subject]:<36} "
+        f"{run.result['requests_per_s']:7.1f} reads/s  p50 {latency['p50']:6.1f} ms  "
+        f"p95 {latency['p95']:6.1f} ms  non-200 {run.answered - run.ok}  "
+        f"errors {sum(run.result['errors'].values())}  server CPU "
         f"{run.server_cpu_s * 1000 / max(1, run.answered_total):.2f} ms/read",
         flush=True,
     )
@@ -312,7 +349,7 @@ def read_rounds(
         f"{load.warmup_s:g} s warm-up + {load.duration_s:g} s each",
         flush=True,
     )
-    runs: list[LoadRun] = []
+    runs: list[Run] = []
     for n in range(load.rounds):
         for subject in ROUND_ORDER if n % 2 == 0 else ROUND_ORDER[::-1]:
             spec = loop_spec(subjects[subject], path, cookie, load)
