@@ -272,6 +272,10 @@ async def rush(stage: Stage, options: Options) -> Rushed:
     used["generator"] = float(result["cpu_s"])
     ours = sum(used[k] for k in ("instances", "postgres", "emulator", "generator", "bench"))
     used["others"] = max(0.0, used.pop("machine") - ours)
+    if used["postgres"] == 0:
+        # Backends of other databases that ended meanwhile took their time with them: on a
+        # shared machine the count can go down, and a figure of 0 would be a false one.
+        used["postgres"] = math.nan
     return Rushed(
         result,
         complete_at,
@@ -472,7 +476,7 @@ def run(args: argparse.Namespace, scratch: Path) -> Report:
     data = {
         "options": options.__dict__,
         "elapsed_s": elapsed,
-        "cpu_s": rushed.cpu_s,
+        "cpu_s": {k: None if math.isnan(v) else v for k, v in rushed.cpu_s.items()},
         "google_answers": dict(rushed.google),
         "tasks": [task.__dict__ for task in rushed.tasks],
         "latency_ms": rushed.result["latency_ms"],
