@@ -12,7 +12,10 @@ Sections (all by default, one with ``--only``), each a module in ``SECTIONS`` be
   booking, and free-slot reads under load vs both floors (bench/bookings.py; PostgreSQL too;
   the seat run is sampled by py-spy, of the dev group, unless `--profile never`);
 * ``web``: the web app's first page gzipped, navigation to a tutor's week painted in Chromium,
-  and API calls per week view (bench/web.py; needs Debian's Chromium and a built bundle).
+  and API calls per week view (bench/web.py; needs Debian's Chromium and a built bundle);
+* ``rush``: thousands of students booking group seats within a minute on several instances
+  while Google throttles the busiest tutor's calendar: answer latency, bookings lost, time
+  until all are on Google, Google calls per booking (bench/rush.py; PostgreSQL too).
 
 Prints a Markdown table per section and writes them as JSON to bench/results/latest.json
 (the sections not run this time keep their last results there, each with its time).
@@ -20,7 +23,7 @@ Exits 0 whatever the numbers: this measures, it does not judge (each row says PA
 against its target: OVER means the target is missed, whichever way the target points).
 Exits 1 only if a section could not be run (a server did not start, no database).
 
-    python -m bench [--only startup|sessions|bookings|web] [--runs 7] [--postgres] [--concurrency 8] ...
+    python -m bench [--only startup|sessions|bookings|web|rush] [--runs 7] [--postgres] [--concurrency 8] ...
 
 A section is a module with ``add_arguments(parser)`` (its own options), ``problems(args)``
 (what is wrong with them) and ``run(args, scratch) -> bench.table.Report``; the load options
@@ -42,7 +45,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, Protocol
 
-from bench import bookings, profile, sessions, startup, web
+from bench import bookings, profile, rush, sessions, startup, web
 from bench.staging import REPO_ROOT, RESULTS_PATH, BenchError, environment_description
 from bench.table import Report
 
@@ -60,6 +63,7 @@ SECTIONS: dict[str, Section] = {
     "sessions": sessions,
     "bookings": bookings,
     "web": web,
+    "rush": rush,
 }
 
 

@@ -195,6 +195,60 @@ def test_the_rate_limit_window_slides(emulator: Emulator, tara_api: httpx2.Clien
     assert tara_api.get(EVENTS).status_code == 200
 
 
+def test_a_per_calendar_rate_limit_answers_429_on_that_calendar_only_until_cleared(
+    emulator: Emulator, tara_api: httpx2.Client
+) -> None:
+    emulator.http.post(
+        "/_emulator/calendars", json={"owner": TARA, "id": "maths", "summary": "Maths"}
+    ).raise_for_status()
+    emulator.http.put(
+        f"/_emulator/calendar-rate-limits/{TARA}", json={"per_minute": 2}
+    ).raise_for_status()
+
+    # "primary" and the calendar's own id are one calendar, and one budget.
+    statuses = [
+        tara_api.get(EVENTS).status_code,
+        tara_api.post(f"/calendars/{TARA}/events", json=LESSON).status_code,
+        tara_api.get(f"/calendars/{TARA}/events").status_code,
+    ]
+    limited = tara_api.post(EVENTS, json=LESSON)
+    other_calendar = tara_api.get("/calendars/maths/events")
+    calendar_list = tara_api.get("/users/me/calendarList")
+    emulator.http.delete(f"/_emulator/calendar-rate-limits/{TARA}").raise_for_status()
+
+    assert statuses == [200, 200, 429]
+    assert limited.status_code == 429
+    assert limited.json()["error"]["errors"][0] == {
+        "domain": "usageLimits",
+        "reason": "rateLimitExceeded",
+        "message": "Rate Limit Exceeded",
+    }
+    assert (other_calendar.status_code, calendar_list.status_code) == (200, 200)
+    assert len(tara_api.get(EVENTS).json()["items"]) == 1  # the refused insert wrote nothing
+    assert emulator.http.get("/_emulator/stats").json()["calendar_answers"] == {
+        "calendarList.list 200": 1,
+        "events.insert 200": 1,
+        "events.insert 429": 1,
+        "events.list 200": 3,
+        "events.list 429": 1,
+    }
+
+
+def test_the_per_calendar_rate_limit_window_slides(
+    emulator: Emulator, tara_api: httpx2.Client
+) -> None:
+    emulator.http.put(
+        f"/_emulator/calendar-rate-limits/{TARA}", json={"per_minute": 1}
+    ).raise_for_status()
+    tara_api.get(EVENTS).raise_for_status()
+    limited = tara_api.get(EVENTS)
+
+    emulator.clock.advance(timedelta(seconds=61))
+
+    assert limited.status_code == 429
+    assert tara_api.get(EVENTS).status_code == 200
+
+
 def test_the_request_log_records_calendar_calls_with_send_updates_and_filters(
     emulator: Emulator, tara_api: httpx2.Client
 ) -> None:
@@ -236,11 +290,15 @@ def test_clearing_the_request_log_empties_it_but_stats_keep_counting(
 
     assert emulator.http.get("/_emulator/requests").json() == []
     assert stats["calendar_requests"] == {"events.list": 2, "events.watch": 1}
+    assert stats["calendar_answers"] == {"events.list 200": 2, "events.watch 200": 1}
 
 
 def test_reset_clears_faults_and_rate_limits(emulator: Emulator) -> None:
     add_fault(emulator, status=500, count=5)
     emulator.http.put(f"/_emulator/rate-limits/{TARA}", json={"per_minute": 0}).raise_for_status()
+    emulator.http.put(
+        f"/_emulator/calendar-rate-limits/{TARA}", json={"per_minute": 0}
+    ).raise_for_status()
 
     emulator.http.post("/_emulator/reset").raise_for_status()
 

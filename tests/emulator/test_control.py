@@ -200,6 +200,7 @@ def test_stats_count_token_requests_revocations_userinfo_and_jwks_calls(
         "userinfo_requests": 1,
         "jwks_requests": 1,
         "calendar_requests": {},
+        "calendar_answers": {},
     }
 
 

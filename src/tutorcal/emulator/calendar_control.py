@@ -17,6 +17,7 @@ from tutorcal.emulator.calendar_errors import CalendarError
 from tutorcal.emulator.calendar_models import Calendar
 from tutorcal.emulator.calendar_schemas import (
     CalendarCreate,
+    CalendarRateLimitRead,
     CalendarRead,
     CalendarSettings,
     ChannelRead,
@@ -29,7 +30,7 @@ from tutorcal.emulator.calendar_schemas import (
 from tutorcal.emulator.control import _ERRORS, PREFIX, ControlError
 from tutorcal.emulator.dependencies import BaseUrl, State
 from tutorcal.emulator.event_resource import render, zone_named
-from tutorcal.emulator.faults import FaultMatch
+from tutorcal.emulator.faults import FaultMatch, RateLimits
 from tutorcal.emulator.state import EmulatorState
 
 router = APIRouter(prefix=PREFIX, tags=["Emulator control: Calendar"], responses=_ERRORS)
@@ -211,7 +212,27 @@ async def set_rate_limit(email: str, body: RateLimitSet, state: State) -> RateLi
 
 @router.delete("/rate-limits/{email}", status_code=status.HTTP_204_NO_CONTENT)
 async def clear_rate_limit(email: str, state: State) -> Response:
-    state.rate_limits.clear(email)
+    return _cleared(state.rate_limits, email)
+
+
+@router.put("/calendar-rate-limits/{calendar_id}")
+async def set_calendar_rate_limit(
+    calendar_id: str, body: RateLimitSet, state: State
+) -> CalendarRateLimitRead:
+    """Beyond ``per_minute`` requests on this calendar in a sliding minute, whoever sends them:
+    429 rateLimitExceeded. ``primary`` is not resolved here: name the calendar by its id (a
+    primary calendar's id is its owner's address). No calendar is limited until set."""
+    state.calendar_rate_limits.set(calendar_id, body.per_minute)
+    return CalendarRateLimitRead(calendar_id=calendar_id.lower(), per_minute=body.per_minute)
+
+
+@router.delete("/calendar-rate-limits/{calendar_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def clear_calendar_rate_limit(calendar_id: str, state: State) -> Response:
+    return _cleared(state.calendar_rate_limits, calendar_id)
+
+
+def _cleared(limits: RateLimits, key: str) -> Response:
+    limits.clear(key)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

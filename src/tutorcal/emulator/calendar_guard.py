@@ -1,5 +1,6 @@
 """What every Calendar API request goes through before and after its route: faults, the
-bearer token, the per-user rate limit, the scope check, Google's error body, the request log.
+bearer token, the per-user and per-calendar rate limits, the scope check, Google's error body,
+the request log.
 
 Implemented as a FastAPI route class so that each route stays a plain handler and the log
 sees the final status of every request, faults and errors included.
@@ -154,6 +155,11 @@ async def _guard(request: Request, name: str, handler: Handler) -> Response:
                 raise unauthenticated()
             if not state.rate_limits.allow(authenticated[0].email, state.clock.now()):
                 raise CalendarError(403, "userRateLimitExceeded")
+            calendar_id = _calendar_in_path(request, authenticated[0].email)
+            if calendar_id is not None and not state.calendar_rate_limits.allow(
+                calendar_id, state.clock.now()
+            ):
+                raise CalendarError(429, "rateLimitExceeded")
             if not METHOD_SCOPES[name] & set(authenticated[1]):
                 raise insufficient_permissions()
             request.state.calendar_caller = Caller(
@@ -164,6 +170,8 @@ async def _guard(request: Request, name: str, handler: Handler) -> Response:
                 response = DroppedConnection()
     except CalendarError as exc:
         response = error_response(exc)
+    status = None if isinstance(response, DroppedConnection) else response.status_code
+    state.stats.count_calendar_answer(name, status)
     state.requests.record(
         LoggedRequest(
             at=state.clock.now(),
@@ -172,7 +180,7 @@ async def _guard(request: Request, name: str, handler: Handler) -> Response:
             path=path,
             query=dict(request.query_params),
             user=user.email if user else None,
-            status=None if isinstance(response, DroppedConnection) else response.status_code,
+            status=status,
             send_updates=request.query_params.get("sendUpdates"),
             fault=_describe(fault),
         )
@@ -204,6 +212,15 @@ def _describe(fault: Fault | None) -> str | None:
 def _bearer_token(request: Request) -> str | None:
     scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
     return credentials.strip() or None if scheme.lower() == "bearer" else None
+
+
+def _calendar_in_path(request: Request, caller_email: str) -> str | None:
+    """The calendar a request names in its path (``primary`` is the caller's, whose id is their
+    address); None for the calendar list and freeBusy, which name none there."""
+    calendar_id = request.path_params.get("calendarId")
+    if calendar_id is None:
+        return None
+    return caller_email if calendar_id == "primary" else str(calendar_id)
 
 
 def _path(request: Request) -> str:

@@ -126,6 +126,11 @@ class RateLimitRead(BaseModel):
     per_minute: int
 
 
+class CalendarRateLimitRead(BaseModel):
+    calendar_id: str
+    per_minute: int
+
+
 class ChannelRead(BaseModel):
     id: str
     resource_id: str

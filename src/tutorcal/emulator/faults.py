@@ -1,9 +1,11 @@
-"""Fault injection, per-user rate limits and the request log of the emulated Calendar API.
+"""Fault injection, rate limits and the request log of the emulated Calendar API.
 
 Faults are what the control API queues for the next N matching Calendar requests: an error
 status with Google's reason, latency, or a connection dropped without an answer. Rate limits
-answer 403 ``userRateLimitExceeded`` over a sliding minute, as Google's per-user quota does
-(https://developers.google.com/workspace/calendar/api/guides/quota; FACTS.md B1).
+count over a sliding minute, as Google's quotas do
+(https://developers.google.com/workspace/calendar/api/guides/quota; FACTS.md B1): per user,
+answered 403 ``userRateLimitExceeded``; per calendar (a calendar everyone books on at once),
+answered 429 ``rateLimitExceeded``, Google's other answer to a burst.
 """
 
 from __future__ import annotations
@@ -100,25 +102,26 @@ class Faults:
 
 
 class RateLimits:
-    """Requests allowed per user per sliding minute; only allowed requests count."""
+    """Requests allowed per key (a user's or a calendar's address) per sliding minute; only
+    allowed requests count. A key without a limit is never limited."""
 
     def __init__(self) -> None:
         self.per_minute: dict[str, int] = {}
         self._seen: dict[str, deque[datetime]] = {}
 
-    def set(self, email: str, per_minute: int) -> None:
-        self.per_minute[email.lower()] = per_minute
-        self._seen.pop(email.lower(), None)
+    def set(self, key: str, per_minute: int) -> None:
+        self.per_minute[key.lower()] = per_minute
+        self._seen.pop(key.lower(), None)
 
-    def clear(self, email: str) -> bool:
-        self._seen.pop(email.lower(), None)
-        return self.per_minute.pop(email.lower(), None) is not None
+    def clear(self, key: str) -> bool:
+        self._seen.pop(key.lower(), None)
+        return self.per_minute.pop(key.lower(), None) is not None
 
-    def allow(self, email: str, now: datetime) -> bool:
-        limit = self.per_minute.get(email.lower())
+    def allow(self, key: str, now: datetime) -> bool:
+        limit = self.per_minute.get(key.lower())
         if limit is None:
             return True
-        seen = self._seen.setdefault(email.lower(), deque())
+        seen = self._seen.setdefault(key.lower(), deque())
         while seen and now - seen[0] >= RATE_WINDOW:
             seen.popleft()
         if len(seen) >= limit:

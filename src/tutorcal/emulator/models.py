@@ -136,9 +136,16 @@ class Stats:
     jwks_requests: int = 0
     # Calendar API requests by Google's method name ("events.list", "events.watch", ...).
     calendar_requests: dict[str, int] = field(default_factory=dict)
+    # The same by answer, "events.get 429" ("dropped": no answer): the request log keeps only
+    # the last MAX_LOGGED_REQUESTS, and a throttled burst overflows it.
+    calendar_answers: dict[str, int] = field(default_factory=dict)
 
     def count_calendar_request(self, name: str) -> None:
         self.calendar_requests[name] = self.calendar_requests.get(name, 0) + 1
+
+    def count_calendar_answer(self, name: str, status: int | None) -> None:
+        key = f"{name} {'dropped' if status is None else status}"
+        self.calendar_answers[key] = self.calendar_answers.get(key, 0) + 1
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -148,4 +155,5 @@ class Stats:
             "userinfo_requests": self.userinfo_requests,
             "jwks_requests": self.jwks_requests,
             "calendar_requests": dict(sorted(self.calendar_requests.items())),
+            "calendar_answers": dict(sorted(self.calendar_answers.items())),
         }

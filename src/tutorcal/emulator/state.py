@@ -66,6 +66,7 @@ class EmulatorState:
         self.calendar = self._new_calendar_store()
         self.faults = Faults()
         self.rate_limits = RateLimits()
+        self.calendar_rate_limits = RateLimits()
         self.requests = RequestLog()
         self.add_seed(users=users, clients=clients, calendars=calendars)
 
@@ -106,6 +107,7 @@ class EmulatorState:
         self.calendar = self._new_calendar_store()
         self.faults = Faults()
         self.rate_limits = RateLimits()
+        self.calendar_rate_limits = RateLimits()
         self.requests = RequestLog()
         for user in self._seed_users:
             self.put_user(replace(user))
