@@ -11,6 +11,10 @@ Sections (all by default, one with ``--only``):
   for one seat, each beside a floor doing the same transaction bare, Google calls per
   booking, and free-slot reads under load vs both floors (bench/bookings.py; PostgreSQL too;
   the seat run is sampled by py-spy, of the dev group, unless `--profile never`);
+* ``scale``: growth at 1x, 10x and 100x the data (5, 50, 500 tutors with a term of events
+  each): a full sync per tutor, database rows and size, one tutor's sessions and slots reads
+  with the indexes their plans use, a burst of push notifications across every channel, and
+  the instance's memory, each beside the step before (bench/scale.py; PostgreSQL too);
 * ``web``: the web app's first page gzipped, navigation to a tutor's week painted in Chromium,
   and API calls per week view (bench/web.py; needs Debian's Chromium and a built bundle).
 
@@ -20,7 +24,7 @@ Exits 0 whatever the numbers: this measures, it does not judge (each row says PA
 against its target: OVER means the target is missed, whichever way the target points).
 Exits 1 only if a section could not be run (a server did not start, no database).
 
-    python -m bench [--only startup|sessions|bookings|web] [--runs 7] [--postgres] [--concurrency 8] ...
+    python -m bench [--only startup|sessions|bookings|scale|web] [--runs 7] [--postgres] [--concurrency 8] ...
 """
 
 from __future__ import annotations
@@ -38,7 +42,8 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from bench import bookings, sessions, startup, web
+from bench import bookings, scale, sessions, startup, web
+from bench.staging import BenchError as StagingError
 from bench.support import (
     POSTGRES_SERVER_URL,
     REPO_ROOT,
@@ -47,7 +52,7 @@ from bench.support import (
     environment_description,
 )
 
-SECTIONS = ("startup", "sessions", "bookings", "web")
+SECTIONS = ("startup", "sessions", "bookings", "scale", "web")
 
 
 def _terminate(signum: int, _frame: FrameType | None) -> None:
@@ -141,6 +146,13 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
         help="booking rounds of the floor, its bookings deleted in between "
         f"[{book_defaults.floor_rounds}]",
     )
+    growth = parser.add_argument_group("scale")
+    growth.add_argument(
+        "--scale-steps",
+        type=scale_steps,
+        default=scale.STEPS,
+        help="tutors at each step, comma-separated [%(default)s]",
+    )
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error("--runs must be at least 1")
@@ -153,6 +165,13 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     for problem in booking_options(args).problems():
         parser.error(problem)
     return args
+
+
+def scale_steps(text: str) -> tuple[int, ...]:
+    steps = tuple(int(part) for part in text.split(","))
+    if not steps or any(not 1 <= n <= 1000 for n in steps) or list(steps) != sorted(set(steps)):
+        raise argparse.ArgumentTypeError("increasing tutor counts within 1..1000, e.g. 5,50,500")
+    return steps
 
 
 def booking_options(args: argparse.Namespace) -> bookings.Options:
@@ -222,6 +241,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                     figures = web.run(workdir)
                     results["web"] = figures.as_json()
                     tables.append(("web", figures.table, figures.verdict_lines(), figures.notes))
+                elif section == "scale":
+                    grown = scale.run(workdir, args.scale_steps)
+                    results["scale"] = grown.as_json()
+                    tables.append(
+                        (
+                            "scale",
+                            grown.table,
+                            grown.verdict_lines(),
+                            grown.plan_lines() + grown.notes,
+                        )
+                    )
                 elif section == "bookings":
                     booked = bookings.run(booking_options(args), workdir)
                     results["bookings"] = booked.as_json()
@@ -244,7 +274,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     )
                     if measured.profile and "skipped" not in measured.profile:
                         print_profile(measured.profile)
-            except BenchError as exc:
+            except (BenchError, StagingError) as exc:
                 failed = keep_scratch = True
                 print(f"bench: {section}: {exc}", file=sys.stderr)
                 print(f"bench: server logs are in {workdir}", file=sys.stderr)
