@@ -92,6 +92,7 @@ class Step:
         return sum(size for _, size in self.tables.values())
 
     def seq_scans(self) -> list[str]:
+        """Tables the reads' plans read whole, as ``read: table``."""
         return sorted(
             {
                 f"{read}: {scan['table']}"
@@ -99,6 +100,17 @@ class Step:
                 for statement in statements
                 for scan in statement["scans"]
                 if scan["node"] == "Seq Scan"
+            }
+        )
+
+    def unindexed(self) -> list[str]:
+        """Tables read whole even with sequential scans off: no index serves the statement."""
+        return sorted(
+            {
+                f"{read}: {table}"
+                for read, statements in self.plans.items()
+                for statement in statements
+                for table in statement["unindexed"]
             }
         )
 
@@ -190,8 +202,13 @@ class ScaleResult:
                 for p in ("p50", "p95")
             ),
             Row(
-                "seq scans in those reads' plans",
+                "tables those reads' plans scan whole (small tables, by choice)",
                 [float(len(x.seq_scans())) for x in s],
+                digits=0,
+            ),
+            Row(
+                "tables those reads scan with no index to use",
+                [float(len(x.unindexed())) for x in s],
                 "",
                 "zero",
                 0,
@@ -269,8 +286,13 @@ class ScaleResult:
         for read, statements in last.plans.items():
             for statement in statements:
                 scans = ", ".join(
-                    f"{s['node']} on {s['table'] or '?'}"
+                    f"{s['node']} on {s['table']}"
                     + (f" using {s['index']}" if s["index"] else "")
+                    + (
+                        f" ({last.tables[s['table']][0]} rows)"
+                        if s["node"] == "Seq Scan" and s["table"] in last.tables
+                        else ""
+                    )
                     for s in statement["scans"]
                 )
                 lines.append(f"  {read}: {statement['statement'][:70]} → {scans}")
@@ -381,7 +403,7 @@ def grow(stage: Stage, size: int) -> float:
     stage.staging.say(f"seeding {len(new)} tutors' terms in Google and connecting them")
     seed_google(stage.emulator, new, first, stage.term_start)
     keep = max(0, SAMPLE_TUTORS - first)
-    stage.tutors += connect_tutors(stage.app.url, new, keep)
+    stage.tutors += connect_tutors(stage.app.url, new, first, stage.term_start, keep)
     stage.staging.wait_until(
         lambda: synced_calendars(stage.database_url) >= size,
         CONNECT_TIMEOUT_SECONDS,
@@ -471,8 +493,8 @@ def run(scratch: Path, steps: tuple[int, ...] = STEPS) -> ScaleResult:
                     f"burst at {step.tutors} tutors: answers {step.burst.answers}, "
                     f"errors {step.burst.errors}"
                 )
-            if step.seq_scans():
-                result.notes.append(f"seq scans at {step.tutors} tutors: {step.seq_scans()}")
+            if step.unindexed():
+                result.notes.append(f"no index at {step.tutors} tutors: {step.unindexed()}")
         result.notes.append(
             f"load average (1, 5, 15 min) before {load['before']}, after {load['after']}"
         )

@@ -25,17 +25,18 @@ from typing import Any
 Statement = tuple[str, tuple[Any, ...]]
 
 
-def scans(plan: dict[str, Any]) -> Iterator[dict[str, str]]:
-    """Every node of the plan that reads a table or an index, depth first."""
-    relation = plan.get("Relation Name")
-    if relation is not None or "Index Name" in plan:
+def scans(plan: dict[str, Any], parent_table: str = "") -> Iterator[dict[str, str]]:
+    """Every node of the plan that reads a table or an index, depth first (a bitmap index
+    scan is named after the table of the heap scan above it)."""
+    table = str(plan.get("Relation Name", parent_table))
+    if "Relation Name" in plan or "Index Name" in plan:
         yield {
             "node": str(plan["Node Type"]),
-            "table": str(relation or ""),
+            "table": table,
             "index": str(plan.get("Index Name", "")),
         }
     for child in plan.get("Plans", ()):
-        yield from scans(child)
+        yield from scans(child, table)
 
 
 def first_line(statement: str) -> str:
@@ -67,15 +68,31 @@ async def recorded(
     return seen, result
 
 
+async def plan_of(client: Any, query: str, values: tuple[Any, ...]) -> list[dict[str, str]]:
+    rows = await client.execute_query_dict(f"EXPLAIN (FORMAT JSON) {query}", list(values))
+    document = rows[0]["QUERY PLAN"]
+    return list(scans((json.loads(document) if isinstance(document, str) else document)[0]["Plan"]))
+
+
 async def explain(client: Any, statements: list[Statement]) -> list[dict[str, Any]]:
+    """Each SELECT's plan; and, for one with a sequential scan, the plan PostgreSQL falls back
+    to with those off: a table still read whole then has no index this statement can use
+    (on a table of a few pages a sequential scan is the right choice, not a missing index)."""
     plans: list[dict[str, Any]] = []
     for query, values in statements:
         if not query.lstrip().upper().startswith("SELECT"):
             continue
-        rows = await client.execute_query_dict(f"EXPLAIN (FORMAT JSON) {query}", list(values))
-        document = rows[0]["QUERY PLAN"]
-        plan = (json.loads(document) if isinstance(document, str) else document)[0]["Plan"]
-        plans.append({"statement": first_line(query), "scans": list(scans(plan))})
+        chosen = await plan_of(client, query, values)
+        unindexed: list[str] = []
+        if any(scan["node"] == "Seq Scan" for scan in chosen):
+            # One pooled connection (pool_size=1): the setting holds for the next statement.
+            await client.execute_script("SET enable_seqscan = off")
+            try:
+                forced = await plan_of(client, query, values)
+            finally:
+                await client.execute_script("RESET enable_seqscan")
+            unindexed = sorted({s["table"] for s in forced if s["node"] == "Seq Scan"})
+        plans.append({"statement": first_line(query), "scans": chosen, "unindexed": unindexed})
     return plans
 
 

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 import asyncpg
 
-from bench.staging import CSRF_COOKIE, BenchError, Emulator, Tutor, connect_tutor, sign_in
+from bench.staging import CSRF_COOKIE, BenchError, Emulator, Tutor, sign_in
 
 T = TypeVar("T")
 
@@ -87,25 +87,49 @@ def seed_google(
     )
 
 
-def connect_tutors(base_url: str, emails: Sequence[str], keep: int) -> list[Tutor]:
-    """Each tutor with bookings open for the term, weekly hours, the calendar connected (its
-    first full sync then runs in tutorcal's background). The first ``keep`` stay signed in."""
+def availability(term_start: datetime, n: int) -> dict[str, Any]:
+    """Weekday hours, and two days of the term off (different ones for different tutors)."""
+    days_off = [term_start.date() + timedelta(days=7 * k + n % 5) for k in (3 + n % 4, 9)]
+    return {
+        "timezone": "UTC",
+        "weekly": [
+            {"weekday": day, "start": WEEKLY_HOURS[0], "end": WEEKLY_HOURS[1]} for day in range(5)
+        ],
+        "overrides": [{"date": day.isoformat(), "ranges": []} for day in days_off],
+    }
+
+
+def connect_one(base_url: str, email: str, n: int, term_start: datetime) -> Tutor:
+    """Signed in; bookings open for the term and the tutor's hours set before the calendar
+    is connected (a longer horizon once connected would read Google once more); connected,
+    so that tutorcal runs the first full sync in the background."""
+    client = sign_in(base_url, email)
+    try:
+        csrf = {"X-CSRF-Token": str(client.cookies[CSRF_COOKIE])}
+        settings = {"horizon_days": TERM_WEEKS * 7}
+        hours = availability(term_start, n)
+        for answer in (
+            client.patch("/api/v1/tutors/me/settings", json=settings, headers=csrf),
+            client.put("/api/v1/tutors/me/availability", json=hours, headers=csrf),
+            client.get("/api/v1/auth/google/connect-calendar"),
+            me := client.get("/api/v1/me"),
+        ):
+            if answer.status_code != 200:
+                raise BenchError(f"{email}: {answer.status_code} {answer.text[:300]}")
+    except BaseException:
+        client.close()
+        raise
+    return Tutor(client, str(me.json()["id"]))
+
+
+def connect_tutors(
+    base_url: str, emails: Sequence[str], first: int, term_start: datetime, keep: int
+) -> list[Tutor]:
+    """Each tutor connected (``connect_one``); ``first`` numbers the first of ``emails``. The
+    first ``keep`` stay signed in (close their ``client``)."""
 
     def one(index: int) -> Tutor:
-        # The horizon first, while the calendar is not connected: a longer one connected
-        # would read Google once more.
-        client = sign_in(base_url, emails[index])
-        try:
-            answer = client.patch(
-                "/api/v1/tutors/me/settings",
-                json={"horizon_days": TERM_WEEKS * 7},
-                headers={"X-CSRF-Token": str(client.cookies[CSRF_COOKIE])},
-            )
-        finally:
-            client.close()
-        if answer.status_code != 200:
-            raise BenchError(f"PATCH settings: {answer.status_code} {answer.text[:300]}")
-        tutor = connect_tutor(base_url, emails[index], WEEKLY_HOURS)
+        tutor = connect_one(base_url, emails[index], first + index, term_start)
         if index >= keep:
             tutor.client.close()
         return tutor
