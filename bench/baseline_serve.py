@@ -8,18 +8,16 @@ EXISTS``), close the connections, then ``uvicorn.run`` the app from an import st
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import logging
-import sys
 
 
 async def prepare_schema() -> None:
     from tortoise import Tortoise
 
-    from bench.baseline_app import tortoise_config
+    from bench.baseline_app import CONFIG
 
-    await Tortoise.init(config=tortoise_config())
+    await Tortoise.init(config=CONFIG)
     try:
         await Tortoise.generate_schemas(safe=True)
     finally:
@@ -27,22 +25,10 @@ async def prepare_schema() -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench.baseline_serve")
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8000)
-    args = parser.parse_args(argv)
+    from bench.bare import serve
 
-    import uvicorn
-
-    logging.basicConfig(level=logging.INFO, stream=sys.stdout)
     asyncio.run(prepare_schema())
-    uvicorn.run(
-        "bench.baseline_app:app",
-        host=args.host,
-        port=args.port,
-        log_config=None,
-        access_log=False,
-    )
+    serve("bench.baseline_app:app", argv, logging.INFO)
 
 
 if __name__ == "__main__":

@@ -9,14 +9,14 @@ tutorcal's, from the same database, by:
 2. one query for the ``tutoring_sessions`` rows of that tutor that are active and overlap the
    window, by start;
 
-then a pydantic response model of the same shape. ``seats_taken`` counts the event's
-attendees and ``booked_by_me`` is false: the benchmark's sessions have no bookings, so this is
-the same answer tutorcal gives, without its bookings lookup. Nothing else: no middleware, no
-user or tutor or grant or calendar lookups, no metrics, no logging per request.
+then tutorcal's own response schema, shaped as tutorcal shapes it (bench/floor_shapes.py:
+``seats_taken`` counts the event's attendees, ``booked_by_me`` is false, as the benchmark's
+sessions have no bookings). Nothing else: no middleware, no user or tutor or grant or
+calendar lookups, no metrics, no logging per request.
 
 The models map only the columns these queries need onto tutorcal's tables (the floor never
-creates or alters a table). Launched as tutorcal launches itself (``uvicorn.run`` from an
-import string, one process, no access log, the same proxy-header settings)::
+creates or alters a table). Launched as tutorcal launches itself (bench/bare.py: ``uvicorn.run``
+from an import string, one process, no access log, the same proxy-header settings)::
 
     python -m bench.floor_app --host 127.0.0.1 --port 8001   # DATABASE_URL from the environment
 
@@ -35,192 +35,97 @@ The bookings section (bench/bookings.py) uses two more routes, also as bare as t
   query each for the login session, the tutor, the tutor's profile, the weekly rules, the
   date overrides in the window (and their ranges, when there are any), the busy events of
   the calendars that count as busy, and the confirmed bookings; then tutorcal's own pure
-  slot function (``tutorcal.availability.slots.free_slots``), so the answer is the same by
-  construction. Not done: the grant and calendar freshness checks (fail closed),
-  ``minutes`` validation beyond a positive number, problem+json errors.
+  slot function (``tutorcal.availability.slots.free_slots``, through bench/floor_shapes.py,
+  as the raw floor), so the answer is the same by construction. Not done: the grant and
+  calendar freshness checks (fail closed), ``minutes`` validation beyond a positive number,
+  problem+json errors.
 """
 
 from __future__ import annotations
 
-import argparse
-import asyncio
-import hashlib
 import hmac
 import json
-import logging
-import os
-import sys
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Annotated, Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
-from zoneinfo import ZoneInfo
 
-from fastapi import Cookie, FastAPI, Header, HTTPException, Query
+from fastapi import Cookie, Header, HTTPException, Query
 from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime, BaseModel
-from tortoise import connections, fields
-from tortoise.contrib.fastapi import RegisterTortoise
+from tortoise import fields
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Subquery
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
-from tutorcal.availability.slots import (
-    MINUTES_PER_DAY,
-    Availability,
-    LocalRange,
-    SlotRules,
-    TutorSchedule,
-    free_slots,
+from bench.bare import database_url, serve_floor, tortoise_app, tortoise_config
+from bench.floor_shapes import (
+    SESSION_IDLE_TIMEOUT,
+    SessionRead,
+    SlotRead,
+    SlotWindow,
+    Tutor,
+    session_read,
+    token_hash,
 )
 
-DEFAULT_POOL_SIZE = "10"  # tutorcal's DATABASE_POOL_SIZE default
-SESSION_IDLE_TIMEOUT = timedelta(days=7)
-READINESS_TIMEOUT_SECONDS = 2.0
+FIELDS: dict[str, Callable[[], fields.Field[Any]]] = {
+    "uuid": fields.UUIDField,
+    "text": fields.TextField,
+    "int": fields.IntField,
+    "bool": fields.BooleanField,
+    "date": fields.DateField,
+    "time": fields.DatetimeField,
+    "time?": lambda: fields.DatetimeField(null=True),
+    "json": lambda: fields.JSONField(default=list),
+}
 
 
-class LoginSession(Model):
-    id = fields.UUIDField(primary_key=True)
-    token_hash = fields.CharField(max_length=64)
-    csrf_token_hash = fields.CharField(max_length=64)
-    user_id = fields.UUIDField()
-    last_seen_at = fields.DatetimeField()
-    expires_at = fields.DatetimeField()
-    revoked_at = fields.DatetimeField(null=True)
-
-    class Meta:
-        table = "login_sessions"
-
-
-class TutoringSession(Model):
-    id = fields.UUIDField(primary_key=True)
-    tutor_id = fields.UUIDField()
-    title = fields.CharField(max_length=1024)
-    description = fields.TextField()
-    location = fields.CharField(max_length=1024, null=True)
-    meet_link = fields.CharField(max_length=1024, null=True)
-    start_at = fields.DatetimeField()
-    end_at = fields.DatetimeField()
-    capacity = fields.IntField()
-    attendee_emails: list[str] = fields.JSONField(default=list)
-    is_active = fields.BooleanField()
-
-    class Meta:
-        table = "tutoring_sessions"
+def table(name: str, columns: str) -> Any:
+    """A model of the columns (``name:type`` ...) of tutorcal's table ``name`` that this floor
+    reads (it never creates or alters a table); typed loosely, as a bench's own ORM map."""
+    attributes: dict[str, Any] = {
+        "__module__": __name__,
+        "id": fields.UUIDField(primary_key=True),
+        "Meta": type("Meta", (), {"table": name}),
+    }
+    for column in columns.split():
+        column_name, kind = column.split(":")
+        attributes[column_name] = FIELDS[kind]()
+    return type("".join(part.title() for part in name.split("_")), (Model,), attributes)
 
 
-class TutorUser(Model):
-    id = fields.UUIDField(primary_key=True)
-    timezone = fields.CharField(max_length=64)
-    is_tutor = fields.BooleanField()
-    deleted_at = fields.DatetimeField(null=True)
-
-    class Meta:
-        table = "users"
-
-
-class TutorProfile(Model):
-    id = fields.UUIDField(primary_key=True)
-    user_id = fields.UUIDField()
-    slot_minutes = fields.IntField()
-    buffer_minutes = fields.IntField()
-    min_notice_minutes = fields.IntField()
-    horizon_days = fields.IntField()
-    ignore_all_day_events = fields.BooleanField()
-
-    class Meta:
-        table = "tutor_profiles"
-
-
-class AvailabilityRule(Model):
-    id = fields.UUIDField(primary_key=True)
-    tutor_id = fields.UUIDField()
-    weekday = fields.SmallIntField()
-    start_minute = fields.SmallIntField()
-    end_minute = fields.SmallIntField()
-
-    class Meta:
-        table = "availability_rules"
-
-
-class AvailabilityOverride(Model):
-    id = fields.UUIDField(primary_key=True)
-    tutor_id = fields.UUIDField()
-    on_date = fields.DateField()
-
-    class Meta:
-        table = "availability_overrides"
-
-
-class AvailabilityOverrideRange(Model):
-    id = fields.UUIDField(primary_key=True)
-    override_id = fields.UUIDField()
-    start_minute = fields.SmallIntField()
-    end_minute = fields.SmallIntField()
-
-    class Meta:
-        table = "availability_override_ranges"
-
-
-class MirroredCalendar(Model):
-    id = fields.UUIDField(primary_key=True)
-    tutor_id = fields.UUIDField()
-    counts_as_busy = fields.BooleanField()
-
-    class Meta:
-        table = "mirrored_calendars"
-
-
-class CalendarEvent(Model):
-    id = fields.UUIDField(primary_key=True)
-    calendar_id = fields.UUIDField()
-    status = fields.CharField(max_length=16)
-    start_at = fields.DatetimeField()
-    end_at = fields.DatetimeField()
-    is_all_day = fields.BooleanField()
-    is_transparent = fields.BooleanField()
-    is_declined_by_owner = fields.BooleanField()
-
-    class Meta:
-        table = "calendar_events"
-
-
-class Booking(Model):
-    id = fields.UUIDField(primary_key=True)
-    tutor_id = fields.UUIDField()
-    status = fields.CharField(max_length=16)
-    start_at = fields.DatetimeField()
-    end_at = fields.DatetimeField()
-
-    class Meta:
-        table = "bookings"
-
-
-class SessionRead(BaseModel):
-    id: str
-    tutor_id: str
-    title: str
-    description: str
-    start: datetime
-    end: datetime
-    capacity: int
-    seats_taken: int
-    seats_left: int
-    location: str | None
-    meet_link: str | None
-    booked_by_me: bool
-
-
-class HealthRead(BaseModel):
-    status: str
-
-
-class SlotRead(BaseModel):
-    start: datetime
-    end: datetime
+LoginSession = table(
+    "login_sessions",
+    "token_hash:text csrf_token_hash:text user_id:uuid last_seen_at:time expires_at:time"
+    " revoked_at:time?",
+)
+TutoringSession = table(
+    "tutoring_sessions",
+    "tutor_id:uuid title:text description:text location:text meet_link:text start_at:time"
+    " end_at:time capacity:int attendee_emails:json is_active:bool",
+)
+TutorUser = table("users", "timezone:text is_tutor:bool deleted_at:time?")
+TutorProfile = table(
+    "tutor_profiles",
+    "user_id:uuid slot_minutes:int buffer_minutes:int min_notice_minutes:int horizon_days:int"
+    " ignore_all_day_events:bool",
+)
+AvailabilityRule = table(
+    "availability_rules", "tutor_id:uuid weekday:int start_minute:int end_minute:int"
+)
+AvailabilityOverride = table("availability_overrides", "tutor_id:uuid on_date:date")
+AvailabilityOverrideRange = table(
+    "availability_override_ranges", "override_id:uuid start_minute:int end_minute:int"
+)
+MirroredCalendar = table("mirrored_calendars", "tutor_id:uuid counts_as_busy:bool")
+CalendarEvent = table(
+    "calendar_events",
+    "calendar_id:uuid status:text start_at:time end_at:time is_all_day:bool is_transparent:bool"
+    " is_declined_by_owner:bool",
+)
+Booking = table("bookings", "tutor_id:uuid status:text start_at:time end_at:time")
 
 
 class BookingCreate(BaseModel):
@@ -233,61 +138,16 @@ class Refused(Exception):
         self.status, self.code = status, code
 
 
-def database_url() -> str:
-    url = os.environ["DATABASE_URL"]
-    parts = urlsplit(url)
-    if parts.scheme == "sqlite":
-        return url
-    query = dict(parse_qsl(parts.query))
-    query.setdefault("maxsize", os.environ.get("DATABASE_POOL_SIZE", DEFAULT_POOL_SIZE))
-    return urlunsplit(parts._replace(query=urlencode(query)))
+app = tortoise_app("floor", tortoise_config(__name__, database_url()))
 
 
-def tortoise_config() -> dict[str, Any]:
-    return {
-        "connections": {"default": database_url()},
-        "apps": {"models": {"models": [__name__], "default_connection": "default"}},
-        "use_tz": True,
-        "timezone": "UTC",
-    }
-
-
-@asynccontextmanager
-async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    async with RegisterTortoise(app, config=tortoise_config()):
-        yield
-
-
-app = FastAPI(title="floor", lifespan=lifespan)
-
-
-@app.get("/readyz")
-async def readyz() -> HealthRead:
-    try:
-        await asyncio.wait_for(
-            connections.get("default").execute_query("SELECT 1"), READINESS_TIMEOUT_SECONDS
-        )
-    except Exception as exc:
-        raise HTTPException(status_code=503, detail="The database does not answer.") from exc
-    return HealthRead(status="ok")
-
-
-@app.get("/healthz")
-async def healthz() -> HealthRead:
-    return HealthRead(status="ok")
-
-
-def sha256_hex(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-async def signed_in(token: str | None) -> LoginSession:
+async def signed_in(token: str | None) -> Any:
     """The caller's login session by the SHA-256 of the cookie, with tutorcal's rules; else 401."""
     if not token:
         raise HTTPException(status_code=401, detail="Sign in first.")
     now = datetime.now(UTC)
     login = await LoginSession.get_or_none(
-        token_hash=sha256_hex(token),
+        token_hash=token_hash(token),
         revoked_at__isnull=True,
         expires_at__gt=now,
         last_seen_at__gt=now - SESSION_IDLE_TIMEOUT,
@@ -308,26 +168,7 @@ async def list_sessions(
     rows = await TutoringSession.filter(
         tutor_id=tutor_id, is_active=True, start_at__lt=end, end_at__gt=start
     ).order_by("start_at", "id")
-    answer = []
-    for row in rows:
-        seats_taken = len(set(row.attendee_emails))
-        answer.append(
-            SessionRead(
-                id=str(row.id),
-                tutor_id=str(row.tutor_id),
-                title=row.title,
-                description=row.description,
-                start=row.start_at,
-                end=row.end_at,
-                capacity=row.capacity,
-                seats_taken=seats_taken,
-                seats_left=max(0, row.capacity - seats_taken),
-                location=row.location,
-                meet_link=row.meet_link,
-                booked_by_me=False,
-            )
-        )
-    return answer
+    return [session_read(row.__getattribute__) for row in rows]
 
 
 LOCK_SESSION = """
@@ -369,7 +210,7 @@ async def create_booking(
     csrf: Annotated[str | None, Header(alias="X-CSRF-Token")] = None,
 ) -> JSONResponse:
     login = await signed_in(tutorcal_session)
-    if not csrf or not hmac.compare_digest(login.csrf_token_hash, sha256_hex(csrf)):
+    if not csrf or not hmac.compare_digest(login.csrf_token_hash, token_hash(csrf)):
         raise HTTPException(status_code=403, detail="CSRF token missing or wrong.")
     now = datetime.now(UTC)
     booking_id = uuid.uuid4()
@@ -419,10 +260,6 @@ async def create_booking(
     )
 
 
-def local_range(start_minute: int, end_minute: int) -> LocalRange:
-    return LocalRange(start_minute, end_minute or MINUTES_PER_DAY)
-
-
 @app.get("/api/v1/tutors/{tutor_id}/slots")
 async def list_slots(
     tutor_id: uuid.UUID,
@@ -437,34 +274,40 @@ async def list_slots(
     profile = await TutorProfile.get_or_none(user_id=tutor_id)
     if tutor is None or profile is None:
         raise HTTPException(status_code=404, detail="No such tutor.")
-    length = minutes or profile.slot_minutes
-    until = end + timedelta(minutes=length)  # slots starting before `end` end after it
-    pad = timedelta(minutes=profile.buffer_minutes)
-    zone = ZoneInfo(tutor.timezone)
-    first: date = start.astimezone(zone).date() - timedelta(days=1)
-    last: date = until.astimezone(zone).date() + timedelta(days=1)
-    weekly: dict[int, list[LocalRange]] = {}
-    for weekday, start_minute, end_minute in await AvailabilityRule.filter(
-        tutor_id=tutor_id
-    ).values_list("weekday", "start_minute", "end_minute"):
-        weekly.setdefault(weekday, []).append(local_range(start_minute, end_minute))
-    override_dates = dict(
+    window = SlotWindow(
+        Tutor(
+            tutor.timezone,
+            profile.slot_minutes,
+            profile.buffer_minutes,
+            profile.min_notice_minutes,
+            profile.horizon_days,
+            profile.ignore_all_day_events,
+        ),
+        start,
+        end,
+        minutes,
+    )
+    rules = await AvailabilityRule.filter(tutor_id=tutor_id).values_list(
+        "weekday", "start_minute", "end_minute"
+    )
+    override_days = dict(
         await AvailabilityOverride.filter(
-            tutor_id=tutor_id, on_date__gte=first, on_date__lte=last
+            tutor_id=tutor_id, on_date__gte=window.first_day, on_date__lte=window.last_day
         ).values_list("id", "on_date")
     )
-    overrides: dict[date, list[LocalRange]] = {day: [] for day in override_dates.values()}
-    if override_dates:
-        for override_id, start_minute, end_minute in await AvailabilityOverrideRange.filter(
-            override_id__in=list(override_dates)
-        ).values_list("override_id", "start_minute", "end_minute"):
-            overrides[override_dates[override_id]].append(local_range(start_minute, end_minute))
+    ranges = (
+        await AvailabilityOverrideRange.filter(override_id__in=list(override_days)).values_list(
+            "override_id", "start_minute", "end_minute"
+        )
+        if override_days
+        else []
+    )
     events = CalendarEvent.filter(
         calendar_id__in=Subquery(
             MirroredCalendar.filter(tutor_id=tutor_id, counts_as_busy=True).values("id")
         ),
-        start_at__lt=until + pad,
-        end_at__gt=start - pad,
+        start_at__lt=window.busy_until,
+        end_at__gt=window.busy_from,
         is_transparent=False,
         is_declined_by_owner=False,
     ).exclude(status="cancelled")
@@ -472,42 +315,16 @@ async def list_slots(
         events = events.filter(is_all_day=False)
     busy = await events.values_list("start_at", "end_at")
     taken = await Booking.filter(
-        tutor_id=tutor_id, status="confirmed", start_at__lt=until + pad, end_at__gt=start - pad
+        tutor_id=tutor_id,
+        status="confirmed",
+        start_at__lt=window.busy_until,
+        end_at__gt=window.busy_from,
     ).values_list("start_at", "end_at")
-    schedule = TutorSchedule(
-        Availability(timezone=tutor.timezone, weekly=weekly, overrides=overrides),
-        SlotRules(
-            slot_minutes=profile.slot_minutes,
-            buffer_minutes=profile.buffer_minutes,
-            min_notice_minutes=profile.min_notice_minutes,
-            horizon_days=profile.horizon_days,
-        ),
-        [(b, e) for b, e in busy],
-        [(b, e) for b, e in taken],
-    )
-    slots = free_slots(schedule, now=now, window_start=start, window_end=end, minutes=length)
-    return [SlotRead(start=slot_start, end=slot_end) for slot_start, slot_end in slots]
+    return window.slots(now, rules, override_days, ranges, busy, taken)
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench.floor_app")
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8001)
-    args = parser.parse_args(argv)
-
-    import uvicorn
-
-    logging.basicConfig(level=logging.WARNING, stream=sys.stdout)
-    uvicorn.run(
-        "bench.floor_app:app",
-        host=args.host,
-        port=args.port,
-        log_config=None,
-        access_log=False,
-        proxy_headers=True,
-        forwarded_allow_ips="127.0.0.1",
-        timeout_graceful_shutdown=8,
-    )
+    serve_floor("bench.floor_app:app", argv)
 
 
 if __name__ == "__main__":

@@ -1,57 +1,149 @@
-"""A bounded closed-loop HTTP/1.1 load generator, run as its own process.
+"""The benchmark's one HTTP load generator: bounded, closed-loop, run as a process of its own.
 
-``--concurrency`` keep-alive connections each send one GET, read the whole answer, and send
-the next: a closed loop, so the server is never asked for more than it can answer and the
-numbers are its throughput at that concurrency, not a queue's growth. Requests answered
-during the first ``--warmup`` seconds are discarded; those answered in the ``--duration``
-seconds after are counted. Nothing is sent after the end, so the run is bounded in time.
+What it sends is data (a ``Spec``): a port, a mode, one identity (headers: a student's
+cookies and CSRF token) per keep-alive connection, and the calls (method, path, JSON body):
+
+* ``loop``: every connection sends the first call, reads the whole answer, sends it again:
+  a closed loop, so the server is never asked for more than it can answer. Answers during
+  the first ``warmup_s`` are not counted, those in the ``duration_s`` after are; nothing is
+  sent after that;
+* ``drain``: every connection takes the next call from one shared queue until it is empty
+  (or ``time_limit_s``): distinct requests, as many in flight as there are connections;
+* ``race``: every connection is opened and used once (GET ``prime_path``) first; then,
+  released together, each sends the first call once.
 
 The client is raw asyncio streams, written for this: a few tens of microseconds of CPU per
-request, so that on a small machine the load generator takes as little as possible from the
-server it measures (an HTTP client library costs several times more per request).
+request, so that on a small machine it takes as little as possible from the server it
+measures (an HTTP client library costs several times more per request). Prints one JSON
+object: counts, statuses, requests/s, latency percentiles, every counted latency and, for
+``drain`` and ``race``, every answer (its problem+json ``code`` or the booking's ``status``,
+its ``calendar_sync``) and the wall time from the first request sent to the last answer.
 
-Prints one JSON object on stdout: counts, statuses, requests/s, latency percentiles and every
-counted latency.
-
-    python -m bench.loadgen --port 8000 --path '/api/...' --header 'Cookie: a=b' \\
-        --concurrency 8 --warmup 2 --duration 10
+    python -m bench.loadgen < spec.json     # or bench.loadgen.run(Spec(...)) from a section
 """
 
 from __future__ import annotations
 
-import argparse
 import asyncio
+import dataclasses
 import json
 import math
 import socket
+import subprocess
 import sys
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
-MAX_REQUESTS_PER_CONNECTION = 2_000_000  # a second bound besides the clock
+from bench.staging import BenchError, base_environment
+
 CONNECT_TIMEOUT_SECONDS = 5.0
 RESPONSE_TIMEOUT_SECONDS = 30.0
+MAX_REQUESTS_PER_CONNECTION = 2_000_000  # a second bound besides the clock
+MAX_BODY_BYTES = 1 << 22
+
+Mode = Literal["loop", "drain", "race"]
 
 
-@dataclass
-class Tally:
-    latencies: list[float] = field(default_factory=list)
-    statuses: Counter[int] = field(default_factory=Counter)
-    body_sizes: Counter[int] = field(default_factory=Counter)
-    errors: Counter[str] = field(default_factory=Counter)
-    reconnects: int = 0
-    answered_total: int = 0  # warm-up included
+@dataclass(frozen=True)
+class Call:
+    method: str
+    path: str
+    body: dict[str, Any] | None = None
+
+    @property
+    def target(self) -> str:
+        """What the call books (a session id, a slot's start), or its path."""
+        body = self.body or {}
+        return str(body.get("session_id") or body.get("start") or self.path)
+
+
+@dataclass(frozen=True)
+class Spec:
+    port: int
+    mode: Mode
+    calls: list[Call]  # loop and race: the first is sent; drain: the queue
+    identities: list[dict[str, str]]  # one a connection: its headers
+    warmup_s: float = 2.0
+    duration_s: float = 10.0
+    time_limit_s: float = 60.0
+    prime_path: str = "/healthz"
+
+    @property
+    def bound_s(self) -> float:
+        return self.warmup_s + self.duration_s if self.mode == "loop" else self.time_limit_s
+
+    @classmethod
+    def of_json(cls, raw: dict[str, Any]) -> Spec:
+        spec = cls(**{**raw, "calls": [Call(**call) for call in raw["calls"]]})
+        if spec.mode not in ("loop", "drain", "race"):
+            raise ValueError(f"unknown mode {spec.mode!r}")
+        if not (1 <= len(spec.identities) <= 2048 and 1 <= len(spec.calls) <= 100_000):
+            raise ValueError("1..2048 connections and 1..100000 calls")
+        if not (0 <= spec.warmup_s <= 60 and 0 < spec.duration_s <= 300):
+            raise ValueError("warm-up within 0..60 s, duration within 0..300 s")
+        return spec
+
+
+def run(spec: Spec) -> dict[str, Any]:
+    """The spec run in a new process (so the section's own work does not slow it)."""
+    completed = subprocess.run(
+        [sys.executable, "-m", "bench.loadgen"],
+        input=json.dumps(dataclasses.asdict(spec)),
+        env=base_environment(),
+        capture_output=True,
+        text=True,
+        timeout=spec.bound_s + 60,
+        check=False,
+    )
+    if completed.returncode != 0:
+        raise BenchError(f"the load generator failed:\n{completed.stderr[-3000:]}")
+    result: dict[str, Any] = json.loads(completed.stdout)
+    return result
 
 
 class ProtocolError(Exception):
     pass
 
 
-async def read_response(reader: asyncio.StreamReader) -> tuple[int, int, bool]:
-    """Status, body size, and whether the server will close the connection."""
+@dataclass(slots=True)
+class Answer:
+    call: Call
+    connection: int
+    status: int
+    latency_s: float
+    size: int
+    body: bytes  # drain and race only: a loop's answers would fill the memory
+
+
+@dataclass
+class Tally:
+    answers: list[Answer] = field(default_factory=list)
+    errors: Counter[str] = field(default_factory=Counter)
+    reconnects: int = 0
+    answered_total: int = 0  # warm-up included
+    unsent: int = 0
+    first_sent: float | None = None
+    last_answered: float | None = None
+
+
+def encode(call: Call, host: str, port: int, headers: dict[str, str]) -> bytes:
+    body = b"" if call.body is None else json.dumps(call.body, separators=(",", ":")).encode()
+    lines = [
+        f"{call.method} {call.path} HTTP/1.1",
+        f"Host: {host}:{port}",
+        "Accept: application/json",
+    ]
+    if call.body is not None:
+        lines += ["Content-Type: application/json", f"Content-Length: {len(body)}"]
+    lines += [f"{name}: {value}" for name, value in headers.items()]
+    return "\r\n".join(lines).encode("latin-1") + b"\r\n\r\n" + body
+
+
+async def read_response(reader: asyncio.StreamReader) -> tuple[int, bytes, bool]:
+    """Status, whole body, and whether the server will close the connection."""
     head = await reader.readuntil(b"\r\n\r\n")
     lines = head.split(b"\r\n")
     parts = lines[0].split(b" ", 2)
@@ -59,8 +151,7 @@ async def read_response(reader: asyncio.StreamReader) -> tuple[int, int, bool]:
         raise ProtocolError(f"bad status line {lines[0]!r}")
     status = int(parts[1])
     length: int | None = None
-    chunked = False
-    closing = False
+    chunked = closing = False
     for line in lines[1:]:
         name, _, value = line.partition(b":")
         key = name.strip().lower()
@@ -71,154 +162,224 @@ async def read_response(reader: asyncio.StreamReader) -> tuple[int, int, bool]:
         elif key == b"connection" and b"close" in value.lower():
             closing = True
     if chunked:
-        size = 0
-        while True:
-            chunk_line = await reader.readuntil(b"\r\n")
-            chunk = int(chunk_line.split(b";", 1)[0].strip(), 16)
-            await reader.readexactly(chunk + 2)
-            size += chunk
-            if chunk == 0:
-                return status, size, closing
+        body = bytearray()
+        while len(body) <= MAX_BODY_BYTES:
+            size = int((await reader.readuntil(b"\r\n")).split(b";", 1)[0].strip(), 16)
+            body += (await reader.readexactly(size + 2))[:size]
+            if size == 0:
+                return status, bytes(body), closing
+        raise ProtocolError("body too large")
     if length is None:
         raise ProtocolError("a response with neither Content-Length nor chunked encoding")
-    await reader.readexactly(length)
-    return status, length, closing
+    if length > MAX_BODY_BYTES:
+        raise ProtocolError("body too large")
+    return status, await reader.readexactly(length), closing
 
 
-async def open_connection(
-    host: str, port: int
-) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
-    reader, writer = await asyncio.wait_for(
-        asyncio.open_connection(host, port), CONNECT_TIMEOUT_SECONDS
-    )
-    sock = writer.get_extra_info("socket")
-    if sock is not None:
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    return reader, writer
+class Connection:
+    """One keep-alive connection, opened again after an error or a ``Connection: close``."""
 
+    def __init__(self, spec: Spec, index: int, tally: Tally, host: str = "127.0.0.1") -> None:
+        self.spec, self.index, self.tally, self.host = spec, index, tally, host
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+        self.opened = False
 
-async def connection_loop(
-    host: str, port: int, request: bytes, count_from: float, stop_at: float, tally: Tally
-) -> None:
-    reader, writer = await open_connection(host, port)
-    try:
-        for _ in range(MAX_REQUESTS_PER_CONNECTION):
-            sent_at = time.perf_counter()
-            if sent_at >= stop_at:
-                return
-            try:
-                writer.write(request)
-                status, size, closing = await asyncio.wait_for(
-                    read_response(reader), RESPONSE_TIMEOUT_SECONDS
-                )
-            except (OSError, asyncio.IncompleteReadError, ProtocolError, TimeoutError) as exc:
-                if time.perf_counter() >= count_from:
-                    tally.errors[type(exc).__name__] += 1
-                writer.close()
-                reader, writer = await open_connection(host, port)
-                tally.reconnects += 1
-                continue
-            answered_at = time.perf_counter()
-            tally.answered_total += 1
-            if count_from <= answered_at <= stop_at:
-                tally.latencies.append(answered_at - sent_at)
-                tally.statuses[status] += 1
-                tally.body_sizes[size] += 1
-            if closing:
-                writer.close()
-                reader, writer = await open_connection(host, port)
-                tally.reconnects += 1
-    finally:
-        writer.close()
-
-
-def percentile(sorted_values: Sequence[float], fraction: float) -> float:
-    """Nearest-rank percentile of already sorted values."""
-    if not sorted_values:
-        return math.nan
-    rank = max(1, math.ceil(fraction * len(sorted_values)))
-    return sorted_values[rank - 1]
-
-
-async def run(
-    host: str,
-    port: int,
-    path: str,
-    headers: Sequence[str],
-    concurrency: int,
-    warmup: float,
-    duration: float,
-) -> dict[str, Any]:
-    request = (
-        "\r\n".join(
-            [f"GET {path} HTTP/1.1", f"Host: {host}:{port}", "Accept: application/json", *headers]
+    async def open(self) -> None:
+        self.tally.reconnects += self.opened
+        self.opened = True
+        reader, writer = await asyncio.wait_for(
+            asyncio.open_connection(self.host, self.spec.port), CONNECT_TIMEOUT_SECONDS
         )
-        + "\r\n\r\n"
-    ).encode("latin-1")
-    tally = Tally()
+        self.reader, self.writer = reader, writer
+        sock = writer.get_extra_info("socket")
+        if sock is not None:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+    async def exchange(self, request: bytes) -> tuple[int, bytes]:
+        if self.writer is None or self.reader is None:
+            await self.open()
+        assert self.writer is not None
+        assert self.reader is not None
+        self.writer.write(request)
+        status, body, closing = await asyncio.wait_for(
+            read_response(self.reader), RESPONSE_TIMEOUT_SECONDS
+        )
+        if closing:
+            self.close()
+        return status, body
+
+    async def send(
+        self, call: Call, request: bytes, counted: tuple[float, float] | None = None
+    ) -> None:
+        """One call; with ``counted``, kept only if answered within (from, to)."""
+        sent = time.perf_counter()
+        if self.tally.first_sent is None:
+            self.tally.first_sent = sent
+        try:
+            status, body = await self.exchange(request)
+        except (OSError, asyncio.IncompleteReadError, ProtocolError, TimeoutError) as exc:
+            if counted is None or time.perf_counter() >= counted[0]:
+                self.tally.errors[type(exc).__name__] += 1
+            self.close()  # the next call opens a new one
+            return
+        answered = time.perf_counter()
+        self.tally.answered_total += 1
+        if counted is None or counted[0] <= answered <= counted[1]:
+            self.tally.last_answered = answered
+            kept = body if counted is None else b""
+            self.tally.answers.append(
+                Answer(call, self.index, status, answered - sent, len(body), kept)
+            )
+
+
+async def loop(spec: Spec, connections: list[Connection]) -> None:
     started = time.perf_counter()
-    count_from = started + warmup
-    stop_at = count_from + duration
-    await asyncio.gather(
-        *(
-            connection_loop(host, port, request, count_from, stop_at, tally)
-            for _ in range(concurrency)
-        )
+    counted = (started + spec.warmup_s, started + spec.warmup_s + spec.duration_s)
+    call = spec.calls[0]
+
+    async def one(connection: Connection) -> None:
+        request = encode(call, connection.host, spec.port, spec.identities[connection.index])
+        for _ in range(MAX_REQUESTS_PER_CONNECTION):
+            if time.perf_counter() >= counted[1]:
+                return
+            await connection.send(call, request, counted)
+
+    await asyncio.gather(*(one(c) for c in connections))
+
+
+async def drain(spec: Spec, connections: list[Connection], tally: Tally) -> None:
+    queue = deque(spec.calls)
+    stop_at = time.perf_counter() + spec.time_limit_s
+
+    async def one(connection: Connection) -> None:
+        headers = spec.identities[connection.index]
+        while queue and time.perf_counter() < stop_at:
+            call = queue.popleft()
+            await connection.send(call, encode(call, connection.host, spec.port, headers))
+
+    await asyncio.gather(*(one(c) for c in connections))
+    tally.unsent = len(queue)
+
+
+async def race(spec: Spec, connections: list[Connection]) -> None:
+    prime = Call("GET", spec.prime_path)
+    # Every connection accepted and answering before anyone sends the raced call.
+    primed = await asyncio.gather(
+        *(c.exchange(encode(prime, c.host, spec.port, {})) for c in connections)
     )
-    latencies = sorted(tally.latencies)
-    ok = tally.statuses.get(200, 0)
-    return {
-        "concurrency": concurrency,
-        "warmup_s": warmup,
-        "duration_s": duration,
-        "answered": len(latencies),
+    if any(status != 200 for status, _ in primed):
+        raise ProtocolError(f"{spec.prime_path} did not answer 200 on every connection")
+    call, start = spec.calls[0], asyncio.Event()
+
+    async def one(connection: Connection) -> None:
+        request = encode(call, connection.host, spec.port, spec.identities[connection.index])
+        await start.wait()
+        await connection.send(call, request)
+
+    tasks = [asyncio.create_task(one(c)) for c in connections]
+    await asyncio.sleep(0.05)  # every task is parked on the event
+    start.set()
+    await asyncio.wait_for(asyncio.gather(*tasks), spec.time_limit_s)
+
+
+def describe(answer: Answer) -> tuple[str, str | None]:
+    """(problem+json code or created booking's status, its calendar_sync) from the JSON."""
+    try:
+        document = json.loads(answer.body)
+    except ValueError:
+        document = None
+    if not isinstance(document, dict):
+        return f"http_{answer.status}", None
+    if answer.status == 201:
+        sync = document.get("calendar_sync")
+        return str(document.get("status", "?")), None if sync is None else str(sync)
+    return str(document.get("code", f"http_{answer.status}")), None
+
+
+def percentile(values: Sequence[float], fraction: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    if not ordered:
+        return math.nan
+    return ordered[max(1, math.ceil(fraction * len(ordered))) - 1]
+
+
+def summary(spec: Spec, tally: Tally) -> dict[str, Any]:
+    latencies = [a.latency_s for a in tally.answers]
+    statuses = Counter(a.status for a in tally.answers)
+    result: dict[str, Any] = {
+        "mode": spec.mode,
+        "connections": len(spec.identities),
+        "answered": len(tally.answers),
         "answered_total": tally.answered_total,
-        "ok": ok,
-        "statuses": {str(code): n for code, n in sorted(tally.statuses.items())},
+        "ok": sum(n for status, n in statuses.items() if 200 <= status < 300),
+        "statuses": {str(code): n for code, n in sorted(statuses.items())},
         "errors": dict(tally.errors),
         "reconnects": tally.reconnects,
-        "body_sizes": {str(size): n for size, n in sorted(tally.body_sizes.items())},
-        "requests_per_s": ok / duration,
         "latency_ms": {
-            "p50": percentile(latencies, 0.50) * 1000,
-            "p90": percentile(latencies, 0.90) * 1000,
-            "p95": percentile(latencies, 0.95) * 1000,
-            "p99": percentile(latencies, 0.99) * 1000,
-            "max": (latencies[-1] if latencies else math.nan) * 1000,
-            "mean": (sum(latencies) / len(latencies) if latencies else math.nan) * 1000,
-        },
+            name: percentile(latencies, fraction) * 1000
+            for name, fraction in (("p50", 0.5), ("p90", 0.9), ("p95", 0.95), ("p99", 0.99))
+        }
+        | {"max": max(latencies, default=math.nan) * 1000},
         # Every counted latency, in whole microseconds, in the order answered (so that runs
         # can be pooled before taking percentiles).
-        "latencies_us": [round(seconds * 1e6) for seconds in tally.latencies],
+        "latencies_us": [round(seconds * 1e6) for seconds in latencies],
+    }
+    if spec.mode == "loop":
+        result["requests_per_s"] = result["ok"] / spec.duration_s
+        result["body_sizes"] = dict(Counter(str(a.size) for a in tally.answers))
+        return result
+    described = [(a, *describe(a)) for a in tally.answers]
+    first, last = tally.first_sent, tally.last_answered
+    return result | {
+        "unsent": tally.unsent,
+        "wall_s": last - first if first is not None and last is not None else 0.0,
+        "codes": dict(Counter(code for _, code, _ in described)),
+        "calendar_sync": dict(Counter(str(sync) for a, _, sync in described if a.status == 201)),
+        "answers": [
+            {
+                "target": a.call.target,
+                "connection": a.connection,
+                "status": a.status,
+                "latency_us": round(a.latency_s * 1e6),
+                "code": code,
+                "calendar_sync": sync,
+            }
+            for a, code, sync in described
+        ],
     }
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.loadgen", description=__doc__)
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--path", required=True)
-    parser.add_argument("--header", action="append", default=[], help="'Name: value'")
-    parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--warmup", type=float, default=2.0)
-    parser.add_argument("--duration", type=float, default=10.0)
-    args = parser.parse_args(argv)
-    if not 1 <= args.concurrency <= 256:
-        parser.error("--concurrency must be within 1..256")
-    if not (0 <= args.warmup <= 60 and 0 < args.duration <= 300):
-        parser.error("--warmup must be within 0..60 s and --duration within 0..300 s")
-    result = asyncio.run(
-        run(
-            args.host,
-            args.port,
-            args.path,
-            args.header,
-            args.concurrency,
-            args.warmup,
-            args.duration,
-        )
-    )
-    json.dump(result, sys.stdout)
+async def measure(spec: Spec) -> dict[str, Any]:
+    tally = Tally()
+    connections = [Connection(spec, index, tally) for index in range(len(spec.identities))]
+    await asyncio.gather(*(c.open() for c in connections))
+    try:
+        if spec.mode == "loop":
+            await loop(spec, connections)
+        elif spec.mode == "drain":
+            await drain(spec, connections, tally)
+        else:
+            await race(spec, connections)
+    finally:
+        for connection in connections:
+            connection.close()
+    return summary(spec, tally)
+
+
+def main() -> int:
+    try:
+        spec = Spec.of_json(json.load(sys.stdin))
+    except (ValueError, KeyError, TypeError) as exc:
+        print(f"bench.loadgen: bad spec: {exc}", file=sys.stderr)
+        return 2
+    json.dump(asyncio.run(measure(spec)), sys.stdout)
     sys.stdout.write("\n")
     return 0
 

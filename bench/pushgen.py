@@ -22,102 +22,75 @@ import json
 import sys
 import time
 from collections import Counter
-from dataclasses import dataclass, field
 from typing import Any
 
-from bench.loadgen import (
-    RESPONSE_TIMEOUT_SECONDS,
-    ProtocolError,
-    open_connection,
-    percentile,
-    read_response,
-)
+from bench.loadgen import Call, Connection, Spec, Tally, encode, percentile
 
-WEBHOOK_PATH = "/api/v1/webhooks/google/calendar"
+WEBHOOK = Call("POST", "/api/v1/webhooks/google/calendar")
 USER_AGENT = "APIs-Google; (+https://developers.google.com/webmasters/APIs-Google.html)"
 
 
-@dataclass
-class Burst:
-    statuses: Counter[int] = field(default_factory=Counter)
-    errors: Counter[str] = field(default_factory=Counter)
-    latencies: list[float] = field(default_factory=list)
-    last_sent_at: float = 0.0
+def notification(port: int, channel: dict[str, Any], number: int) -> bytes:
+    headers = {
+        "User-Agent": USER_AGENT,
+        "Content-Length": "0",
+        "X-Goog-Channel-ID": str(channel["id"]),
+        "X-Goog-Channel-Token": str(channel["token"]),
+        "X-Goog-Channel-Expiration": str(channel["expiration"]),
+        "X-Goog-Resource-ID": str(channel["resource_id"]),
+        "X-Goog-Resource-URI": str(channel["resource_uri"]),
+        "X-Goog-Resource-State": "exists",
+        "X-Goog-Message-Number": str(number),
+    }
+    return encode(WEBHOOK, "127.0.0.1", port, headers)
 
 
-def notification(host: str, port: int, channel: dict[str, Any], number: int) -> bytes:
-    lines = [
-        f"POST {WEBHOOK_PATH} HTTP/1.1",
-        f"Host: {host}:{port}",
-        f"User-Agent: {USER_AGENT}",
-        "Content-Length: 0",
-        f"X-Goog-Channel-ID: {channel['id']}",
-        f"X-Goog-Channel-Token: {channel['token']}",
-        f"X-Goog-Channel-Expiration: {channel['expiration']}",
-        f"X-Goog-Resource-ID: {channel['resource_id']}",
-        f"X-Goog-Resource-URI: {channel['resource_uri']}",
-        "X-Goog-Resource-State: exists",
-        f"X-Goog-Message-Number: {number}",
-    ]
-    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
-
-
-async def sender(host: str, port: int, queue: asyncio.Queue[bytes | None], burst: Burst) -> None:
-    reader, writer = await open_connection(host, port)
-    try:
-        while (request := await queue.get()) is not None:
-            sent_at = time.perf_counter()
-            burst.last_sent_at = max(burst.last_sent_at, sent_at)
-            try:
-                writer.write(request)
-                status, _, closing = await asyncio.wait_for(
-                    read_response(reader), RESPONSE_TIMEOUT_SECONDS
-                )
-            except (OSError, asyncio.IncompleteReadError, ProtocolError, TimeoutError) as exc:
-                burst.errors[type(exc).__name__] += 1
-                writer.close()
-                reader, writer = await open_connection(host, port)
-                continue
-            burst.latencies.append(time.perf_counter() - sent_at)
-            burst.statuses[status] += 1
-            if closing:
-                writer.close()
-                reader, writer = await open_connection(host, port)
-    finally:
-        writer.close()
-
-
-async def run(spec: dict[str, Any], host: str = "127.0.0.1") -> dict[str, Any]:
+async def run(spec: dict[str, Any]) -> dict[str, Any]:
     port, count, duration = int(spec["port"]), int(spec["count"]), float(spec["duration_s"])
     channels: list[dict[str, Any]] = spec["channels"]
-    queue: asyncio.Queue[bytes | None] = asyncio.Queue()
-    burst = Burst()
-    workers = [
-        asyncio.create_task(sender(host, port, queue, burst))
-        for _ in range(int(spec["connections"]))
+    pool = int(spec["connections"])
+    tally = Tally()
+    # The Spec only carries the port and one (empty) identity per connection here: each
+    # request brings its own channel's headers.
+    connections = [
+        Connection(Spec(port, "drain", [WEBHOOK], [{}] * pool), n, tally) for n in range(pool)
     ]
+    queue: asyncio.Queue[bytes | None] = asyncio.Queue()
+    last_sent = 0.0
+
+    async def sender(connection: Connection) -> None:
+        nonlocal last_sent
+        while (request := await queue.get()) is not None:
+            last_sent = max(last_sent, time.perf_counter())
+            await connection.send(WEBHOOK, request)
+
+    workers = [asyncio.create_task(sender(c)) for c in connections]
     started = time.perf_counter()
     for i in range(count):
         channel = channels[i % len(channels)]
-        number = int(channel["first_number"]) + i // len(channels)
         delay = started + i * duration / count - time.perf_counter()
         if delay > 0:
             await asyncio.sleep(delay)
-        queue.put_nowait(notification(host, port, channel, number))
+        number = int(channel["first_number"]) + i // len(channels)
+        queue.put_nowait(notification(port, channel, number))
     for _ in workers:
         queue.put_nowait(None)
     await asyncio.gather(*workers)
-    latencies = sorted(burst.latencies)
+    for connection in connections:
+        connection.close()
+    latencies = [answer.latency_s for answer in tally.answers]
     return {
         "sent": count,
-        "statuses": {str(code): n for code, n in sorted(burst.statuses.items())},
-        "errors": dict(burst.errors),
-        "last_sent_after_s": burst.last_sent_at - started,
+        "statuses": {
+            str(k): n for k, n in sorted(Counter(a.status for a in tally.answers).items())
+        },
+        "errors": dict(tally.errors),
+        "last_sent_after_s": last_sent - started,
         "all_answered_after_s": time.perf_counter() - started,
         "latency_ms": {
             "p50": percentile(latencies, 0.50) * 1000,
             "p95": percentile(latencies, 0.95) * 1000,
-            "max": (latencies[-1] if latencies else float("nan")) * 1000,
+            "max": max(latencies, default=float("nan")) * 1000,
         },
     }
 

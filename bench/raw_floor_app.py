@@ -16,67 +16,33 @@ pydantic TypeAdapter into the response (no response-model validation pass).
   confirmed bookings; then tutorcal's own pure slot function, so the answer is the same by
   construction.
 
+The shaping (tutorcal's schemas, the slot window) is bench/floor_shapes.py, shared with the
+Tortoise floor.
+
     python -m bench.raw_floor_app --port 8002   # DATABASE_URL from the environment
 """
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import hashlib
-import json
-import logging
 import os
-import sys
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 from urllib.parse import urlsplit, urlunsplit
-from zoneinfo import ZoneInfo
 
 import asyncpg
 from fastapi import Cookie, FastAPI, HTTPException, Query, Request, Response
-from pydantic import AwareDatetime, BaseModel, TypeAdapter
+from pydantic import AwareDatetime, TypeAdapter
 
-from tutorcal.availability.slots import (
-    MINUTES_PER_DAY,
-    Availability,
-    LocalRange,
-    SlotRules,
-    TutorSchedule,
-    free_slots,
-)
+from bench import floor_shapes as shapes
+from bench.bare import DEFAULT_POOL_SIZE, READINESS_TIMEOUT_SECONDS, serve_floor
 
-POOL_SIZE = 10  # tutorcal's DATABASE_POOL_SIZE default
-SESSION_IDLE_TIMEOUT = timedelta(days=7)
-READINESS_TIMEOUT_SECONDS = 2.0
 JSON = "application/json"
-
-
-class SessionRead(BaseModel):
-    id: str
-    tutor_id: str
-    title: str
-    description: str
-    start: datetime
-    end: datetime
-    capacity: int
-    seats_taken: int
-    seats_left: int
-    location: str | None
-    meet_link: str | None
-    booked_by_me: bool
-
-
-class SlotRead(BaseModel):
-    start: datetime
-    end: datetime
-
-
-SESSIONS_JSON = TypeAdapter(list[SessionRead])
-SLOTS_JSON = TypeAdapter(list[SlotRead])
+SESSIONS_JSON = TypeAdapter(list[shapes.SessionRead])
+SLOTS_JSON = TypeAdapter(list[shapes.SlotRead])
 
 LOGIN = """
 SELECT user_id FROM login_sessions
@@ -128,7 +94,9 @@ async def _keep_session(connection: object) -> None:
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    pool = await asyncpg.create_pool(dsn(), min_size=1, max_size=POOL_SIZE, reset=_keep_session)
+    pool = await asyncpg.create_pool(
+        dsn(), min_size=1, max_size=int(DEFAULT_POOL_SIZE), reset=_keep_session
+    )
     app.state.pool = pool
     try:
         yield
@@ -164,8 +132,8 @@ async def signed_in(
     if not token:
         raise HTTPException(status_code=401, detail="Sign in first.")
     now = datetime.now(UTC)
-    token_hash = hashlib.sha256(token.encode()).hexdigest()
-    if await connection.fetchval(LOGIN, token_hash, now, now - SESSION_IDLE_TIMEOUT) is None:
+    hashed = shapes.token_hash(token)
+    if await connection.fetchval(LOGIN, hashed, now, now - shapes.SESSION_IDLE_TIMEOUT) is None:
         raise HTTPException(status_code=401, detail="Sign in first.")
 
 
@@ -180,30 +148,8 @@ async def list_sessions(
     async with pool_of(request).acquire() as connection:
         await signed_in(connection, tutorcal_session)
         rows = await connection.fetch(SESSIONS, tutor_id, start, end)
-    answer = []
-    for row in rows:
-        seats_taken = len(set(json.loads(row["attendee_emails"])))
-        answer.append(
-            SessionRead(
-                id=str(row["id"]),
-                tutor_id=str(row["tutor_id"]),
-                title=row["title"],
-                description=row["description"],
-                start=row["start_at"],
-                end=row["end_at"],
-                capacity=row["capacity"],
-                seats_taken=seats_taken,
-                seats_left=max(0, row["capacity"] - seats_taken),
-                location=row["location"],
-                meet_link=row["meet_link"],
-                booked_by_me=False,
-            )
-        )
+    answer = [shapes.session_read(row.__getitem__) for row in rows]
     return Response(SESSIONS_JSON.dump_json(answer), media_type=JSON)
-
-
-def local_range(start_minute: int, end_minute: int) -> LocalRange:
-    return LocalRange(start_minute, end_minute or MINUTES_PER_DAY)
 
 
 @app.get("/api/v1/tutors/{tutor_id}/slots")
@@ -221,64 +167,28 @@ async def list_slots(
         tutor = await connection.fetchrow(TUTOR, tutor_id)
         if tutor is None:
             raise HTTPException(status_code=404, detail="No such tutor.")
-        length: int = minutes or tutor["slot_minutes"]
-        until = end + timedelta(minutes=length)  # slots starting before `end` end after it
-        pad = timedelta(minutes=tutor["buffer_minutes"])
-        zone = ZoneInfo(tutor["timezone"])
-        first: date = start.astimezone(zone).date() - timedelta(days=1)
-        last: date = until.astimezone(zone).date() + timedelta(days=1)
-        weekly: dict[int, list[LocalRange]] = {}
-        for weekday, start_minute, end_minute in await connection.fetch(RULES, tutor_id):
-            weekly.setdefault(weekday, []).append(local_range(start_minute, end_minute))
-        override_dates: dict[Any, date] = {
+        window = shapes.SlotWindow(shapes.Tutor(**tutor), start, end, minutes)
+        rules = await connection.fetch(RULES, tutor_id)
+        override_days: dict[Any, date] = {
             row["id"]: row["on_date"]
-            for row in await connection.fetch(OVERRIDES, tutor_id, first, last)
+            for row in await connection.fetch(
+                OVERRIDES, tutor_id, window.first_day, window.last_day
+            )
         }
-        overrides: dict[date, list[LocalRange]] = {day: [] for day in override_dates.values()}
-        if override_dates:
-            for override_id, start_minute, end_minute in await connection.fetch(
-                OVERRIDE_RANGES, list(override_dates)
-            ):
-                overrides[override_dates[override_id]].append(local_range(start_minute, end_minute))
-        busy = await connection.fetch(
-            BUSY, tutor_id, until + pad, start - pad, not tutor["ignore_all_day_events"]
+        ranges = (
+            await connection.fetch(OVERRIDE_RANGES, list(override_days)) if override_days else []
         )
-        taken = await connection.fetch(TAKEN, tutor_id, until + pad, start - pad)
-    schedule = TutorSchedule(
-        Availability(timezone=tutor["timezone"], weekly=weekly, overrides=overrides),
-        SlotRules(
-            slot_minutes=tutor["slot_minutes"],
-            buffer_minutes=tutor["buffer_minutes"],
-            min_notice_minutes=tutor["min_notice_minutes"],
-            horizon_days=tutor["horizon_days"],
-        ),
-        [(b, e) for b, e in busy],
-        [(b, e) for b, e in taken],
-    )
-    slots = free_slots(schedule, now=now, window_start=start, window_end=end, minutes=length)
-    answer = [SlotRead(start=slot_start, end=slot_end) for slot_start, slot_end in slots]
+        all_day_busy = not tutor["ignore_all_day_events"]
+        busy = await connection.fetch(
+            BUSY, tutor_id, window.busy_until, window.busy_from, all_day_busy
+        )
+        taken = await connection.fetch(TAKEN, tutor_id, window.busy_until, window.busy_from)
+    answer = window.slots(now, rules, override_days, ranges, busy, taken)
     return Response(SLOTS_JSON.dump_json(answer), media_type=JSON)
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench.raw_floor_app")
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8002)
-    args = parser.parse_args(argv)
-
-    import uvicorn
-
-    logging.basicConfig(level=logging.WARNING, stream=sys.stdout)
-    uvicorn.run(
-        "bench.raw_floor_app:app",
-        host=args.host,
-        port=args.port,
-        log_config=None,
-        access_log=False,
-        proxy_headers=True,
-        forwarded_allow_ips="127.0.0.1",
-        timeout_graceful_shutdown=8,
-    )
+    serve_floor("bench.raw_floor_app:app", argv)
 
 
 if __name__ == "__main__":

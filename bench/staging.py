@@ -28,6 +28,10 @@ redirect URI, starts the instances (each its own PUBLIC_BASE_URL, production-lik
 LOG_LEVEL=WARNING, the rate limits off since the load comes from one address) and waits
 for each one's /readyz. ``env`` adds or overrides settings (e.g. SYNC_COALESCE_SECONDS).
 A server that dies raises ``BenchError`` with the tail of its log (``Server.ensure_alive``).
+
+``bench.sessions.measure`` runs one spec with the server's, PostgreSQL's and the emulator's
+CPU and the Calendar calls bracketed; ``bench.table`` turns figures into the section's table;
+a section registers in ``SECTIONS`` of bench/__main__.py.
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import argparse
 import gzip
 import shutil
 import statistics
@@ -18,15 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench.support import (
-    BenchError,
-    base_environment,
-    free_port,
-    get_status,
-    log_tail,
-    spawned,
-    tutorcal_command,
-)
+from bench.staging import BenchError, Staging, base_environment, free_port, tutorcal_command
+from bench.table import Report, Table, Target
 
 GOAL_FIRST_PAGE_KB = 150.0
 GOAL_PAINT_MS = 1000.0
@@ -67,69 +61,47 @@ class Outcome:
     def first_page_kb(self) -> float:
         return sum(self.first_page_bytes.values()) / 1024
 
-    def rows(self) -> list[tuple[str, str, str, bool]]:
-        cold = statistics.median(self.cold_paint_ms)
-        warm = statistics.median(self.warm_paint_ms)
-        return [
-            (
-                "first page: HTML + JS + CSS, gzipped",
-                f"{self.first_page_kb:.1f} KB ({len(self.first_page_bytes)} files)",
-                f"≤ {GOAL_FIRST_PAGE_KB:.0f} KB",
-                self.first_page_kb <= GOAL_FIRST_PAGE_KB,
-            ),
-            (
-                "navigation → week view painted, cold cache (median)",
-                f"{cold:.0f} ms",
-                f"≤ {GOAL_PAINT_MS:.0f} ms",
-                cold <= GOAL_PAINT_MS,
-            ),
-            (
-                "navigation → week view painted, warm cache (median)",
-                f"{warm:.0f} ms",
-                f"≤ {GOAL_PAINT_MS:.0f} ms",
-                warm <= GOAL_PAINT_MS,
-            ),
-            (
-                "API calls: opening a tutor's week",
-                str(self.calls_opening),
-                f"≤ {GOAL_CALLS}",
-                self.calls_opening <= GOAL_CALLS,
-            ),
-            (
-                "API calls: each further week",
-                str(self.calls_next_week),
-                f"≤ {GOAL_CALLS}",
-                self.calls_next_week <= GOAL_CALLS,
-            ),
-        ]
-
-    @property
-    def table(self) -> str:
-        lines = ["| measure | tutorcal | target | verdict |", "|---|---|---|---|"]
-        for name, value, target, passed in self.rows():
-            lines.append(f"| {name} | {value} | {target} | {'PASS' if passed else 'OVER'} |")
-        return "\n".join(lines)
-
-    def verdict_lines(self) -> list[str]:
-        over = [name for name, _, _, passed in self.rows() if not passed]
-        return [f"web: OVER on {', '.join(over)}" if over else "web: every figure within its goal"]
-
-    def as_json(self) -> dict[str, Any]:
-        return {
+    def report(self) -> Report:
+        table = Table(("tutorcal",))
+        kb = self.first_page_kb
+        table.add(
+            "first page: HTML + JS + CSS, gzipped",
+            kb,
+            f"{kb:.1f} KB ({len(self.first_page_bytes)} files)",
+            Target(GOAL_FIRST_PAGE_KB, unit="KB"),
+        )
+        paint = Target(GOAL_PAINT_MS, unit="ms")
+        for cache, paints in (("cold", self.cold_paint_ms), ("warm", self.warm_paint_ms)):
+            median = statistics.median(paints)
+            table.add(
+                f"navigation → week view painted, {cache} cache (median)",
+                median,
+                "{:.0f} ms",
+                paint,
+            )
+        for what, calls in (
+            ("opening a tutor's week", self.calls_opening),
+            ("each further week", self.calls_next_week),
+        ):
+            table.add(f"API calls: {what}", calls, "{:.0f}", Target(GOAL_CALLS))
+        data = {
             "first_page_gzip_bytes": self.first_page_bytes,
-            "first_page_kb": round(self.first_page_kb, 1),
             "cold_paint_ms": [round(ms) for ms in self.cold_paint_ms],
             "warm_paint_ms": [round(ms) for ms in self.warm_paint_ms],
-            "api_calls_opening_week": self.calls_opening,
-            "api_calls_next_week": self.calls_next_week,
             "chromium": self.chromium,
-            "rows": [
-                {"measure": n, "value": v, "target": t, "pass": p} for n, v, t, p in self.rows()
-            ],
         }
+        return Report(table, data, self.notes)
 
 
-def run(scratch: Path) -> Outcome:
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """No options of its own."""
+
+
+def problems(args: argparse.Namespace) -> list[str]:
+    return []
+
+
+def run(args: argparse.Namespace, scratch: Path) -> Report:
     from tutorcal.web.serving import DIST
 
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -146,24 +118,9 @@ def run(scratch: Path) -> Outcome:
         "DATABASE_URL": f"sqlite://{scratch}/web.sqlite3",
         "LOG_LEVEL": "WARNING",
     }
-    log = scratch / "web-serve.log"
-    with spawned(tutorcal_command(port), env, scratch, log) as process:
-        _wait_ready(port, process.poll, log)
-        return _measure(chromium, base_url)
-
-
-def _wait_ready(port: int, exited: Any, log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if exited() is not None:
-            raise BenchError(f"tutorcal serve exited:\n{log_tail(log)}")
-        try:
-            if get_status(port, "/readyz") == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.1)
-    raise BenchError(f"tutorcal serve was not ready in 60 s:\n{log_tail(log)}")
+    with Staging(scratch, "web") as staging:
+        staging.spawn("web-serve", tutorcal_command(port), env)
+        return _measure(chromium, base_url).report()
 
 
 def _measure(chromium: str, base_url: str) -> Outcome:

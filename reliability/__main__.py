@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx2
-from bench.support import REPO_ROOT
+from bench.staging import REPO_ROOT
 
 from reliability.cluster import (
     EMULATOR_CLIENT_ID,

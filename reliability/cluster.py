@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.support import (
+from bench.staging import (
     base_environment,
     free_port,
     get_status,
