@@ -11,6 +11,10 @@ Sections (all by default, one with ``--only``), each a module in ``SECTIONS`` be
   for one seat, each beside a floor doing the same transaction bare, Google calls per
   booking, and free-slot reads under load vs both floors (bench/bookings.py; PostgreSQL too;
   the seat run is sampled by py-spy, of the dev group, unless `--profile never`);
+* ``scale``: growth at 1x, 10x and 100x the data (5, 50, 500 tutors with a term of events
+  each): a full sync per tutor, database rows and size, one tutor's sessions and slots reads
+  with the indexes their plans use, a burst of push notifications across every channel, and
+  the instance's memory, each beside the step before (bench/scale.py; PostgreSQL too);
 * ``web``: the web app's first page gzipped, navigation to a tutor's week painted in Chromium,
   and API calls per week view (bench/web.py; needs Debian's Chromium and a built bundle);
 * ``rush``: thousands of students booking group seats within a minute on several instances
@@ -23,7 +27,7 @@ Exits 0 whatever the numbers: this measures, it does not judge (each row says PA
 against its target: OVER means the target is missed, whichever way the target points).
 Exits 1 only if a section could not be run (a server did not start, no database).
 
-    python -m bench [--only startup|sessions|bookings|web|rush] [--runs 7] [--postgres] [--concurrency 8] ...
+    python -m bench [--only startup|sessions|bookings|scale|web|rush] [--runs 7] [--postgres] [--concurrency 8] ...
 
 A section is a module with ``add_arguments(parser)`` (its own options), ``problems(args)``
 (what is wrong with them) and ``run(args, scratch) -> bench.table.Report``; the load options
@@ -45,7 +49,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, Protocol
 
-from bench import bookings, profile, rush, sessions, startup, web
+from bench import bookings, profile, rush, scale, sessions, startup, web
 from bench.staging import REPO_ROOT, RESULTS_PATH, BenchError, environment_description
 from bench.table import Report
 
@@ -62,6 +66,7 @@ SECTIONS: dict[str, Section] = {
     "startup": startup,
     "sessions": sessions,
     "bookings": bookings,
+    "scale": scale,
     "web": web,
     "rush": rush,
 }

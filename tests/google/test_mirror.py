@@ -450,3 +450,40 @@ async def test_a_list_read_before_a_booking_reached_google_does_not_cancel_that_
 
     await rebooked.refresh_from_db()
     assert rebooked.status == BookingStatus.CONFIRMED
+
+
+async def test_a_full_sync_that_finds_nothing_changed_rewrites_no_row(
+    app: FastAPI, browser: Browser, emulator: EmulatorServer
+) -> None:
+    """After a 410 a tutor's whole term is read again: the rows Google left as they were are
+    not written again (a term of writes per tutor is what made a re-sync slow), and a row
+    Google did change still is."""
+    emulator.add_user(TEST_TUTOR)
+    moved = add_event(emulator, TEST_TUTOR, event_body("Tutoring: Algebra", at(2, 10)))
+    add_event(emulator, TEST_TUTOR, event_body("Tutoring: Physics", at(3, 10)))
+    add_event(emulator, TEST_TUTOR, event_body("Lunch", at(2, 12)))
+    tutor = await connect_tutor(app, browser, emulator)
+    written = {row.google_event_id: row.updated_at for row in await CalendarEvent.all()} | {
+        f"session {s.google_event_id}": s.updated_at for s in await TutoringSession.all()
+    }
+    assert len(written) == 5
+
+    emulator.control("POST", f"/calendars/{TEST_TUTOR}/invalidate-sync-tokens")
+    emulator.control(
+        "PATCH",
+        f"/calendars/{TEST_TUTOR}/events/{moved['id']}",
+        event_body("Tutoring: Algebra", at(2, 11)),
+    )
+    await sync_now(app, tutor)
+
+    after = {row.google_event_id: row.updated_at for row in await CalendarEvent.all()} | {
+        f"session {s.google_event_id}": s.updated_at for s in await TutoringSession.all()
+    }
+    rewritten = {key for key in after if after[key] != written[key]}
+    assert rewritten == {moved["id"], f"session {moved['id']}"}
+    session = await TutoringSession.get(google_event_id=moved["id"])
+    assert session.start_at == at(2, 11)
+    assert [s["title"] for s in await sessions_of(browser, tutor)] == [
+        "Tutoring: Algebra",
+        "Tutoring: Physics",
+    ]

@@ -49,3 +49,6 @@ class AvailabilityOverrideRange(TimestampedModel):
 
     class Meta:
         table = "availability_override_ranges"
+        # The slots read loads a tutor's overrides' ranges by override id (the scale bench
+        # found it reading the whole table: no index on the foreign key).
+        indexes = (("override",),)

@@ -147,6 +147,41 @@ def seat_holders(event: Event) -> list[str]:
     )
 
 
+# Ids per statement when the rows of listed events are read up front (SQLite's default bound
+# on a statement's variables is far above this; PostgreSQL's and MySQL's more so).
+_IDS_PER_READ = 500
+
+
+@dataclass
+class _Mirrored:
+    """The rows the mirror holds for a listing's events, read up front: one statement per
+    kind of row (per _IDS_PER_READ events) instead of a read per event. Rows new in this
+    listing are inserted together at its end (``insert_new``)."""
+
+    busy: dict[str, CalendarEvent] = field(default_factory=dict)
+    sessions: dict[str, TutoringSession] = field(default_factory=dict)
+
+    async def insert_new(self) -> None:
+        busy = [row for row in self.busy.values() if not row._saved_in_db]
+        if busy:
+            await CalendarEvent.bulk_create(busy, batch_size=_IDS_PER_READ)
+        sessions = [row for row in self.sessions.values() if not row._saved_in_db]
+        if sessions:
+            await TutoringSession.bulk_create(sessions, batch_size=_IDS_PER_READ)
+
+
+async def _mirrored(calendar: MirroredCalendar, events: list[Event]) -> _Mirrored:
+    ids = list(dict.fromkeys(event.id for event in events))
+    mirrored = _Mirrored()
+    for first in range(0, len(ids), _IDS_PER_READ):
+        chunk = ids[first : first + _IDS_PER_READ]
+        for row in await CalendarEvent.filter(calendar=calendar, google_event_id__in=chunk):
+            mirrored.busy[row.google_event_id] = row
+        for session in await TutoringSession.filter(calendar=calendar, google_event_id__in=chunk):
+            mirrored.sessions[session.google_event_id] = session
+    return mirrored
+
+
 async def apply_events(
     calendar: MirroredCalendar,
     profile: TutorProfile,
@@ -156,46 +191,63 @@ async def apply_events(
     read_at: datetime,
 ) -> None:
     """``read_at``: when the events were asked of Google; a write of ours after that may be
-    missing from them without anybody having undone it."""
+    missing from them without anybody having undone it.
+
+    Rows whose facts Google left as they were are not written: a full sync of a term that
+    did not change (after a 410, or the window moving on) costs the reads, not a write per
+    event. The caller holds the calendar's sync lease, so nobody else writes these rows."""
     owners = await owner_emails_of(calendar)
+    mirrored = await _mirrored(calendar, events)
     for event in events:
         ids = {event.id, *([event.recurring_event_id] if event.recurring_event_id else [])}
         changes.seen_event_ids |= ids
         if not event.is_cancelled:
             changes.live_event_ids |= ids
-        await _apply_busy_time(calendar, event, changes)
-        await _apply_session(calendar, profile, event, changes, owners)
+        await _apply_busy_time(calendar, event, changes, mirrored.busy)
+        await _apply_session(calendar, profile, event, changes, owners, mirrored.sessions)
         if event.is_cancelled:
             # Google's entry for a deleted event carries its id only, not our booking mark;
             # the id is ours (derived from the booking), so it is enough.
             changes.found.append(
                 SlotEventsDeleted(calendar.google_calendar_id, (event.id,), read_at)
             )
+    await mirrored.insert_new()
 
 
 async def _apply_busy_time(
-    calendar: MirroredCalendar, event: Event, changes: MirrorChanges
+    calendar: MirroredCalendar,
+    event: Event,
+    changes: MirrorChanges,
+    mirrored: dict[str, CalendarEvent],
 ) -> None:
     times = event.times(calendar.time_zone)
+    row = mirrored.get(event.id)
     if event.is_cancelled or times is None:
-        changes.events_removed += await CalendarEvent.filter(
-            calendar=calendar, google_event_id=event.id
-        ).delete()
+        if row is not None:
+            del mirrored[event.id]
+            if row._saved_in_db:
+                changes.events_removed += await CalendarEvent.filter(id=row.id).delete()
         return
     start_at, end_at = times
-    await CalendarEvent.update_or_create(
-        defaults={
-            "recurring_event_id": event.recurring_event_id,
-            "status": event.status,
-            "start_at": start_at,
-            "end_at": end_at,
-            "is_all_day": event.is_all_day,
-            "is_transparent": event.is_transparent,
-            "is_declined_by_owner": event.is_declined_by_owner,
-        },
-        calendar=calendar,
-        google_event_id=event.id,
-    )
+    facts: dict[str, Any] = {
+        "recurring_event_id": event.recurring_event_id,
+        "status": event.status,
+        "start_at": start_at,
+        "end_at": end_at,
+        "is_all_day": event.is_all_day,
+        "is_transparent": event.is_transparent,
+        "is_declined_by_owner": event.is_declined_by_owner,
+    }
+    if row is None:
+        mirrored[event.id] = CalendarEvent(calendar=calendar, google_event_id=event.id, **facts)
+    else:
+        changed = [name for name, value in facts.items() if getattr(row, name) != value]
+        if not changed:
+            return
+        for name in changed:
+            setattr(row, name, facts[name])
+        if row._saved_in_db:
+            await row.save(update_fields=[*changed, "updated_at"])
     changes.events_written += 1
 
 
@@ -205,8 +257,9 @@ async def _apply_session(
     event: Event,
     changes: MirrorChanges,
     owner_emails: set[str],
+    mirrored: dict[str, TutoringSession],
 ) -> None:
-    session = await TutoringSession.get_or_none(calendar=calendar, google_event_id=event.id)
+    session = mirrored.get(event.id)
     if not is_session_event(event, calendar, profile, owner_emails):
         if session is not None and session.is_active:
             if event.is_cancelled:
@@ -239,16 +292,20 @@ async def _apply_session(
         "is_active": True,
     }
     if session is None:
-        session = await TutoringSession.create(
+        session = mirrored[event.id] = TutoringSession(
             calendar=calendar, google_event_id=event.id, **fields
         )
         changes.sessions_appeared += 1
         changes.touched(session)
         return
+    changed = [name for name, value in fields.items() if getattr(session, name) != value]
+    if not changed:
+        return
     before = (session.title, session.start_at, session.end_at, session.capacity, session.is_active)
-    for name, value in fields.items():
-        setattr(session, name, value)
-    await session.save()
+    for name in changed:
+        setattr(session, name, fields[name])
+    if session._saved_in_db:
+        await session.save(update_fields=[*changed, "updated_at"])
     after = (session.title, session.start_at, session.end_at, session.capacity, session.is_active)
     if before != after:
         if before[1:3] != after[1:3]:
@@ -261,7 +318,8 @@ async def _apply_session(
 
 async def _retire_session(session: TutoringSession, why: str, changes: MirrorChanges) -> None:
     session.is_active = False
-    await session.save(update_fields=["is_active", "updated_at"])
+    if session._saved_in_db:  # else it is inserted, retired, at the end of the listing
+        await session.save(update_fields=["is_active", "updated_at"])
     changes.retired += 1
     changes.retired_why[why] = changes.retired_why.get(why, 0) + 1
     changes.touched(session)
