@@ -9,10 +9,12 @@ edited or deleted an event, or removed a student from it) is left as typed chang
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from tutorcal.core.time import utcnow
 from tutorcal.google.calendar_types import Event
 from tutorcal.google.changes import (
     ChangeEffects,
@@ -46,6 +48,8 @@ class MirrorChanges:
     slots_cancelled: int = 0
     bookings_cancelled: int = 0
     seen_event_ids: set[str] = field(default_factory=set)
+    # The sessions (live or not) whose events this answer listed, changed or not.
+    listed_session_ids: set[uuid.UUID] = field(default_factory=set)
     # Listed and not cancelled; a series counts by its own id too (a slot term is one).
     live_event_ids: set[str] = field(default_factory=set)
     session_ids: list[str] = field(default_factory=list)
@@ -156,15 +160,22 @@ async def apply_events(
     read_at: datetime,
 ) -> None:
     """``read_at``: when the events were asked of Google; a write of ours after that may be
-    missing from them without anybody having undone it."""
+    missing from them without anybody having undone it.
+
+    An event the mirror already holds as listed costs no write: most of what an incremental
+    sync lists is our own writes, whose answers the mirror stored (``record_own_write``)."""
     owners = await owner_emails_of(calendar)
+    known = await _KnownRows.of(calendar, events)
     for event in events:
         ids = {event.id, *([event.recurring_event_id] if event.recurring_event_id else [])}
         changes.seen_event_ids |= ids
         if not event.is_cancelled:
             changes.live_event_ids |= ids
-        await _apply_busy_time(calendar, event, changes)
-        await _apply_session(calendar, profile, event, changes, owners)
+        await _apply_busy_time(calendar, event, changes, known.busy)
+        await _apply_session(calendar, profile, event, changes, owners, known.sessions)
+        session = known.sessions.get(event.id)
+        if session is not None:
+            changes.listed_session_ids.add(session.id)
         if event.is_cancelled:
             # Google's entry for a deleted event carries its id only, not our booking mark;
             # the id is ours (derived from the booking), so it is enough.
@@ -173,29 +184,71 @@ async def apply_events(
             )
 
 
+# Event ids per statement when reading the rows of a (full) sync's answer.
+_IDS_PER_READ = 500
+
+
+@dataclass
+class _KnownRows:
+    """The mirror's rows for the events of one answer, by Google event id: two reads per
+    answer instead of three statements per event; kept up to date as the answer is applied
+    (an id may come twice)."""
+
+    busy: dict[str, CalendarEvent]
+    sessions: dict[str, TutoringSession]
+
+    @classmethod
+    async def of(cls, calendar: MirroredCalendar, events: list[Event]) -> _KnownRows:
+        ids = sorted({event.id for event in events})
+        known = cls({}, {})
+        for start in range(0, len(ids), _IDS_PER_READ):
+            chunk = ids[start : start + _IDS_PER_READ]
+            for row in await CalendarEvent.filter(calendar=calendar, google_event_id__in=chunk):
+                known.busy[row.google_event_id] = row
+            for session in await TutoringSession.filter(
+                calendar=calendar, google_event_id__in=chunk
+            ):
+                known.sessions[session.google_event_id] = session
+        return known
+
+
+def _holds(row: CalendarEvent | TutoringSession, fields: dict[str, Any]) -> bool:
+    return all(getattr(row, name) == value for name, value in fields.items())
+
+
 async def _apply_busy_time(
-    calendar: MirroredCalendar, event: Event, changes: MirrorChanges
+    calendar: MirroredCalendar,
+    event: Event,
+    changes: MirrorChanges,
+    known: dict[str, CalendarEvent],
 ) -> None:
     times = event.times(calendar.time_zone)
+    row = known.get(event.id)
     if event.is_cancelled or times is None:
-        changes.events_removed += await CalendarEvent.filter(
-            calendar=calendar, google_event_id=event.id
-        ).delete()
+        if row is not None:
+            changes.events_removed += await CalendarEvent.filter(id=row.id).delete()
+            del known[event.id]
         return
     start_at, end_at = times
-    await CalendarEvent.update_or_create(
-        defaults={
-            "recurring_event_id": event.recurring_event_id,
-            "status": event.status,
-            "start_at": start_at,
-            "end_at": end_at,
-            "is_all_day": event.is_all_day,
-            "is_transparent": event.is_transparent,
-            "is_declined_by_owner": event.is_declined_by_owner,
-        },
-        calendar=calendar,
-        google_event_id=event.id,
-    )
+    fields: dict[str, Any] = {
+        "recurring_event_id": event.recurring_event_id,
+        "status": event.status,
+        "start_at": start_at,
+        "end_at": end_at,
+        "is_all_day": event.is_all_day,
+        "is_transparent": event.is_transparent,
+        "is_declined_by_owner": event.is_declined_by_owner,
+    }
+    if row is None:
+        known[event.id] = await CalendarEvent.create(
+            calendar=calendar, google_event_id=event.id, **fields
+        )
+    elif _holds(row, fields):
+        return
+    else:
+        for name, value in fields.items():
+            setattr(row, name, value)
+        await row.save(update_fields=[*fields, "updated_at"])
     changes.events_written += 1
 
 
@@ -205,8 +258,9 @@ async def _apply_session(
     event: Event,
     changes: MirrorChanges,
     owner_emails: set[str],
+    known: dict[str, TutoringSession],
 ) -> None:
-    session = await TutoringSession.get_or_none(calendar=calendar, google_event_id=event.id)
+    session = known.get(event.id)
     if not is_session_event(event, calendar, profile, owner_emails):
         if session is not None and session.is_active:
             if event.is_cancelled:
@@ -242,13 +296,16 @@ async def _apply_session(
         session = await TutoringSession.create(
             calendar=calendar, google_event_id=event.id, **fields
         )
+        known[event.id] = session
         changes.sessions_appeared += 1
         changes.touched(session)
         return
+    if _holds(session, fields):
+        return  # as the mirror has it already: nothing to write, nothing for bookings
     before = (session.title, session.start_at, session.end_at, session.capacity, session.is_active)
     for name, value in fields.items():
         setattr(session, name, value)
-    await session.save()
+    await session.save(update_fields=[*fields, "updated_at"])
     after = (session.title, session.start_at, session.end_at, session.capacity, session.is_active)
     if before != after:
         if before[1:3] != after[1:3]:
@@ -257,6 +314,19 @@ async def _apply_session(
             changes.sessions_changed += 1
         changes.touched(session)
         changes.found.append(SessionEdited(session.id, start_at, end_at))
+
+
+async def record_own_write(calendar_id: uuid.UUID, written: Event, *, replaced_etag: str) -> None:
+    """Our write's answer is the event's newest version: the session takes its guest list and
+    etag, so the sync our write's notification starts finds the event unchanged.
+
+    Only over the version the write replaced (its etag): the answer is that version with one
+    guest changed, so the row stays one whole version of the event. A row that a sync moved
+    past it, or one that had not caught up with it, is left to the sync, which lists the event
+    again (our write changed it)."""
+    await TutoringSession.filter(
+        calendar_id=calendar_id, google_event_id=written.id, etag=replaced_etag
+    ).update(etag=written.etag or "", attendee_emails=seat_holders(written), updated_at=utcnow())
 
 
 async def _retire_session(session: TutoringSession, why: str, changes: MirrorChanges) -> None:
