@@ -437,3 +437,67 @@ async def test_the_periodic_sync_serves_a_request_newer_than_the_last_read_of_go
 
     sessions = (await browser.app.get(f"/api/v1/tutors/{tutor.id}/sessions")).json()
     assert [s["title"] for s in sessions] == ["Tutoring late"]
+
+
+# 6. Which seats a sync checks ----------------------------------------------------------------
+
+
+async def test_an_incremental_sync_reconciles_the_sessions_it_lists_and_no_other(
+    app: FastAPI, browser: Browser, other_browser: Browser, emulator: EmulatorServer
+) -> None:
+    """The sessions Google did not list are as the sync before left them, and it checked their
+    seats: their bookings are not read again. A mirror row made wrong behind the sync's back
+    (which only a test can do) shows that they are not."""
+    emulator.add_user(TEST_TUTOR)
+    listed = add_event(
+        emulator, TEST_TUTOR, event_body("Tutoring: listed", at(3, 10), description="capacity: 3")
+    )
+    add_event(
+        emulator, TEST_TUTOR, event_body("Tutoring: quiet", at(3, 14), description="capacity: 3")
+    )
+    tutor = await connect_tutor(app, browser, emulator)
+    sessions = {s.title: s for s in await TutoringSession.all()}
+    sam = await student(other_browser, emulator, "sam@school.example")
+    on_listed = await book(sam, session_id=str(sessions["Tutoring: listed"].id))
+    on_quiet = await book(sam, session_id=str(sessions["Tutoring: quiet"].id))
+    await sync_now(app, tutor)  # the sync after both seats were written checks them
+
+    await TutoringSession.filter(id=sessions["Tutoring: quiet"].id).update(attendee_emails=[])
+    remove_guest(emulator, listed["id"], "sam@school.example")
+    await sync_now(app, tutor)
+
+    assert (await booking_seen_by(sam, on_listed["id"]))["status"] == "cancelled"
+    assert (await booking_seen_by(sam, on_quiet["id"]))["status"] == "confirmed"
+    # A full sync reads every session again: the quiet one's row is Google's once more.
+    await force_full_sync(app, tutor, emulator)
+    assert (await booking_seen_by(sam, on_quiet["id"]))["status"] == "confirmed"
+    quiet = await TutoringSession.get(id=sessions["Tutoring: quiet"].id)
+    assert quiet.attendee_emails == ["sam@school.example"]
+
+
+async def test_a_seat_written_after_a_sync_read_google_is_checked_by_the_next_sync_too(
+    app: FastAPI, browser: Browser, other_browser: Browser, emulator: EmulatorServer
+) -> None:
+    """Our write, then the tutor's removal, both before a sync read Google, but our write is
+    marked done only after that read: that sync must leave the seat alone, and the next one,
+    which lists nothing of that session, still checks it."""
+    group = await group_session(app, browser, emulator, capacity=3)
+    sam = await student(other_browser, emulator, "sam@school.example")
+    booking = await book(sam, session_id=group.session_id)
+    remove_guest(emulator, group.event["id"], "sam@school.example")
+
+    async def write_marked_done_now(_: int) -> None:
+        await Booking.filter(id=booking["id"]).update(updated_at=utcnow())
+
+    hold = HoldAfterList(app, write_marked_done_now)
+    try:
+        await sync_now(app, group.tutor)
+    finally:
+        hold.restore()
+    assert (await booking_seen_by(sam, booking["id"]))["status"] == "confirmed"
+
+    add_event(emulator, TEST_TUTOR, event_body("Dentist", at(5, 9)))
+    await sync_now(app, group.tutor)
+
+    seen = await booking_seen_by(sam, booking["id"])
+    assert (seen["status"], seen["cancel_reason"]) == ("cancelled", "removed_in_google")

@@ -11,6 +11,7 @@ import uuid
 from tutorcal.bookings import repository
 from tutorcal.bookings.models import Booking, BookingKind, BookingStatus, CalendarSync
 from tutorcal.core.time import utcnow
+from tutorcal.google import mirror
 from tutorcal.google.calendar_errors import CalendarBadRequest, CalendarForbidden, Unauthorized
 from tutorcal.google.event_writes import (
     SLOT_DESCRIPTION,
@@ -69,7 +70,7 @@ class BookingWrites:
         holder = await Booking.filter(
             session_id=session.id, student_id=booking.student_id, status=BookingStatus.CONFIRMED
         ).first()
-        await set_attendance(
+        written = await set_attendance(
             await self._client(booking),
             calendar.google_calendar_id,
             session.google_event_id,
@@ -78,6 +79,10 @@ class BookingWrites:
             booking_id=holder.id if holder else booking.id,
             present=holder is not None,
         )
+        if written is not None:
+            await mirror.record_own_write(
+                calendar.id, written.event, replaced_etag=written.replaced_etag
+            )
         await Booking.filter(session_id=session.id, student_id=booking.student_id).update(
             calendar_sync=CalendarSync.SYNCED, updated_at=utcnow()
         )

@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from tortoise.expressions import Q
+
 from tutorcal.audit import service as audit
 from tutorcal.bookings.models import Booking, BookingKind, BookingStatus, CalendarSync
 from tutorcal.core.time import utcnow
@@ -94,9 +96,14 @@ async def _reconcile_seats(change: AttendeesRead, tally: _Tally) -> None:
     seats written to Google before that read count: a pending one is not on the event yet, and
     one written since may be missing from this (older) list; the write's own notification
     brings a list that has it.
+
+    After an incremental sync only two kinds of seat can be off the event and still held: those
+    on the sessions it listed, and those written since the sync before it read Google (that
+    sync left them to a later list). Every other seat was checked by a sync before, against a
+    guest list that has not changed since (a change would have been listed).
     """
     read_at = change.read_at
-    bookings = await Booking.filter(
+    bookings = Booking.filter(
         kind=BookingKind.SESSION,
         status=BookingStatus.CONFIRMED,
         calendar_sync=CalendarSync.SYNCED,
@@ -104,8 +111,13 @@ async def _reconcile_seats(change: AttendeesRead, tally: _Tally) -> None:
         end_at__gt=read_at,
         session__calendar_id=change.calendar_id,
         session__is_active=True,
-    ).select_related("student", "session")
-    for booking in bookings:
+    )
+    if change.session_ids is not None and change.previous_read_at is not None:
+        unchecked = Q(updated_at__gt=change.previous_read_at)
+        if change.session_ids:
+            unchecked |= Q(session_id__in=list(change.session_ids))
+        bookings = bookings.filter(unchecked)
+    for booking in await bookings.select_related("student", "session"):
         session = booking.session
         assert session is not None
         on_event = booking.student.email.lower() in set(session.attendee_emails)

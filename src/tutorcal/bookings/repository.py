@@ -1,4 +1,5 @@
-"""Loading a booking with everything its answer and its Google write need, in one statement.
+"""Loading a booking with everything its answer and its Google write need, in one statement;
+and the student's clash that every booking looks for first.
 
 Both run for every booking made (the answer, and the outbox job carried out in the same
 request), so they skip the queryset builder, whose five-table select_related costs more
@@ -9,9 +10,10 @@ builds them, and the related objects put where its select_related puts them.
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from functools import cache
 
-from tutorcal.bookings.models import Booking
+from tutorcal.bookings.models import Booking, BookingStatus
 from tutorcal.core import sql
 from tutorcal.google.models import MirroredCalendar
 from tutorcal.tutoring_sessions.models import TutoringSession
@@ -55,3 +57,28 @@ async def with_related(booking_id: uuid.UUID | str) -> Booking | None:
         object.__setattr__(session, "_calendar", sql.from_row(MirroredCalendar, row, "ca"))
     object.__setattr__(booking, "_session", session)
     return booking
+
+
+# The status is written in, not a parameter, so that PostgreSQL can use the partial index on
+# confirmed bookings; the rest are parameters.
+_CLASH = f"""
+SELECT b.id FROM bookings b
+WHERE b.student_id = $1 AND b.status = '{BookingStatus.CONFIRMED.value}'
+  AND b.start_at < $2 AND b.end_at > $3{{ignoring}}
+ORDER BY b.start_at
+LIMIT 1
+"""  # noqa: S608
+_CLASH_STATEMENTS = (_CLASH.format(ignoring=""), _CLASH.format(ignoring=" AND b.id <> $4"))
+
+
+async def first_clash(
+    student_id: uuid.UUID, start_at: datetime, end_at: datetime, *, ignore: uuid.UUID | None
+) -> Booking | None:
+    """The student's earliest confirmed booking overlapping [start_at, end_at) other than
+    ``ignore``, loaded as ``with_related`` loads it; asked on every booking, and almost always
+    answered with nothing."""
+    values: list[object] = [str(student_id), end_at, start_at]
+    if ignore is not None:
+        values.append(str(ignore))
+    rows = await sql.fetch(_CLASH_STATEMENTS[ignore is not None], *values)
+    return await with_related(rows[0]["id"]) if rows else None

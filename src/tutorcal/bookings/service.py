@@ -20,7 +20,7 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from tutorcal.audit import service as audit
-from tutorcal.bookings import idempotency
+from tutorcal.bookings import idempotency, repository
 from tutorcal.bookings.errors import (
     AlreadyBooked,
     BeyondHorizon,
@@ -103,13 +103,8 @@ async def _student_is_free(
     student: User, start: datetime, end: datetime, *, ignore: Booking | None
 ) -> None:
     """StudentConflict naming the student's own confirmed booking that overlaps [start, end)."""
-    clashes = Booking.filter(
-        student=student, status=BookingStatus.CONFIRMED, start_at__lt=end, end_at__gt=start
-    )
-    if ignore is not None:
-        clashes = clashes.exclude(id=ignore.id)
-    clash = (
-        await clashes.select_related("session", "subject", "student").order_by("start_at").first()
+    clash = await repository.first_clash(
+        student.id, start, end, ignore=ignore.id if ignore is not None else None
     )
     if clash is None:
         return

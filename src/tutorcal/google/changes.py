@@ -55,10 +55,17 @@ class EventsListedInWindow:
 
 @dataclass(frozen=True)
 class AttendeesRead:
-    """Every active session on the calendar holds Google's guest list as read at ``read_at``."""
+    """Every active session on the calendar holds Google's guest list as read at ``read_at``.
+
+    An incremental sync lists only the events changed since the sync before it, which read
+    Google at ``previous_read_at`` and reconciled every seat written before that: only the
+    sessions it listed (``session_ids``) can have lost a guest since. None: any may have (a
+    full sync, or none before it)."""
 
     calendar_id: uuid.UUID
     read_at: datetime
+    session_ids: frozenset[uuid.UUID] | None = None
+    previous_read_at: datetime | None = None
 
 
 MirrorChange = (

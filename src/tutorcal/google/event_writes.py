@@ -11,6 +11,7 @@ the event is ours. https://developers.google.com/workspace/calendar/api/guides/v
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -50,6 +51,14 @@ def _private(event: Event) -> dict[str, str]:
     return private
 
 
+@dataclass(frozen=True)
+class AttendanceWritten:
+    """Google's answer to our update of the guest list, and the etag of the version it replaced."""
+
+    event: Event
+    replaced_etag: str
+
+
 async def set_attendance(
     client: CalendarClient,
     calendar_id: str,
@@ -59,8 +68,9 @@ async def set_attendance(
     display_name: str,
     booking_id: uuid.UUID,
     present: bool,
-) -> Event | None:
-    """Make ``email`` an attendee of the event, or not. None if the event is gone."""
+) -> AttendanceWritten | None:
+    """Make ``email`` an attendee of the event, or not. None when nothing was written: the
+    event is gone, or says so already."""
     for _ in range(ETAG_RETRIES):
         try:
             event = await client.get_event(calendar_id, event_id)
@@ -68,12 +78,13 @@ async def set_attendance(
             return None
         if event.is_cancelled:
             return None
+        read_etag = event.etag or ""
         attendees = list(event.attendees)
         listed = any((a.email or "").lower() == email.lower() for a in attendees)
         private = _private(event)
         key = seat_key(booking_id)
         if listed == present and (key in private) == present:
-            return event
+            return None
         if present and not listed:
             attendees.append(
                 Attendee(email=email, displayName=display_name, responseStatus="needsAction")
@@ -88,9 +99,10 @@ async def set_attendance(
         # Students in a group session must not see each other's addresses.
         setattr(event, "guestsCanSeeOtherGuests", False)  # noqa: B010 - an extra field of Google's
         try:
-            return await client.update_event(calendar_id, event, send_updates="all")
+            written = await client.update_event(calendar_id, event, send_updates="all")
         except PreconditionFailed:
             continue  # changed since we read it: read again and re-apply
+        return AttendanceWritten(written, read_etag)
     raise PreconditionFailed(412, "conditionNotMet", f"event {event_id} kept changing")
 
 

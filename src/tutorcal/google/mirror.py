@@ -9,10 +9,12 @@ edited or deleted an event, or removed a student from it) is left as typed chang
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from tutorcal.core.time import utcnow
 from tutorcal.google.calendar_types import Event
 from tutorcal.google.changes import (
     ChangeEffects,
@@ -46,6 +48,8 @@ class MirrorChanges:
     slots_cancelled: int = 0
     bookings_cancelled: int = 0
     seen_event_ids: set[str] = field(default_factory=set)
+    # The sessions (live or not) whose events this answer listed, changed or not.
+    listed_session_ids: set[uuid.UUID] = field(default_factory=set)
     # Listed and not cancelled; a series counts by its own id too (a slot term is one).
     live_event_ids: set[str] = field(default_factory=set)
     session_ids: list[str] = field(default_factory=list)
@@ -205,6 +209,9 @@ async def apply_events(
             changes.live_event_ids |= ids
         await _apply_busy_time(calendar, event, changes, mirrored.busy)
         await _apply_session(calendar, profile, event, changes, owners, mirrored.sessions)
+        session = mirrored.sessions.get(event.id)
+        if session is not None:
+            changes.listed_session_ids.add(session.id)
         if event.is_cancelled:
             # Google's entry for a deleted event carries its id only, not our booking mark;
             # the id is ours (derived from the booking), so it is enough.
@@ -314,6 +321,19 @@ async def _apply_session(
             changes.sessions_changed += 1
         changes.touched(session)
         changes.found.append(SessionEdited(session.id, start_at, end_at))
+
+
+async def record_own_write(calendar_id: uuid.UUID, written: Event, *, replaced_etag: str) -> None:
+    """Our write's answer is the event's newest version: the session takes its guest list and
+    etag, so the sync our write's notification starts finds the event unchanged.
+
+    Only over the version the write replaced (its etag): the answer is that version with one
+    guest changed, so the row stays one whole version of the event. A row that a sync moved
+    past it, or one that had not caught up with it, is left to the sync, which lists the event
+    again (our write changed it)."""
+    await TutoringSession.filter(
+        calendar_id=calendar_id, google_event_id=written.id, etag=replaced_etag
+    ).update(etag=written.etag or "", attendee_emails=seat_holders(written), updated_at=utcnow())
 
 
 async def _retire_session(session: TutoringSession, why: str, changes: MirrorChanges) -> None:

@@ -165,6 +165,7 @@ class SyncEngine:
 
     async def _sync_once(self, calendar_id: object, *, force_full: bool) -> SyncOutcome:
         calendar = await MirroredCalendar.get(id=calendar_id).select_related("tutor")
+        previous_read_at = calendar.last_sync_started_at
         profile, _ = await TutorProfile.get_or_create(user=calendar.tutor)
         now = utcnow()
         window_start, window_end = window_for(profile, now)
@@ -219,7 +220,16 @@ class SyncEngine:
                         read_at=now,
                     )
                 )
-            changes.found.append(AttendeesRead(calendar.id, read_at=now))
+            changes.found.append(
+                AttendeesRead(calendar.id, read_at=now)
+                if kind == "full"
+                else AttendeesRead(
+                    calendar.id,
+                    read_at=now,
+                    session_ids=frozenset(changes.listed_session_ids),
+                    previous_read_at=previous_read_at,
+                )
+            )
             # In this transaction: a booking cancelled for a retired session commits with it.
             changes.absorb(await self._on_changes.apply(changes.found))
             detail = changes.audit_detail()
