@@ -86,7 +86,7 @@ class Made(NamedTuple):
     body: dict[str, Any]
 
 
-Placed = TypeVar("Placed")
+PlacedT = TypeVar("PlacedT")
 
 Reread = Callable[[uuid.UUID], Awaitable[dict[str, Any]]]
 """The booking's answer as it is now, for a repeat of a request that died after its commit."""
@@ -213,8 +213,8 @@ async def purge_expired() -> int:
 
 async def answer_once(
     claim: Claim | None,
-    run: Callable[[Claim | None], Awaitable[Placed]],
-    settle: Callable[[Placed], Awaitable[Made]],
+    run: Callable[[Claim | None], Awaitable[PlacedT]],
+    settle: Callable[[PlacedT], Awaitable[Made]],
     reread: Reread,
 ) -> Answered:
     """A booking use case run once per key: every repeat with the same key and body gets the
@@ -239,8 +239,8 @@ async def answer_once(
 
 async def _first(
     claim: Claim,
-    run: Callable[[Claim | None], Awaitable[Placed]],
-    settle: Callable[[Placed], Awaitable[Made]],
+    run: Callable[[Claim | None], Awaitable[PlacedT]],
+    settle: Callable[[PlacedT], Awaitable[Made]],
     reread: Reread,
 ) -> Answered:
     try:
