@@ -2,13 +2,16 @@
 
 google/ reports what a sync found and bookings decides what it means (google/changes.py,
 bookings/mirror_changes.py), so google/ never imports bookings. An import inside a function
-hides a cycle instead of removing it; the few left are listed here with their reason.
+hides a cycle instead of removing it; the few left are listed here with their reason, and
+each says why at the import. Routers speak HTTP: no queries, and no models (a service answers
+in schemas, or in its own types).
 """
 
 from __future__ import annotations
 
 import ast
 from pathlib import Path
+from typing import NamedTuple
 
 import tutorcal
 
@@ -32,13 +35,23 @@ FUNCTION_LEVEL_IMPORTS_ALLOWED: dict[str, tuple[tuple[str, ...], str]] = {
 }
 
 
-def _modules() -> dict[str, ast.Module]:
-    trees: dict[str, ast.Module] = {}
+class Source(NamedTuple):
+    tree: ast.Module
+    lines: list[str]
+
+
+def _sources() -> dict[str, Source]:
+    sources: dict[str, Source] = {}
     for path in sorted(PACKAGE.rglob("*.py")):
         parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
         name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
-        trees[name] = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    return trees
+        text = path.read_text(encoding="utf-8")
+        sources[name] = Source(ast.parse(text, filename=str(path)), text.splitlines())
+    return sources
+
+
+def _modules() -> dict[str, ast.Module]:
+    return {name: source.tree for name, source in _sources().items()}
 
 
 def _imported(node: ast.Import | ast.ImportFrom) -> list[str]:
@@ -56,18 +69,35 @@ def _all_imports(tree: ast.Module) -> list[str]:
     ]
 
 
+def _function_level_import_nodes(tree: ast.Module) -> list[ast.Import | ast.ImportFrom]:
+    return [
+        node
+        for function in ast.walk(tree)
+        if isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef)
+        for node in ast.walk(function)
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        and any(name == "tutorcal" or name.startswith("tutorcal.") for name in _imported(node))
+    ]
+
+
 def _function_level_imports(tree: ast.Module) -> list[str]:
-    found: list[str] = []
-    for function in ast.walk(tree):
-        if isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
-            found += [
-                name
-                for node in ast.walk(function)
-                if isinstance(node, ast.Import | ast.ImportFrom)
-                for name in _imported(node)
-                if name == "tutorcal" or name.startswith("tutorcal.")
-            ]
-    return found
+    return [
+        name
+        for node in _function_level_import_nodes(tree)
+        for name in _imported(node)
+        if name == "tutorcal" or name.startswith("tutorcal.")
+    ]
+
+
+def _says_why(node: ast.stmt, source: Source, imports: set[int]) -> bool:
+    """A comment on the import's line, or just above the block of imports (blank lines
+    between its groups included) it is part of."""
+    if "#" in source.lines[node.lineno - 1]:
+        return True
+    line = node.lineno - 1  # 1-based number of the line above
+    while line in imports or not source.lines[line - 1].strip():
+        line -= 1
+    return source.lines[line - 1].lstrip().startswith("#")
 
 
 # Packages google/ must not import: they build on it (bookings acts on what a sync found,
@@ -99,6 +129,50 @@ def test_no_function_level_imports_of_tutorcal_beyond_the_listed_ones() -> None:
         if not _allowed(module, name)
     )
     assert hidden == []
+
+
+def _lines_of_imports(tree: ast.Module) -> set[int]:
+    return {
+        line
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for line in range(node.lineno, (node.end_lineno or node.lineno) + 1)
+    }
+
+
+def test_every_function_level_import_of_tutorcal_says_why_it_waits() -> None:
+    unexplained = sorted(
+        (module, node.lineno)
+        for module, source in _sources().items()
+        for node in _function_level_import_nodes(source.tree)
+        if not _says_why(node, source, _lines_of_imports(source.tree))
+    )
+    assert unexplained == []
+
+
+def test_no_router_imports_a_models_module() -> None:
+    """A router takes its types from schemas and services, never from the ORM's models."""
+    offending = sorted(
+        (module, name)
+        for module, tree in _modules().items()
+        if module.endswith(".router")
+        for name in _all_imports(tree)
+        if name.endswith(".models")
+    )
+    assert offending == []
+
+
+def test_services_and_core_helpers_do_not_import_fastapi() -> None:
+    """Services speak the domain; the query parameters routers share live in
+    core/query_params.py, apart from the pagination and windows that services call."""
+    offending = sorted(
+        (module, name)
+        for module, tree in _modules().items()
+        if module.endswith((".service", ".repository", "core.pagination", "core.windows"))
+        for name in _all_imports(tree)
+        if name == "fastapi" or name.startswith(("fastapi.", "starlette"))
+    )
+    assert offending == []
 
 
 # Tortoise's query entry points on a model class (and a model instance's writes).

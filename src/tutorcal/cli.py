@@ -1,4 +1,9 @@
-"""The ``tutorcal`` command."""
+"""The ``tutorcal`` command.
+
+Each command imports what it runs inside its own function, so that ``--help`` and a bad
+setting answer at once and ``serve`` loads the app only after pausing the garbage collector
+(``tutorcal.core.startup``); every such import says why it waits.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +20,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import click
 
 from tutorcal.core.logging import configure_logging, wants_plain_logs
+from tutorcal.core.redaction import redact_url
 from tutorcal.core.startup import pause_collection
 
 if TYPE_CHECKING:
@@ -30,8 +36,6 @@ GRACEFUL_SHUTDOWN_SECONDS = 8
 
 
 def _fail(message: str) -> NoReturn:
-    from tutorcal.core.redaction import redact_url
-
     # A driver's error may quote DATABASE_URL, password and all.
     for line in redact_url(message).splitlines():
         click.echo(f"tutorcal: {line}", err=True)
@@ -52,6 +56,7 @@ def _settings() -> Settings:
 
 def _database_settings() -> DatabaseSettings:
     """For commands that need the database and nothing else: no Google client, no keys."""
+    # Lazy: the settings bring pydantic and Tortoise (see _settings).
     from tutorcal.config import ConfigurationInvalid, DatabaseSettings, load
 
     try:
@@ -61,6 +66,7 @@ def _database_settings() -> DatabaseSettings:
 
 
 def _key_rotation_settings() -> KeyRotationSettings:
+    # Lazy: the settings bring pydantic and Tortoise (see _settings).
     from tutorcal.config import ConfigurationInvalid, KeyRotationSettings, load
 
     try:
@@ -98,6 +104,7 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
         # Settings read PORT: demo mode's own address (PUBLIC_BASE_URL unset) follows it, in
         # this process and in the workers uvicorn starts.
         os.environ["PORT"] = str(port)
+    # Lazy: after pause_collection(), so that loading the server and app is not collected.
     import uvicorn
 
     from tutorcal.schema import SchemaNotReady, prepare_for_serving
@@ -135,6 +142,7 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
 def _demo_app(settings: Settings) -> ASGIApp:
     """Built here (demo mode has one process): a demo that cannot have its database and its
     Google side stops with one line, before uvicorn starts."""
+    # Lazy: demo mode only, and the app is built after pause_collection().
     from tutorcal.demo.store import DemoStoreBusy
     from tutorcal.main import create_app
 
@@ -145,6 +153,7 @@ def _demo_app(settings: Settings) -> ASGIApp:
 
 
 def _refuse_unsafe_demo(settings: Settings, host: str, workers: int) -> None:
+    # Lazy: tutorcal.config brings pydantic and Tortoise (see _settings).
     from tutorcal.config import is_loopback_host
 
     if workers != 1:
@@ -174,6 +183,7 @@ def _refuse_busy_port(host: str, port: int, *, demo: bool) -> None:
 @main.command()
 def migrate() -> None:
     """Bring the database schema up to date (safe to run twice, or from two processes at once)."""
+    # Lazy: only `migrate` needs Tortoise's errors and the migration code.
     from tortoise.exceptions import DBConnectionError
 
     from tutorcal.schema import SchemaNotReady
@@ -195,6 +205,7 @@ def migrate() -> None:
 
 def _with_runtime(settings: Settings, work: Callable[[Runtime], Awaitable[T]]) -> T:
     """Run ``work`` with the ORM and the per-process Google clients, as the API has them."""
+    # Lazy: the ORM and the Google clients, for the commands that run work against them.
     from tutorcal.db import orm, tortoise_config_for
     from tutorcal.runtime import runtime_for
     from tutorcal.schema import SchemaNotReady, prepare_for_serving
@@ -223,6 +234,7 @@ def sync(tutor_email: str | None) -> None:
     configure_logging(settings.log_level, plain=wants_plain_logs(settings.tutorcal_demo))
 
     async def work(runtime: Runtime) -> dict[str, Any]:
+        # Lazy: the models load with the ORM, for this command only.
         from tutorcal.users.models import User
 
         tutor = None
@@ -245,6 +257,7 @@ def sync(tutor_email: str | None) -> None:
 @click.option("--once", is_flag=True, help="One round of every job, then exit.")
 def worker(once: bool) -> None:
     """Periodic work in the foreground: stale syncs and channel renewal, with jitter."""
+    # Lazy: the worker brings every service it runs.
     from tutorcal.worker import run_worker
 
     settings = _settings()
@@ -279,8 +292,10 @@ def renew_channels(every: bool) -> None:
 @main.command("rotate-keys")
 def rotate_keys() -> None:
     """Re-encrypt every stored Google token with the newest TOKEN_ENCRYPTION_KEYS key."""
+    # Lazy: the ORM, the cipher and the grants, for this command only.
     from tutorcal.core.crypto import TokenCipher
     from tutorcal.db import orm, tortoise_config_for
+    from tutorcal.google.grants import rotate_stored_tokens
     from tutorcal.schema import SchemaNotReady, prepare_for_serving
 
     settings = _key_rotation_settings()
@@ -290,8 +305,6 @@ def rotate_keys() -> None:
         await prepare_for_serving(settings)
         cipher = TokenCipher([key.get_secret_value() for key in settings.token_encryption_keys])
         async with orm(tortoise_config_for(settings)):
-            from tutorcal.google.grants import rotate_stored_tokens
-
             return await rotate_stored_tokens(cipher)
 
     try:
@@ -312,6 +325,7 @@ def rotate_keys() -> None:
 )
 def emulator(host: str, port: int, redirect_uris: tuple[str, ...]) -> None:
     """Run the Google emulator alone (OAuth/OIDC, demo users), for front-end development."""
+    # Lazy: only this command and demo mode import the emulator.
     from tutorcal.emulator.server import NotLoopback, run_emulator
 
     try:
@@ -331,6 +345,7 @@ def emulator(host: str, port: int, redirect_uris: tuple[str, ...]) -> None:
 def openapi(output: str) -> None:
     """Print the API's OpenAPI document (JSON), from the code alone: no configuration,
     database or network. The web app's typed client is generated from it."""
+    # Lazy: the whole app, built to describe it.
     import base64
     import json
 
@@ -358,6 +373,7 @@ def openapi(output: str) -> None:
 @click.argument("email")
 def create_admin(email: str) -> None:
     """Grant the admin role to EMAIL (at first sign-in if that user has not signed in yet)."""
+    # Lazy: the ORM and the users service, for this command only.
     from tutorcal.db import orm, tortoise_config_for
     from tutorcal.schema import SchemaNotReady, prepare_for_serving
     from tutorcal.users.service import AdminGrantResult, grant_admin

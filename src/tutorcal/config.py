@@ -275,6 +275,7 @@ class Settings(TokenKeySettings):
             if not self.token_encryption_keys:
                 # It seals the emulator's tokens only; nothing real is protected. The saved
                 # demo's key, so that its tokens open again after a restart (demo.store).
+                # Lazy: only demo mode imports the demo's store.
                 from tutorcal.demo.store import saved_token_key
 
                 key = (

@@ -138,6 +138,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             if demo is None:
                 yield
             else:
+                # Lazy: only demo mode imports the emulator's side of the app.
                 from tutorcal.demo.running import demo_running
 
                 async with demo_running(runtime, demo.store):
@@ -220,6 +221,7 @@ def _document_problems(app: FastAPI) -> None:
 
 def _demo_emulator(settings: Settings) -> MountedEmulator:
     """Demo mode only: Google's stand-in, served by the same process, reached over HTTP."""
+    # Lazy: production paths never import the emulator.
     from tutorcal.demo.emulator import mounted_emulator
 
     return mounted_emulator(settings)

@@ -9,24 +9,21 @@ from fastapi import APIRouter, Depends, Query
 from tutorcal.admin import service
 from tutorcal.admin.errors import UnknownAction
 from tutorcal.admin.schemas import (
-    ActorRef,
     AdminUserRead,
     AuditActionRead,
     AuditEntryRead,
     OutboxItemRead,
+    OutboxStatus,
+    Role,
     RolesUpdate,
 )
 from tutorcal.audit import service as audit
 from tutorcal.auth.dependencies import AdminDep, current_admin
-from tutorcal.core.pagination import CursorQuery, InvalidCursor, LimitQuery, Page
+from tutorcal.core.pagination import InvalidCursor, Page
+from tutorcal.core.query_params import CursorQuery, LimitQuery
 from tutorcal.core.time import Instant
 from tutorcal.errors import Forbidden, NotAuthenticated, NotFound, Unprocessable, problem_responses
-from tutorcal.google.grants import calendar_status
-from tutorcal.google.models import GoogleGrant
 from tutorcal.outbox.errors import OutboxJobNotFailed, OutboxJobNotFound
-from tutorcal.outbox.models import OutboxJob, OutboxStatus
-from tutorcal.users import service as users
-from tutorcal.users.models import Role, User
 from tutorcal.users.service import CannotRemoveOwnAdmin
 
 router = APIRouter(
@@ -35,17 +32,6 @@ router = APIRouter(
     dependencies=[Depends(current_admin)],
     responses=problem_responses(NotAuthenticated, Forbidden),
 )
-
-
-def _user_read(user: User, grant: GoogleGrant | None) -> AdminUserRead:
-    return AdminUserRead(
-        id=str(user.id),
-        email=user.email,
-        name=user.name,
-        roles=user.roles,
-        calendar_status=calendar_status(grant),
-        created_at=user.created_at,
-    )
 
 
 @router.get(
@@ -60,8 +46,8 @@ async def list_users(
     q: Annotated[str | None, Query(max_length=100, description="Part of an email or name.")] = None,
     role: Role | None = None,
 ) -> Page[AdminUserRead]:
-    rows, next_cursor = await service.list_users(query=q, role=role, limit=limit, cursor=cursor)
-    return Page(items=[_user_read(user, grant) for user, grant in rows], next_cursor=next_cursor)
+    items, next_cursor = await service.list_users(query=q, role=role, limit=limit, cursor=cursor)
+    return Page(items=items, next_cursor=next_cursor)
 
 
 @router.put(
@@ -71,9 +57,7 @@ async def list_users(
     responses=problem_responses(NotFound, Unprocessable, CannotRemoveOwnAdmin),
 )
 async def set_roles(user_id: str, body: RolesUpdate, admin: AdminDep) -> AdminUserRead:
-    user = await service.get_user(user_id)
-    await users.set_roles(admin, user, set(body.roles))
-    return _user_read(user, await service.grant_of(user))
+    return await service.set_roles(admin, user_id, set(body.roles))
 
 
 @router.get(
@@ -102,7 +86,7 @@ async def list_audit(
         Instant | None, Query(description="Before this instant (RFC 3339 with an offset).")
     ] = None,
 ) -> Page[AuditEntryRead]:
-    page = await service.list_audit(
+    items, next_cursor = await service.list_audit(
         action=action,
         actor_id=actor_id,
         actor_email=actor_email,
@@ -111,26 +95,7 @@ async def list_audit(
         limit=limit,
         cursor=cursor,
     )
-    return Page(
-        items=[
-            AuditEntryRead(
-                id=str(e.id),
-                at=e.created_at,
-                actor_id=e.actor_id,
-                actor=_actor(page.actors.get(e.actor_id or "")),
-                action=e.action,
-                subject_type=e.subject_type,
-                subject_id=e.subject_id,
-                detail=e.detail,
-            )
-            for e in page.entries
-        ],
-        next_cursor=page.next_cursor,
-    )
-
-
-def _actor(user: User | None) -> ActorRef | None:
-    return ActorRef(id=str(user.id), name=user.name, email=user.email) if user else None
+    return Page(items=items, next_cursor=next_cursor)
 
 
 @router.get(
@@ -143,20 +108,6 @@ async def list_audit_actions() -> list[AuditActionRead]:
         AuditActionRead(action=action, description=description)
         for action, description in sorted(audit.ACTIONS.items())
     ]
-
-
-def _outbox_item(job: OutboxJob) -> OutboxItemRead:
-    return OutboxItemRead(
-        id=str(job.id),
-        booking_id=str(job.booking_id) if job.booking_id else None,
-        kind=job.operation,
-        status=job.status,
-        attempts=job.attempts,
-        last_error=job.last_error,
-        created_at=job.created_at,
-        updated_at=job.updated_at,
-        next_attempt_at=job.next_attempt_at,
-    )
 
 
 @router.get(
@@ -173,8 +124,8 @@ async def list_outbox(
         Query(description="Only failed, or only pending, writes; default both."),
     ] = None,
 ) -> Page[OutboxItemRead]:
-    jobs, next_cursor = await service.list_outbox(status=status, limit=limit, cursor=cursor)
-    return Page(items=[_outbox_item(job) for job in jobs], next_cursor=next_cursor)
+    items, next_cursor = await service.list_outbox(status=status, limit=limit, cursor=cursor)
+    return Page(items=items, next_cursor=next_cursor)
 
 
 @router.post(
@@ -187,4 +138,4 @@ async def list_outbox(
     responses=problem_responses(OutboxJobNotFound, OutboxJobNotFailed),
 )
 async def retry_outbox_item(item_id: str, admin: AdminDep) -> OutboxItemRead:
-    return _outbox_item(await service.retry_outbox_job(admin, item_id))
+    return await service.retry_outbox_job(admin, item_id)

@@ -9,8 +9,10 @@ from pydantic import Field
 
 from tutorcal.core.schemas import RequestModel, ResponseModel
 from tutorcal.google.grants import CalendarStatus
-from tutorcal.outbox.models import OutboxStatus
-from tutorcal.users.models import Role
+
+# The API speaks the models' enums; re-exported so that the router takes them from here.
+from tutorcal.outbox.models import OutboxStatus as OutboxStatus
+from tutorcal.users.models import Role as Role
 
 
 class AdminUserRead(ResponseModel):

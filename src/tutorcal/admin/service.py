@@ -1,59 +1,69 @@
-"""Admin use cases, composed from other domains' models and services."""
+"""Admin use cases, composed from other domains' models and services; they answer in the
+admin API's shapes (``admin.schemas``)."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import NamedTuple
 
 from tortoise.expressions import Q
 
 from tutorcal.admin.errors import UnknownAction, UserNotFound
+from tutorcal.admin.schemas import ActorRef, AdminUserRead, AuditEntryRead, OutboxItemRead
 from tutorcal.audit import service as audit
 from tutorcal.audit.models import AuditEntry
 from tutorcal.bookings.google_sync import mark_pending
 from tutorcal.core.ids import parse_reference
 from tutorcal.core.pagination import paginate
-from tutorcal.google.models import GoogleGrant
+from tutorcal.google.grants import CalendarStatus, calendar_statuses
 from tutorcal.outbox import service as outbox
 from tutorcal.outbox.errors import OutboxJobNotFound
 from tutorcal.outbox.models import OutboxJob, OutboxStatus
+from tutorcal.users import service as users
 from tutorcal.users.models import Role, User
+
+
+def _user_read(user: User, statuses: dict[uuid.UUID, CalendarStatus]) -> AdminUserRead:
+    return AdminUserRead(
+        id=str(user.id),
+        email=user.email,
+        name=user.name,
+        roles=user.roles,
+        calendar_status=statuses[user.id],
+        created_at=user.created_at,
+    )
 
 
 async def list_users(
     *, query: str | None, role: Role | None, limit: int, cursor: str | None
-) -> tuple[list[tuple[User, GoogleGrant | None]], str | None]:
-    users = User.filter(deleted_at__isnull=True)
+) -> tuple[list[AdminUserRead], str | None]:
+    matching = User.filter(deleted_at__isnull=True)
     if query:
-        users = users.filter(Q(email__icontains=query) | Q(name__icontains=query))
+        matching = matching.filter(Q(email__icontains=query) | Q(name__icontains=query))
     if role == Role.TUTOR:
-        users = users.filter(is_tutor=True)
+        matching = matching.filter(is_tutor=True)
     elif role == Role.ADMIN:
-        users = users.filter(is_admin=True)
-    rows, next_cursor = await paginate(users, limit=limit, cursor=cursor)
-    grants = {g.user_id: g for g in await GoogleGrant.filter(user_id__in=[u.id for u in rows])}
-    return [(user, grants.get(user.id)) for user in rows], next_cursor
+        matching = matching.filter(is_admin=True)
+    rows, next_cursor = await paginate(matching, limit=limit, cursor=cursor)
+    statuses = await calendar_statuses([user.id for user in rows])
+    return [_user_read(user, statuses) for user in rows], next_cursor
 
 
-async def grant_of(user: User) -> GoogleGrant | None:
-    """The user's Google grant, for the calendar status beside them."""
-    return await GoogleGrant.get_or_none(user_id=user.id)
+async def set_roles(admin: User, user_id: str, roles: set[Role]) -> AdminUserRead:
+    """The user with these roles (see ``users.service.set_roles``); raises UserNotFound,
+    CannotRemoveOwnAdmin."""
+    user = await _get_user(user_id)
+    await users.set_roles(admin, user, roles)
+    return _user_read(user, await calendar_statuses([user.id]))
 
 
-async def get_user(user_id: str) -> User:
+async def _get_user(user_id: str) -> User:
     user = await User.get_or_none(
         id=parse_reference(user_id, UserNotFound), deleted_at__isnull=True
     )
     if user is None:
         raise UserNotFound()
     return user
-
-
-class AuditPage(NamedTuple):
-    entries: list[AuditEntry]
-    actors: dict[str, User]
-    next_cursor: str | None
 
 
 async def list_audit(
@@ -65,8 +75,9 @@ async def list_audit(
     until: datetime | None,
     limit: int,
     cursor: str | None,
-) -> AuditPage:
-    """Entries newest first, filtered; with the users who acted (deleted ones left out)."""
+) -> tuple[list[AuditEntryRead], str | None]:
+    """Entries newest first, filtered; each with the user who acted (deleted ones left out).
+    Raises UnknownAction, InvalidCursor."""
     if action and action not in audit.ACTIONS:
         raise UnknownAction(
             f"There is no action {action!r}; valid ones are: {', '.join(sorted(audit.ACTIONS))}.",
@@ -89,7 +100,20 @@ async def list_audit(
     actors = {
         str(user.id): user for user in await User.filter(id__in=actor_ids, deleted_at__isnull=True)
     }
-    return AuditPage(rows, actors, next_cursor)
+    return [_audit_entry(e, actors.get(e.actor_id or "")) for e in rows], next_cursor
+
+
+def _audit_entry(entry: AuditEntry, actor: User | None) -> AuditEntryRead:
+    return AuditEntryRead(
+        id=str(entry.id),
+        at=entry.created_at,
+        actor_id=entry.actor_id,
+        actor=ActorRef(id=str(actor.id), name=actor.name, email=actor.email) if actor else None,
+        action=entry.action,
+        subject_type=entry.subject_type,
+        subject_id=entry.subject_id,
+        detail=entry.detail,
+    )
 
 
 def _is_uuid(value: str) -> bool:
@@ -102,15 +126,30 @@ def _is_uuid(value: str) -> bool:
 
 async def list_outbox(
     *, status: OutboxStatus | None, limit: int, cursor: str | None
-) -> tuple[list[OutboxJob], str | None]:
+) -> tuple[list[OutboxItemRead], str | None]:
     """Google writes still to do or failed for good (``status``: one of them), newest first."""
     jobs = OutboxJob.filter(
         status__in=[status] if status else [OutboxStatus.FAILED, OutboxStatus.PENDING]
     )
-    return await paginate(jobs, limit=limit, cursor=cursor)
+    rows, next_cursor = await paginate(jobs, limit=limit, cursor=cursor)
+    return [_outbox_item(job) for job in rows], next_cursor
 
 
-async def retry_outbox_job(admin: User, job_id: str) -> OutboxJob:
+def _outbox_item(job: OutboxJob) -> OutboxItemRead:
+    return OutboxItemRead(
+        id=str(job.id),
+        booking_id=str(job.booking_id) if job.booking_id else None,
+        kind=job.operation,
+        status=job.status,
+        attempts=job.attempts,
+        last_error=job.last_error,
+        created_at=job.created_at,
+        updated_at=job.updated_at,
+        next_attempt_at=job.next_attempt_at,
+    )
+
+
+async def retry_outbox_job(admin: User, job_id: str) -> OutboxItemRead:
     """The failed write is due again (the next drain runs it), and its booking shows
     ``calendar_sync: pending``; audited."""
     job = await outbox.retry_failed(parse_reference(job_id, OutboxJobNotFound))
@@ -122,4 +161,4 @@ async def retry_outbox_job(admin: User, job_id: str) -> OutboxJob:
         subject_id=str(job.booking_id or ""),
         detail={"job_id": str(job.id), "last_error": (job.last_error or "")[:300]},
     )
-    return job
+    return _outbox_item(job)

@@ -20,14 +20,9 @@ from tutorcal.availability.schemas import (
     minutes_of,
 )
 from tutorcal.availability.slots import Availability, LocalRange
+from tutorcal.core.query_params import EndQuery, StartQuery
 from tutorcal.core.time import utcnow
-from tutorcal.core.windows import (
-    EndQuery,
-    InvalidWindow,
-    StartQuery,
-    WindowTooLarge,
-    resolve_window,
-)
+from tutorcal.core.windows import InvalidWindow, WindowTooLarge, resolve_window
 from tutorcal.errors import Forbidden, NotAuthenticated, NotFound, Unprocessable, problem_responses
 from tutorcal.tutoring_sessions.errors import CalendarUnavailable
 

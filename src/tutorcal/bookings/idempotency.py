@@ -33,8 +33,9 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from tortoise.exceptions import IntegrityError, OperationalError
 from tortoise.expressions import Q
@@ -42,6 +43,7 @@ from tortoise.expressions import Q
 from tutorcal.bookings.errors import IdempotencyInProgress, IdempotencyKeyReused
 from tutorcal.bookings.models import IdempotencyRecord
 from tutorcal.core.time import utcnow
+from tutorcal.errors import AppError, problem_body
 from tutorcal.users.models import User
 
 KEEP = timedelta(hours=24)
@@ -75,6 +77,19 @@ class Booked(NamedTuple):
 
 
 Earlier = Answered | Booked
+
+
+class Made(NamedTuple):
+    """What a request's own run made: the booking, and its answer as sent (201)."""
+
+    booking_id: uuid.UUID
+    body: dict[str, Any]
+
+
+PlacedT = TypeVar("PlacedT")
+
+Reread = Callable[[uuid.UUID], Awaitable[dict[str, Any]]]
+"""The booking's answer as it is now, for a repeat of a request that died after its commit."""
 
 
 class KeyTaken(Exception):
@@ -194,3 +209,58 @@ async def has_answer(user: User, key: str) -> bool:
 
 async def purge_expired() -> int:
     return await IdempotencyRecord.filter(expires_at__lte=utcnow()).delete()
+
+
+async def answer_once(
+    claim: Claim | None,
+    run: Callable[[Claim | None], Awaitable[PlacedT]],
+    settle: Callable[[PlacedT], Awaitable[Made]],
+    reread: Reread,
+) -> Answered:
+    """A booking use case run once per key: every repeat with the same key and body gets the
+    first request's answer (201, or its rejection). Raises 409 ``idempotency_in_progress`` and
+    422 ``idempotency_key_reused`` (see above).
+
+    ``run`` books, taking the claim's key in its transaction (``take``, ``attach``); its
+    AppError is the key's answer. ``settle`` is what follows the commit (Google tried, the
+    answer read back). Without a claim, they simply run."""
+    if claim is None:
+        return Answered(201, (await settle(await run(None))).body)
+    for _ in range(ATTEMPTS):
+        found = await earlier(claim)
+        if found is not None:
+            return await _replay(found, reread)
+        try:
+            return await _first(claim, run, settle, reread)
+        except KeyTaken:
+            continue  # a request with this key got there first: what did it get?
+    raise IdempotencyInProgress()
+
+
+async def _first(
+    claim: Claim,
+    run: Callable[[Claim | None], Awaitable[PlacedT]],
+    settle: Callable[[PlacedT], Awaitable[Made]],
+    reread: Reread,
+) -> Answered:
+    try:
+        placed = await run(claim)
+    except IdempotencyInProgress:
+        raise  # not an answer to store: the repeat may try again
+    except AppError as exc:
+        problem = problem_body(exc.status_code, exc.code, exc.detail, exc.extra)
+        found = await record_rejection(claim, exc.status_code, problem)
+        if found is None:
+            raise
+        return await _replay(found, reread)
+    made = await settle(placed)
+    await finish(claim, made.booking_id, made.body)
+    return Answered(201, made.body)
+
+
+async def _replay(found: Earlier, reread: Reread) -> Answered:
+    if isinstance(found, Booked):
+        # The first request committed, then died (or is still writing to Google) before its
+        # answer was stored: the booking as it is now is that answer.
+        return Answered(201, await reread(found.booking_id))
+    return found

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import uuid
-from datetime import datetime, timedelta
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from tutorcal.auth.dependencies import OptionalAuthDep, RuntimeDep, UserDep, enforce_rate_limit
-from tutorcal.availability.service import check_bookable_slot
-from tutorcal.bookings import feed, idempotency, repository
-from tutorcal.bookings import service as bookings
+from tutorcal.bookings import answers, feed, idempotency
 from tutorcal.bookings.errors import (
     AlreadyBooked,
     BeyondHorizon,
@@ -30,36 +26,25 @@ from tutorcal.bookings.errors import (
     StudentConflict,
     WeeklyLimit,
 )
-from tutorcal.bookings.google_sync import BookingWrites, mark_failed, slot_summary
-from tutorcal.bookings.models import Booking, BookingStatus
 from tutorcal.bookings.schemas import (
     BookingCreate,
     BookingRead,
     BookingReschedule,
+    BookingStatus,
     CancelRequest,
-    PersonRef,
-    StudentRef,
 )
-from tutorcal.core.pagination import CursorQuery, InvalidCursor, LimitQuery, Page
+from tutorcal.core.pagination import InvalidCursor, Page
+from tutorcal.core.query_params import CursorQuery, EndQuery, LimitQuery, StartQuery
 from tutorcal.core.schemas import ResponseModel
-from tutorcal.core.windows import EndQuery, StartQuery
 from tutorcal.errors import (
     PROBLEM_MEDIA_TYPE,
-    AppError,
     NotAuthenticated,
     NotFound,
     RateLimited,
-    problem_body,
     problem_responses,
 )
-from tutorcal.outbox import service as outbox
-from tutorcal.outbox.models import OutboxJob
-from tutorcal.runtime import Runtime
 from tutorcal.tutoring_sessions.errors import CalendarUnavailable
-from tutorcal.tutors import service as tutors
 from tutorcal.tutors.errors import UnknownSubject
-from tutorcal.tutors.service import NoticeWindows
-from tutorcal.users.models import User
 
 router = APIRouter(
     prefix="/api/v1", tags=["bookings"], responses=problem_responses(NotAuthenticated)
@@ -79,89 +64,6 @@ BOOKING_ERRORS = (
     UnknownSubject,
     CalendarUnavailable,
 )
-
-
-def _sees_meet_link(booking: Booking, viewer: User) -> bool:
-    """The link is the way into the call: its tutor and admins see it, and the student while
-    the booking holds their seat."""
-    if viewer.is_admin or booking.tutor_id == viewer.id:
-        return True
-    return booking.student_id == viewer.id and booking.status == BookingStatus.CONFIRMED
-
-
-def booking_read(booking: Booking, windows: NoticeWindows, viewer: User) -> BookingRead:
-    """``booking`` with its tutor, student, session and subject loaded (``bookings.service.RELATED``), as
-    ``viewer`` sees it."""
-    return BookingRead(
-        id=str(booking.id),
-        status=booking.status,
-        kind=booking.kind,
-        session_id=str(booking.session_id) if booking.session_id else None,
-        tutor=PersonRef(id=str(booking.tutor.id), name=booking.tutor.name),
-        student=StudentRef(
-            id=str(booking.student.id), name=booking.student.name, email=booking.student.email
-        ),
-        start=booking.start_at,
-        end=booking.end_at,
-        subject_id=str(booking.subject_id) if booking.subject_id else None,
-        note=booking.note,
-        meet_link=booking.meet_link if _sees_meet_link(booking, viewer) else None,
-        calendar_event_id=booking.calendar_event_id,
-        calendar_sync=booking.calendar_sync,
-        created_at=booking.created_at,
-        cancelled_at=booking.cancelled_at,
-        cancelled_by=booking.cancelled_by,
-        cancel_reason=booking.cancel_reason,
-        rescheduled_from=str(booking.rescheduled_from_id) if booking.rescheduled_from_id else None,
-        title=booking.session.title if booking.session else slot_summary(booking),
-        subject_name=booking.subject.name if booking.subject else None,
-        cancel_closes_at=booking.start_at - timedelta(minutes=windows.cancel_notice_minutes),
-        reschedule_closes_at=booking.start_at
-        - timedelta(minutes=windows.reschedule_notice_minutes),
-    )
-
-
-async def _fresh(booking_id: uuid.UUID) -> Booking:
-    booking = await repository.with_related(booking_id)
-    if booking is None:
-        raise BookingNotFound()
-    return booking
-
-
-async def _reads(rows: list[Booking], viewer: User) -> list[BookingRead]:
-    windows = await tutors.notice_windows({booking.tutor_id for booking in rows})
-    return [booking_read(booking, windows[booking.tutor_id], viewer) for booking in rows]
-
-
-async def _read(booking: Booking, viewer: User) -> BookingRead:
-    return (await _reads([booking], viewer))[0]
-
-
-async def _write_now(runtime: Runtime, *jobs: OutboxJob | None, new_booking: bool = False) -> None:
-    """Try Google at once, briefly; whatever does not get through, the outbox worker finishes.
-
-    ``new_booking``: the one job is the first of a booking this request created."""
-    writes = BookingWrites(runtime.calendar, quick=True)
-    for job in jobs:
-        if job is not None:
-            await outbox.run_job(
-                job.id,
-                writes,
-                mark_failed,
-                policy=runtime.outbox_policy,
-                fresh=job if new_booking else None,
-            )
-
-
-async def _check_slot(
-    tutor: User, start: datetime, minutes: int, now: datetime, ignore: uuid.UUID | None
-) -> str | None:
-    problem = await check_bookable_slot(tutor, start, minutes, now, ignore_booking_id=ignore)
-    return None if problem is None else str(problem.value)
-
-
-def _stale(runtime: Runtime) -> timedelta:
-    return timedelta(minutes=runtime.settings.mirror_stale_after_minutes)
 
 
 IdempotencyKey = Annotated[
@@ -215,56 +117,12 @@ async def create_booking(
     runtime: RuntimeDep,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
-    if not idempotency_key:
-        return await _book(user, body, runtime, None)
-    digest = idempotency.fingerprint(request.url.path, body.model_dump(mode="json"))
-    claim = idempotency.Claim(user, idempotency_key, digest)
-    for _ in range(idempotency.ATTEMPTS):
-        earlier = await idempotency.earlier(claim)
-        if earlier is not None:
-            return await _replay(earlier, user)
-        try:
-            return await _book(user, body, runtime, claim)
-        except idempotency.KeyTaken:
-            continue  # a request with this key got there first: what did it get?
-    raise IdempotencyInProgress()
-
-
-async def _book(
-    user: User, body: BookingCreate, runtime: Runtime, claim: idempotency.Claim | None
-) -> JSONResponse:
-    try:
-        placed = await bookings.book(
-            user, body, stale_after=_stale(runtime), check_slot=_check_slot, claim=claim
-        )
-    except IdempotencyInProgress:
-        raise  # not an answer to store: the repeat may try again
-    except AppError as exc:
-        if claim is None:
-            raise
-        problem = problem_body(exc.status_code, exc.code, exc.detail, exc.extra)
-        earlier = await idempotency.record_rejection(claim, exc.status_code, problem)
-        if earlier is None:
-            raise
-        return await _replay(earlier, user)
-    await _write_now(runtime, placed.job, new_booking=True)
-    answer: dict[str, Any] = (await _read(await _fresh(placed.booking.id), user)).model_dump(
-        mode="json"
+    answer = await answers.create_booking(
+        user, body, runtime, path=request.url.path, key=idempotency_key
     )
-    if claim is not None:
-        await idempotency.finish(claim, placed.booking.id, answer)
-    return JSONResponse(answer, status_code=201)
-
-
-async def _replay(earlier: idempotency.Earlier, user: User) -> JSONResponse:
-    if isinstance(earlier, idempotency.Booked):
-        # The first request committed, then died (or is still writing to Google) before its
-        # answer was stored: the booking as it is now is that answer.
-        answer = (await _read(await _fresh(earlier.booking_id), user)).model_dump(mode="json")
-        return JSONResponse(answer, status_code=201)
-    # The first answer as it was sent: an error replays as problem+json too.
-    media_type = PROBLEM_MEDIA_TYPE if earlier.status >= 400 else "application/json"
-    return JSONResponse(earlier.body, status_code=earlier.status, media_type=media_type)
+    # A replayed rejection is sent as it was first: problem+json.
+    media_type = PROBLEM_MEDIA_TYPE if answer.status >= 400 else "application/json"
+    return JSONResponse(answer.body, status_code=answer.status, media_type=media_type)
 
 
 @router.get(
@@ -285,10 +143,10 @@ async def list_bookings(
     limit: LimitQuery = 50,
     cursor: CursorQuery = None,
 ) -> Page[BookingRead]:
-    rows, next_cursor = await bookings.list_bookings_of(
+    items, next_cursor = await answers.list_bookings(
         user, role=role, status=status, start=start, end=end, limit=limit, cursor=cursor
     )
-    return Page(items=await _reads(rows, user), next_cursor=next_cursor)
+    return Page(items=items, next_cursor=next_cursor)
 
 
 @router.get(
@@ -298,7 +156,7 @@ async def list_bookings(
     responses=problem_responses(BookingNotFound),
 )
 async def read_booking(booking_id: str, user: UserDep) -> BookingRead:
-    return await _read(await bookings.get_visible(user, booking_id), user)
+    return await answers.read_booking(user, booking_id)
 
 
 @router.post(
@@ -313,9 +171,7 @@ async def read_booking(booking_id: str, user: UserDep) -> BookingRead:
 async def cancel_booking(
     booking_id: str, user: UserDep, runtime: RuntimeDep, body: CancelRequest | None = None
 ) -> BookingRead:
-    booking, job = await bookings.cancel(user, booking_id, body.reason if body else None)
-    await _write_now(runtime, job)
-    return await _read(await _fresh(booking.id), user)
+    return await answers.cancel_booking(user, booking_id, body.reason if body else None, runtime)
 
 
 @router.post(
@@ -336,12 +192,7 @@ async def cancel_booking(
 async def reschedule_booking(
     booking_id: str, body: BookingReschedule, user: UserDep, runtime: RuntimeDep
 ) -> BookingRead:
-    placed, old_job = await bookings.reschedule(
-        user, booking_id, body, stale_after=_stale(runtime), check_slot=_check_slot
-    )
-    # The new place first: a moved one-to-one event is updated, not deleted and re-created.
-    await _write_now(runtime, placed.job, old_job)
-    return await _read(await _fresh(placed.booking.id), user)
+    return await answers.reschedule_booking(user, booking_id, body, runtime)
 
 
 class FeedCreated(ResponseModel):

@@ -7,7 +7,10 @@ from typing import Self
 
 from pydantic import Field, model_validator
 
-from tutorcal.bookings.models import BookingKind, BookingStatus, CalendarSync
+# The API speaks the models' enums; re-exported so that routers take them from here.
+from tutorcal.bookings.models import BookingKind as BookingKind
+from tutorcal.bookings.models import BookingStatus as BookingStatus
+from tutorcal.bookings.models import CalendarSync as CalendarSync
 from tutorcal.core.schemas import RequestModel, ResponseModel
 from tutorcal.core.time import Instant
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Literal, NamedTuple
 from zoneinfo import ZoneInfo
@@ -20,6 +19,8 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from tutorcal.audit import service as audit
+from tutorcal.availability import service as availability
+from tutorcal.availability.slots import SlotRefusal
 from tutorcal.bookings import idempotency, repository
 from tutorcal.bookings.errors import (
     AlreadyBooked,
@@ -42,6 +43,7 @@ from tutorcal.bookings.schemas import BookingCreate, BookingReschedule
 from tutorcal.core.ids import parse_id, parse_reference
 from tutorcal.core.pagination import paginate
 from tutorcal.core.time import utcnow
+from tutorcal.errors import AppError
 from tutorcal.google.event_writes import slot_event_id
 from tutorcal.google.models import MirroredCalendar
 from tutorcal.outbox import service as outbox
@@ -54,9 +56,6 @@ from tutorcal.tutors.models import Subject, TutorProfile
 from tutorcal.users.models import User
 
 logger = logging.getLogger("tutorcal.bookings")
-
-SlotCheck = Callable[[User, datetime, int, datetime, uuid.UUID | None], Awaitable[str | None]]
-"""Whether a slot is bookable: None, or why not ("busy", "taken", "outside_availability", …)."""
 
 
 class Placed(NamedTuple):
@@ -172,7 +171,6 @@ async def _place_slot(
     now: datetime,
     *,
     replacing: Booking | None,
-    check_slot: SlotCheck,
 ) -> Placed:
     assert request.tutor_id is not None
     assert request.start is not None
@@ -199,21 +197,11 @@ async def _place_slot(
     ignore = replacing.id if replacing is not None else None
     # Before the tutor's calendar: a slot the student holds already is theirs, not "taken".
     await _student_is_free(student, start, end, ignore=replacing)
-    verdict = await check_slot(tutor, start, request.minutes, now, ignore)
-    if verdict == "taken":
-        raise SlotTaken()
-    if verdict == "busy":
-        raise SlotTaken("The tutor is busy at this time.")
-    if verdict == "too_soon":
-        raise MinimumNotice()
-    if verdict == "too_far":
-        raise BeyondHorizon()
-    if verdict == "not_on_grid":
-        raise OutsideAvailability(
-            "Slots start on the tutor's grid; pick one of GET /tutors/{id}/slots."
-        )
-    if verdict is not None:
-        raise OutsideAvailability()
+    refusal = await availability.check_bookable_slot(
+        tutor, start, request.minutes, now, ignore_booking_id=ignore
+    )
+    if refusal is not None:
+        raise _slot_refused(refusal)
     taken = Booking.filter(
         tutor=tutor,
         kind=BookingKind.SLOT,
@@ -255,12 +243,30 @@ async def _place_slot(
     return Placed(booking, await outbox.enqueue(booking.id))
 
 
+def _slot_refused(refusal: SlotRefusal) -> AppError:
+    """What a student is told when the tutor's schedule refuses the slot."""
+    match refusal:
+        case SlotRefusal.TAKEN:
+            return SlotTaken()
+        case SlotRefusal.BUSY:
+            return SlotTaken("The tutor is busy at this time.")
+        case SlotRefusal.TOO_SOON:
+            return MinimumNotice()
+        case SlotRefusal.TOO_FAR:
+            return BeyondHorizon()
+        case SlotRefusal.NOT_ON_GRID:
+            return OutsideAvailability(
+                "Slots start on the tutor's grid; pick one of GET /tutors/{id}/slots."
+            )
+        case SlotRefusal.OUTSIDE_AVAILABILITY:
+            return OutsideAvailability()
+
+
 async def book(
     student: User,
     request: BookingCreate,
     *,
     stale_after: timedelta,
-    check_slot: SlotCheck,
     claim: idempotency.Claim | None = None,
 ) -> Placed:
     """A confirmed booking and its Google job, or a domain error (404, 409, 422).
@@ -279,9 +285,7 @@ async def book(
                 assert request.session_id is not None
                 placed = await _place_seat(student, request.session_id, now, replacing=None)
             else:
-                placed = await _place_slot(
-                    student, request, now, replacing=None, check_slot=check_slot
-                )
+                placed = await _place_slot(student, request, now, replacing=None)
             if claim is not None:
                 await idempotency.attach(claim, placed.booking.id)
             await audit.record(
@@ -409,7 +413,6 @@ async def reschedule(
     move: BookingReschedule,
     *,
     stale_after: timedelta,
-    check_slot: SlotCheck,
 ) -> tuple[Placed, OutboxJob]:
     """One step: the new place is taken and the old booking cancelled together, or neither."""
     old = await get_visible(user, booking_id)
@@ -442,9 +445,7 @@ async def reschedule(
                 assert request.session_id is not None
                 placed = await _place_seat(student, request.session_id, now, replacing=old)
             else:
-                placed = await _place_slot(
-                    student, request, now, replacing=old, check_slot=check_slot
-                )
+                placed = await _place_slot(student, request, now, replacing=old)
             old_job = await outbox.enqueue(old.id)
             await audit.record(
                 "booking_rescheduled",

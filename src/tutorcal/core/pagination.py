@@ -6,9 +6,8 @@ import base64
 import json
 import uuid
 from datetime import datetime
-from typing import Annotated, Generic, TypeVar
+from typing import Generic, TypeVar
 
-from fastapi import Query
 from pydantic import BaseModel
 from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
@@ -20,11 +19,6 @@ ItemT = TypeVar("ItemT")
 ModelT = TypeVar("ModelT", bound=TimestampedModel)
 
 MAX_PAGE_SIZE = 100
-
-LimitQuery = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Items per page.")]
-CursorQuery = Annotated[
-    str | None, Query(max_length=200, description="`next_cursor` of the previous page.")
-]
 
 
 class InvalidCursor(Unprocessable):

@@ -3,26 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Annotated
 
-from fastapi import Query
-
-from tutorcal.core.time import Instant, utcnow
+from tutorcal.core.time import utcnow
 from tutorcal.errors import Unprocessable
 
 MAX_WINDOW = timedelta(days=62)
 DEFAULT_WINDOW = timedelta(days=14)
-
-StartQuery = Annotated[
-    Instant | None,
-    Query(description="RFC 3339 with an offset, e.g. 2026-12-01T00:00:00Z; default now."),
-]
-EndQuery = Annotated[
-    Instant | None,
-    Query(
-        description="RFC 3339 with an offset; default 14 days after start; at most 62 days after it."
-    ),
-]
 
 
 class WindowTooLarge(Unprocessable):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
+from collections.abc import Collection
 from datetime import timedelta
 from enum import StrEnum
 
@@ -46,6 +48,12 @@ def calendar_status(grant: GoogleGrant | None) -> CalendarStatus:
     if grant.refresh_token_ciphertext and has_calendar_access(grant.granted_scopes):
         return CalendarStatus.CONNECTED
     return CalendarStatus.NOT_CONNECTED
+
+
+async def calendar_statuses(user_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, CalendarStatus]:
+    """Each user's calendar status (a user without a grant: not connected)."""
+    grants = {g.user_id: g for g in await GoogleGrant.filter(user_id__in=list(user_ids))}
+    return {user_id: calendar_status(grants.get(user_id)) for user_id in user_ids}
 
 
 def has_live_refresh_token(grant: GoogleGrant | None) -> bool:

@@ -10,14 +10,9 @@ from pydantic import TypeAdapter
 from tutorcal.auth.dependencies import RuntimeDep, TutorDep, UserDep
 from tutorcal.availability import service as availability
 from tutorcal.bookings.schemas import StudentRef
+from tutorcal.core.query_params import EndQuery, StartQuery
 from tutorcal.core.time import utcnow
-from tutorcal.core.windows import (
-    EndQuery,
-    InvalidWindow,
-    StartQuery,
-    WindowTooLarge,
-    resolve_window,
-)
+from tutorcal.core.windows import InvalidWindow, WindowTooLarge, resolve_window
 from tutorcal.errors import Forbidden, NotAuthenticated, NotFound, problem_responses
 from tutorcal.tutoring_sessions import service
 from tutorcal.tutoring_sessions.errors import CalendarUnavailable
@@ -30,7 +25,6 @@ from tutorcal.tutoring_sessions.schemas import (
 )
 from tutorcal.tutoring_sessions.service import RosterView, SessionView
 from tutorcal.tutors import service as tutors
-from tutorcal.tutors.router import tutor_detail
 
 _SESSIONS = TypeAdapter(list[SessionRead])
 _SCHEDULE = TypeAdapter(ScheduleRead)
@@ -161,7 +155,7 @@ async def read_schedule(
 ) -> Response:
     window_start, window_end = resolve_window(start, end)
     stale = timedelta(minutes=runtime.settings.mirror_stale_after_minutes)
-    tutor = tutor_detail(await tutors.get_tutor(tutor_id))
+    tutor = tutors.tutor_detail(await tutors.get_tutor(tutor_id))
     views = await service.list_sessions(tutor_id, user, window_start, window_end, stale_after=stale)
     slots = await availability.list_free_slots(
         tutor_id, window_start, window_end, minutes=None, now=utcnow(), stale_after=stale

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from tutorcal.auth.dependencies import AdminDep, RuntimeDep, TutorDep, UserDep
-from tutorcal.core.pagination import CursorQuery, InvalidCursor, LimitQuery, Page
+from tutorcal.core.pagination import InvalidCursor, Page
+from tutorcal.core.query_params import CursorQuery, LimitQuery
 from tutorcal.errors import Forbidden, NotAuthenticated, NotFound, problem_responses
-from tutorcal.google.calendar_errors import CalendarApiError, Unreachable
-from tutorcal.google.grants import CalendarStatus, NoLiveCalendarGrant
-from tutorcal.runtime import Runtime
 from tutorcal.tutors import service
 from tutorcal.tutors.errors import (
     CalendarNotConnected,
@@ -19,9 +17,7 @@ from tutorcal.tutors.errors import (
     SubjectCodeTaken,
     UnknownSubject,
 )
-from tutorcal.tutors.models import Subject
 from tutorcal.tutors.schemas import (
-    BookingRules,
     CalendarChoice,
     CalendarSyncRead,
     SubjectCreate,
@@ -31,51 +27,15 @@ from tutorcal.tutors.schemas import (
     TutorSettings,
     TutorSettingsPatch,
 )
-from tutorcal.tutors.service import TutorView
-from tutorcal.users.models import User
 
 router = APIRouter(prefix="/api/v1", responses=problem_responses(NotAuthenticated))
-
-
-def _subject(subject: Subject) -> SubjectRead:
-    return SubjectRead(id=str(subject.id), name=subject.name, code=subject.code)
-
-
-def _tutor(view: TutorView) -> TutorRead:
-    return TutorRead(
-        id=str(view.user.id),
-        name=view.user.name,
-        picture_url=view.user.picture_url,
-        bio=view.profile.bio,
-        subjects=[_subject(s) for s in view.subjects],
-        timezone=view.user.timezone,
-        calendar_connected=view.calendar_status == CalendarStatus.CONNECTED,
-    )
-
-
-def tutor_detail(view: TutorView) -> TutorDetail:
-    """Also a tutor's schedule's first part (``tutoring_sessions.router``)."""
-    p = view.profile
-    return TutorDetail(
-        **_tutor(view).model_dump(),
-        calendar_status=view.calendar_status,
-        last_synced_at=view.last_synced_at,
-        rules=BookingRules(
-            slot_minutes=p.slot_minutes,
-            min_notice_minutes=p.min_notice_minutes,
-            horizon_days=p.horizon_days,
-            max_bookings_per_student_per_week=p.max_bookings_per_student_per_week,
-            cancel_notice_minutes=p.cancel_notice_minutes,
-            reschedule_notice_minutes=p.reschedule_notice_minutes,
-        ),
-    )
 
 
 @router.get(
     "/subjects", response_model=list[SubjectRead], tags=["subjects"], summary="All subjects"
 )
 async def list_subjects(_: UserDep) -> list[SubjectRead]:
-    return [_subject(s) for s in await service.list_subjects()]
+    return await service.list_subjects()
 
 
 @router.post(
@@ -87,7 +47,7 @@ async def list_subjects(_: UserDep) -> list[SubjectRead]:
     responses=problem_responses(Forbidden, SubjectCodeTaken),
 )
 async def create_subject(body: SubjectCreate, admin: AdminDep) -> SubjectRead:
-    return _subject(await service.create_subject(admin, body.name, body.code))
+    return await service.create_subject(admin, body.name, body.code)
 
 
 @router.get(
@@ -111,16 +71,15 @@ async def list_tutors(
         bool, Query(description="Admins: also tutors whose calendar is not connected.")
     ] = False,
 ) -> Page[TutorRead]:
-    if include_unconnected and not user.is_admin:
-        raise Forbidden("Only admins may list tutors whose calendar is not connected.")
-    views, next_cursor = await service.list_tutors(
+    items, next_cursor = await service.list_tutors(
+        user,
         subject_id=subject,
         query=q,
         limit=limit,
         cursor=cursor,
-        connected_only=not include_unconnected,
+        include_unconnected=include_unconnected,
     )
-    return Page(items=[_tutor(v) for v in views], next_cursor=next_cursor)
+    return Page(items=items, next_cursor=next_cursor)
 
 
 @router.get(
@@ -147,7 +106,7 @@ async def read_settings(tutor: TutorDep) -> TutorSettings:
 async def update_settings(
     body: TutorSettings, tutor: TutorDep, runtime: RuntimeDep
 ) -> TutorSettings:
-    return await _save_settings(tutor, body.model_dump(), runtime)
+    return await service.save_settings(tutor, body.model_dump(), runtime.calendar)
 
 
 @router.patch(
@@ -162,14 +121,7 @@ async def update_settings(
 async def change_settings(
     body: TutorSettingsPatch, tutor: TutorDep, runtime: RuntimeDep
 ) -> TutorSettings:
-    return await _save_settings(tutor, body.changes(), runtime)
-
-
-async def _save_settings(tutor: User, changes: dict[str, Any], runtime: Runtime) -> TutorSettings:
-    view, mirror_changed = await service.update_settings(tutor, changes)
-    if mirror_changed and view.calendar_status == CalendarStatus.CONNECTED:
-        runtime.calendar.resync_in_background(tutor)
-    return service.settings_of(view)
+    return await service.save_settings(tutor, body.changes(), runtime.calendar)
 
 
 @router.get(
@@ -180,25 +132,7 @@ async def _save_settings(tutor: User, changes: dict[str, Any], runtime: Runtime)
     responses=problem_responses(Forbidden, CalendarNotConnected, GoogleCalendarUnavailable),
 )
 async def list_my_calendars(tutor: TutorDep, runtime: RuntimeDep) -> list[CalendarChoice]:
-    try:
-        client = await runtime.calendar.client_for(str(tutor.id))
-        entries = await client.list_calendars()
-    except NoLiveCalendarGrant as exc:
-        raise CalendarNotConnected(
-            f"Calendar status: {exc.status.value}. Connect your Google Calendar."
-        ) from exc
-    except (CalendarApiError, Unreachable) as exc:
-        raise GoogleCalendarUnavailable() from exc
-    return [
-        CalendarChoice(
-            id=e.id,
-            summary=e.summary,
-            primary=bool(e.primary),
-            access_role=e.access_role,
-            time_zone=e.time_zone,
-        )
-        for e in entries
-    ]
+    return await service.list_calendars(tutor, runtime.calendar)
 
 
 @router.post(
@@ -212,21 +146,7 @@ async def list_my_calendars(tutor: TutorDep, runtime: RuntimeDep) -> list[Calend
     responses=problem_responses(Forbidden, CalendarNotConnected),
 )
 async def sync_my_calendar(tutor: TutorDep, runtime: RuntimeDep) -> CalendarSyncRead:
-    view = await service.get_tutor(str(tutor.id))
-    if view.calendar_status != CalendarStatus.CONNECTED:
-        raise CalendarNotConnected(
-            f"Calendar status: {view.calendar_status.value}. Connect your Google Calendar."
-        )
-    outcomes = await runtime.calendar.connect(tutor)
-    read = {outcome.calendar_id for outcome in outcomes if outcome.ok}
-    unread = {outcome.calendar_id for outcome in outcomes if not outcome.ok} - read
-    after = await service.get_tutor(str(tutor.id))
-    return CalendarSyncRead(
-        synced=len(read),
-        failed=len(unread),
-        calendar_status=after.calendar_status,
-        last_synced_at=after.last_synced_at,
-    )
+    return await service.sync_calendars(tutor, runtime.calendar)
 
 
 @router.get(
@@ -240,4 +160,4 @@ async def sync_my_calendar(tutor: TutorDep, runtime: RuntimeDep) -> CalendarSync
     responses=problem_responses(NotFound),
 )
 async def read_tutor(tutor_id: str, _: UserDep) -> TutorDetail:
-    return tutor_detail(await service.get_tutor(tutor_id))
+    return service.tutor_detail(await service.get_tutor(tutor_id))

@@ -1,4 +1,4 @@
-"""Subjects, the tutor directory, and tutors' own settings."""
+"""Subjects, the tutor directory, and tutors' own settings and Google calendars."""
 
 from __future__ import annotations
 
@@ -14,19 +14,41 @@ from tortoise.transactions import in_transaction
 from tutorcal.audit import service as audit
 from tutorcal.core.ids import parse_id, parse_reference
 from tutorcal.core.pagination import paginate
-from tutorcal.google.grants import CalendarStatus, calendar_status
+from tutorcal.errors import Forbidden
+from tutorcal.google.calendar_errors import CalendarApiError, Unreachable
+from tutorcal.google.grants import CalendarStatus, NoLiveCalendarGrant, calendar_status
 from tutorcal.google.models import GoogleGrant, GrantStatus, MirroredCalendar
-from tutorcal.tutors.errors import SubjectCodeTaken, TutorNotFound, UnknownSubject
+from tutorcal.google.service import CalendarService
+from tutorcal.tutors.errors import (
+    CalendarNotConnected,
+    GoogleCalendarUnavailable,
+    SubjectCodeTaken,
+    TutorNotFound,
+    UnknownSubject,
+)
 from tutorcal.tutors.models import Subject, TutorProfile, TutorSubject
-from tutorcal.tutors.schemas import TutorSettings
+from tutorcal.tutors.schemas import (
+    BookingRules,
+    CalendarChoice,
+    CalendarSyncRead,
+    SubjectRead,
+    TutorDetail,
+    TutorRead,
+    TutorSettings,
+)
 from tutorcal.users.models import User
 
 
-async def list_subjects() -> list[Subject]:
-    return await Subject.all().order_by("name")
+def _subject_read(subject: Subject) -> SubjectRead:
+    return SubjectRead(id=str(subject.id), name=subject.name, code=subject.code)
 
 
-async def create_subject(actor: User, name: str, code: str) -> Subject:
+async def list_subjects() -> list[SubjectRead]:
+    return [_subject_read(s) for s in await Subject.all().order_by("name")]
+
+
+async def create_subject(actor: User, name: str, code: str) -> SubjectRead:
+    """Raises SubjectCodeTaken; audited."""
     try:
         subject = await Subject.create(name=name, code=code.lower())
     except IntegrityError as exc:
@@ -38,7 +60,7 @@ async def create_subject(actor: User, name: str, code: str) -> Subject:
         subject_id=str(subject.id),
         detail={"code": subject.code},
     )
-    return subject
+    return _subject_read(subject)
 
 
 class TutorView(NamedTuple):
@@ -84,15 +106,67 @@ async def _views(users: list[User]) -> list[TutorView]:
     return views
 
 
+def _tutor_read(view: TutorView) -> TutorRead:
+    return TutorRead(
+        id=str(view.user.id),
+        name=view.user.name,
+        picture_url=view.user.picture_url,
+        bio=view.profile.bio,
+        subjects=[_subject_read(s) for s in view.subjects],
+        timezone=view.user.timezone,
+        calendar_connected=view.calendar_status == CalendarStatus.CONNECTED,
+    )
+
+
+def tutor_detail(view: TutorView) -> TutorDetail:
+    """Also a tutor's schedule's first part (``tutoring_sessions.router``)."""
+    p = view.profile
+    return TutorDetail(
+        **_tutor_read(view).model_dump(),
+        calendar_status=view.calendar_status,
+        last_synced_at=view.last_synced_at,
+        rules=BookingRules(
+            slot_minutes=p.slot_minutes,
+            min_notice_minutes=p.min_notice_minutes,
+            horizon_days=p.horizon_days,
+            max_bookings_per_student_per_week=p.max_bookings_per_student_per_week,
+            cancel_notice_minutes=p.cancel_notice_minutes,
+            reschedule_notice_minutes=p.reschedule_notice_minutes,
+        ),
+    )
+
+
 async def list_tutors(
+    viewer: User,
     *,
     subject_id: str | None,
     query: str | None,
     limit: int,
     cursor: str | None,
-    connected_only: bool = True,
+    include_unconnected: bool,
+) -> tuple[list[TutorRead], str | None]:
+    """Tutors, newest first: those whose calendar is connected, unless an admin asks for
+    every one (anyone else: Forbidden)."""
+    if include_unconnected and not viewer.is_admin:
+        raise Forbidden("Only admins may list tutors whose calendar is not connected.")
+    views, next_cursor = await _list_views(
+        subject_id=subject_id,
+        query=query,
+        limit=limit,
+        cursor=cursor,
+        connected_only=not include_unconnected,
+    )
+    return [_tutor_read(view) for view in views], next_cursor
+
+
+async def _list_views(
+    *,
+    subject_id: str | None,
+    query: str | None,
+    limit: int,
+    cursor: str | None,
+    connected_only: bool,
 ) -> tuple[list[TutorView], str | None]:
-    """Tutors, newest first; with ``connected_only``, those whose calendar is connected."""
     tutors = User.filter(is_tutor=True, deleted_at__isnull=True)
     if connected_only:
         # What calendar_status() calls connected, as far as SQL can tell (the scopes are
@@ -276,3 +350,57 @@ async def update_settings(tutor: User, changes: Mapping[str, Any]) -> tuple[Tuto
                 },
             )
     return await get_tutor(str(tutor.id)), mirror_changed
+
+
+async def save_settings(
+    tutor: User, changes: Mapping[str, Any], calendar: CalendarService
+) -> TutorSettings:
+    """``update_settings``, then, if what is mirrored changed and the calendar is connected,
+    Google read again in the background."""
+    view, mirror_changed = await update_settings(tutor, changes)
+    if mirror_changed and view.calendar_status == CalendarStatus.CONNECTED:
+        calendar.resync_in_background(tutor)
+    return settings_of(view)
+
+
+async def list_calendars(tutor: User, calendar: CalendarService) -> list[CalendarChoice]:
+    """The tutor's Google calendars, asked of Google now; raises CalendarNotConnected,
+    GoogleCalendarUnavailable."""
+    try:
+        client = await calendar.client_for(str(tutor.id))
+        entries = await client.list_calendars()
+    except NoLiveCalendarGrant as exc:
+        raise CalendarNotConnected(
+            f"Calendar status: {exc.status.value}. Connect your Google Calendar."
+        ) from exc
+    except (CalendarApiError, Unreachable) as exc:
+        raise GoogleCalendarUnavailable() from exc
+    return [
+        CalendarChoice(
+            id=e.id,
+            summary=e.summary,
+            primary=bool(e.primary),
+            access_role=e.access_role,
+            time_zone=e.time_zone,
+        )
+        for e in entries
+    ]
+
+
+async def sync_calendars(tutor: User, calendar: CalendarService) -> CalendarSyncRead:
+    """The session and busy calendars read from Google now; raises CalendarNotConnected."""
+    view = await get_tutor(str(tutor.id))
+    if view.calendar_status != CalendarStatus.CONNECTED:
+        raise CalendarNotConnected(
+            f"Calendar status: {view.calendar_status.value}. Connect your Google Calendar."
+        )
+    outcomes = await calendar.connect(tutor)
+    read = {outcome.calendar_id for outcome in outcomes if outcome.ok}
+    unread = {outcome.calendar_id for outcome in outcomes if not outcome.ok} - read
+    after = await get_tutor(str(tutor.id))
+    return CalendarSyncRead(
+        synced=len(read),
+        failed=len(unread),
+        calendar_status=after.calendar_status,
+        last_synced_at=after.last_synced_at,
+    )
