@@ -14,12 +14,13 @@ from tests.auth.test_sessions import signed_in
 from tests.conftest import TEST_TUTOR
 from tests.support.browser import Browser
 from tests.support.calendar import add_event, at, connect_tutor, event_body
+from tests.support.clock import ManualClock
 from tests.support.emulator import EmulatorServer
 from tutorcal.availability.service import check_bookable_slot
 from tutorcal.availability.slots import SlotRefusal
 from tutorcal.bookings.models import Booking, BookingKind, BookingStatus, CalendarSync
 from tutorcal.core.time import utcnow
-from tutorcal.google.models import GoogleGrant, GrantStatus, MirroredCalendar
+from tutorcal.google.models import GoogleGrant, GrantStatus
 from tutorcal.users.models import User
 
 AVAILABILITY: dict[str, Any] = {
@@ -397,10 +398,10 @@ async def test_reading_slots_makes_no_google_call(
 
 
 async def test_a_mirror_that_fell_behind_offers_no_slots(
-    app: FastAPI, browser: Browser, emulator: EmulatorServer
+    app: FastAPI, browser: Browser, emulator: EmulatorServer, clock: ManualClock
 ) -> None:
     tutor = await open_tutor(app, browser, emulator)
-    await MirroredCalendar.filter(tutor=tutor).update(last_synced_at=utcnow() - timedelta(hours=2))
+    clock.advance(timedelta(hours=2))  # and no sync ran meanwhile
     response = await browser.app.get(f"/api/v1/tutors/{tutor.id}/slots")
     assert response.status_code == 409
     assert response.json()["code"] == "calendar_unavailable"

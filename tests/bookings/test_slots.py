@@ -5,9 +5,10 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from tests.conftest import TEST_TUTOR
-from tests.support.booking import attendees, group_session, student
+from tests.support.booking import attendees, drain_once_due, group_session, student
 from tests.support.browser import Browser
 from tests.support.calendar import add_event, at, connect_tutor, event_body, runtime_of, sync_now
+from tests.support.clock import ManualClock
 from tests.support.emulator import EmulatorServer
 from tutorcal.bookings.models import Booking
 from tutorcal.google.event_writes import NotOurEvent, put_slot_event
@@ -261,7 +262,11 @@ async def test_a_retried_create_finds_its_own_event_and_refuses_a_stranger(
 
 
 async def test_a_slot_event_created_but_answered_by_a_timeout_is_not_created_twice(
-    app: FastAPI, browser: Browser, other_browser: Browser, emulator: EmulatorServer
+    app: FastAPI,
+    browser: Browser,
+    other_browser: Browser,
+    emulator: EmulatorServer,
+    clock: ManualClock,
 ) -> None:
     tutor = await tutor_open_for_slots(app, browser, emulator)
     sam = await student(other_browser, emulator, "sam@school.example")
@@ -277,12 +282,7 @@ async def test_a_slot_event_created_but_answered_by_a_timeout_is_not_created_twi
     )
     status, booking = await book_slot(sam, tutor, iso(at(3, 15)))
     assert status == 201
-    from tutorcal.bookings.google_sync import drain_booking_writes
-    from tutorcal.core.time import utcnow
-    from tutorcal.outbox.models import OutboxJob
-
-    await OutboxJob.all().update(next_attempt_at=utcnow())
-    await drain_booking_writes(runtime_of(app).calendar, runtime_of(app).outbox_policy)
+    await drain_once_due(app, clock)
     events = emulator.control("GET", f"/calendars/{TEST_TUTOR}/events")
     ours = [e for e in events if e["id"] == booking["calendar_event_id"]]
     assert len(ours) == 1

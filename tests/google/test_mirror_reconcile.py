@@ -6,16 +6,16 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 
 from tests.conftest import TEST_TUTOR
-from tests.support.booking import group_session, student
+from tests.support.booking import drain_once_due, group_session, student
 from tests.support.browser import Browser
 from tests.support.calendar import add_event, at, connect_tutor, event_body, runtime_of, sync_now
+from tests.support.clock import ManualClock
 from tests.support.emulator import EmulatorServer
 from tutorcal.audit.models import AuditEntry
 from tutorcal.bookings.models import Booking, BookingStatus
@@ -164,7 +164,11 @@ async def test_a_slot_whose_event_vanished_while_the_channel_was_down_is_cancell
 
 
 async def test_a_slot_not_yet_written_to_google_is_left_to_the_outbox_by_a_full_sync(
-    app: FastAPI, browser: Browser, other_browser: Browser, emulator: EmulatorServer
+    app: FastAPI,
+    browser: Browser,
+    other_browser: Browser,
+    emulator: EmulatorServer,
+    clock: ManualClock,
 ) -> None:
     tutor = await tutor_open_for_slots(app, browser, emulator)
     sam = await student(other_browser, emulator, "sam@school.example")
@@ -177,12 +181,7 @@ async def test_a_slot_not_yet_written_to_google_is_left_to_the_outbox_by_a_full_
     await force_full_sync(app, tutor, emulator)
     assert (await booking_seen_by(sam, booking["id"]))["status"] == "confirmed"
 
-    from tutorcal.bookings.google_sync import drain_booking_writes
-    from tutorcal.outbox.models import OutboxJob
-    from tutorcal.outbox.service import RetryPolicy
-
-    await OutboxJob.all().update(next_attempt_at=utcnow() - timedelta(seconds=1))
-    await drain_booking_writes(runtime_of(app).calendar, RetryPolicy())
+    await drain_once_due(app, clock)
     seen = await booking_seen_by(sam, booking["id"])
     assert (seen["status"], seen["calendar_sync"]) == ("confirmed", "synced")
     await force_full_sync(app, tutor, emulator)

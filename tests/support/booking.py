@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from fastapi import FastAPI
 
 from tests.conftest import TEST_TUTOR
 from tests.support.browser import Browser
-from tests.support.calendar import add_event, at, connect_tutor, event_body
+from tests.support.calendar import add_event, at, connect_tutor, event_body, runtime_of
+from tests.support.clock import ManualClock
 from tests.support.emulator import EmulatorServer
+from tutorcal.bookings.google_sync import drain_booking_writes
 from tutorcal.users.models import User
 
 
@@ -51,3 +54,10 @@ async def student(browser: Browser, emulator: EmulatorServer, email: str) -> Bro
 def attendees(emulator: EmulatorServer, calendar: str, event_id: str) -> list[str]:
     event = emulator.control("GET", f"/calendars/{calendar}/events/{event_id}")
     return sorted(a["email"] for a in event.get("attendees", []) if not a.get("organizer"))
+
+
+async def drain_once_due(app: FastAPI, clock: ManualClock) -> dict[str, int]:
+    """The worker's outbox round, once every write's backoff is over (none waits past the cap)."""
+    runtime = runtime_of(app)
+    clock.advance(timedelta(seconds=runtime.outbox_policy.retry_cap_seconds))
+    return await drain_booking_writes(runtime.calendar, runtime.outbox_policy)

@@ -17,7 +17,7 @@ from tutorcal.admin.schemas import (
     RolesUpdate,
 )
 from tutorcal.audit import service as audit
-from tutorcal.auth.dependencies import AdminDep, current_admin
+from tutorcal.auth.dependencies import AdminDep, RuntimeDep, current_admin
 from tutorcal.core.pagination import CursorQuery, InvalidCursor, LimitQuery, Page
 from tutorcal.core.time import Instant
 from tutorcal.errors import Forbidden, NotAuthenticated, NotFound, Unprocessable, problem_responses
@@ -186,5 +186,5 @@ async def list_outbox(
     "failed (pending or done) is 409 `outbox_not_failed`.",
     responses=problem_responses(OutboxJobNotFound, OutboxJobNotFailed),
 )
-async def retry_outbox_item(item_id: str, admin: AdminDep) -> OutboxItemRead:
-    return _outbox_item(await service.retry_outbox_job(admin, item_id))
+async def retry_outbox_item(item_id: str, admin: AdminDep, runtime: RuntimeDep) -> OutboxItemRead:
+    return _outbox_item(await service.retry_outbox_job(admin, item_id, runtime.clock.now()))

@@ -20,7 +20,6 @@ from tutorcal.availability.schemas import (
     minutes_of,
 )
 from tutorcal.availability.slots import Availability, LocalRange
-from tutorcal.core.time import utcnow
 from tutorcal.core.windows import (
     EndQuery,
     InvalidWindow,
@@ -136,13 +135,14 @@ async def list_slots(
     end: EndQuery = None,
     minutes: MinutesQuery = None,
 ) -> list[SlotRead]:
-    window_start, window_end = resolve_window(start, end)
+    now = runtime.clock.now()
+    window_start, window_end = resolve_window(start, end, now)
     slots = await service.list_free_slots(
         tutor_id,
         window_start,
         window_end,
         minutes=minutes,
-        now=utcnow(),
+        now=now,
         stale_after=timedelta(minutes=runtime.settings.mirror_stale_after_minutes),
     )
     return [SlotRead(start=slot_start, end=slot_end) for slot_start, slot_end in slots]

@@ -187,7 +187,11 @@ async def create_booking_rate_limit(
     async def is_replay() -> bool:
         # A client retrying after a lost answer must get that answer, whatever its budget;
         # a replay costs one read and books nothing.
-        return user is not None and key is not None and await idempotency.has_answer(user, key)
+        return (
+            user is not None
+            and key is not None
+            and await idempotency.has_answer(user, key, runtime.clock.now())
+        )
 
     await enforce_rate_limit(request, runtime, "booking", user, exempt=is_replay)
 
@@ -218,7 +222,7 @@ async def create_booking(
     if not idempotency_key:
         return await _book(user, body, runtime, None)
     digest = idempotency.fingerprint(request.url.path, body.model_dump(mode="json"))
-    claim = idempotency.Claim(user, idempotency_key, digest)
+    claim = idempotency.Claim(user, idempotency_key, digest, runtime.clock)
     for _ in range(idempotency.ATTEMPTS):
         earlier = await idempotency.earlier(claim)
         if earlier is not None:
@@ -235,7 +239,12 @@ async def _book(
 ) -> JSONResponse:
     try:
         placed = await bookings.book(
-            user, body, stale_after=_stale(runtime), check_slot=_check_slot, claim=claim
+            user,
+            body,
+            now=runtime.clock.now(),
+            stale_after=_stale(runtime),
+            check_slot=_check_slot,
+            claim=claim,
         )
     except IdempotencyInProgress:
         raise  # not an answer to store: the repeat may try again
@@ -313,7 +322,9 @@ async def read_booking(booking_id: str, user: UserDep) -> BookingRead:
 async def cancel_booking(
     booking_id: str, user: UserDep, runtime: RuntimeDep, body: CancelRequest | None = None
 ) -> BookingRead:
-    booking, job = await bookings.cancel(user, booking_id, body.reason if body else None)
+    booking, job = await bookings.cancel(
+        user, booking_id, body.reason if body else None, now=runtime.clock.now()
+    )
     await _write_now(runtime, job)
     return await _read(await _fresh(booking.id), user)
 
@@ -337,7 +348,12 @@ async def reschedule_booking(
     booking_id: str, body: BookingReschedule, user: UserDep, runtime: RuntimeDep
 ) -> BookingRead:
     placed, old_job = await bookings.reschedule(
-        user, booking_id, body, stale_after=_stale(runtime), check_slot=_check_slot
+        user,
+        booking_id,
+        body,
+        now=runtime.clock.now(),
+        stale_after=_stale(runtime),
+        check_slot=_check_slot,
     )
     # The new place first: a moved one-to-one event is updated, not deleted and re-created.
     await _write_now(runtime, placed.job, old_job)
@@ -356,7 +372,7 @@ class FeedCreated(ResponseModel):
     summary="A new secret iCalendar URL of my bookings (the old one stops working)",
 )
 async def create_calendar_feed(user: UserDep, runtime: RuntimeDep) -> FeedCreated:
-    token = await feed.create_feed_token(user)
+    token = await feed.create_feed_token(user, runtime.clock.now())
     return FeedCreated(url=f"{runtime.settings.public_base_url}/api/v1/calendar-feed/{token}.ics")
 
 
@@ -367,5 +383,8 @@ async def create_calendar_feed(user: UserDep, runtime: RuntimeDep) -> FeedCreate
     summary="iCalendar of a user's confirmed bookings (the URL is the secret)",
     responses={200: {"content": {"text/calendar": {}}}, **problem_responses(NotFound)},
 )
-async def calendar_feed(token: str) -> Response:
-    return Response(await feed.render_feed(token), media_type="text/calendar; charset=utf-8")
+async def calendar_feed(token: str, runtime: RuntimeDep) -> Response:
+    return Response(
+        await feed.render_feed(token, runtime.clock.now()),
+        media_type="text/calendar; charset=utf-8",
+    )

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import Query
 
-from tutorcal.core.time import Instant, utcnow
+from tutorcal.core.time import Instant
 from tutorcal.errors import Unprocessable
 
 MAX_WINDOW = timedelta(days=62)
@@ -35,8 +35,10 @@ class InvalidWindow(Unprocessable):
     default_detail = "The window ends before it starts."
 
 
-def resolve_window(start: datetime | None, end: datetime | None) -> tuple[datetime, datetime]:
-    start = start or utcnow()
+def resolve_window(
+    start: datetime | None, end: datetime | None, now: datetime
+) -> tuple[datetime, datetime]:
+    start = start or now
     end = end or start + DEFAULT_WINDOW
     if end < start:
         raise InvalidWindow()

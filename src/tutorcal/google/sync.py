@@ -23,7 +23,7 @@ from tortoise.transactions import in_transaction
 
 from tutorcal.audit import service as audit
 from tutorcal.core.metrics import SYNCS
-from tutorcal.core.time import utcnow
+from tutorcal.core.time import Clock, utcnow
 from tutorcal.google.calendar_client import CalendarClient
 from tutorcal.google.calendar_errors import (
     CalendarApiError,
@@ -46,6 +46,8 @@ ClientFactory = Callable[[str], Awaitable[CalendarClient]]
 
 # A lease is short and renewed while its sync runs: a process killed mid-sync strands the
 # calendar for LEASE at most, and pushes that arrive meanwhile are served once it lapses.
+# Leases and requests are stamped with wall time: they are renewed by real sleeps and shared
+# with other processes, whatever clock this one's rules follow.
 LEASE = timedelta(seconds=30)
 LEASE_RENEW_SECONDS = 10.0
 # After this many failed syncs in a row the calendar fails closed: no times are offered.
@@ -109,9 +111,12 @@ async def _release(calendar_id: object) -> None:
 
 
 class SyncEngine:
-    def __init__(self, client_for_tutor: ClientFactory, on_changes: MirrorChangeHandler) -> None:
+    def __init__(
+        self, client_for_tutor: ClientFactory, on_changes: MirrorChangeHandler, clock: Clock
+    ) -> None:
         self._client_for_tutor = client_for_tutor
         self._on_changes = on_changes
+        self._clock = clock
 
     async def sync_until_quiet(
         self, calendar_id: object, *, force_full: bool = False, requested_at: datetime | None = None
@@ -166,7 +171,10 @@ class SyncEngine:
     async def _sync_once(self, calendar_id: object, *, force_full: bool) -> SyncOutcome:
         calendar = await MirroredCalendar.get(id=calendar_id).select_related("tutor")
         profile, _ = await TutorProfile.get_or_create(user=calendar.tutor)
-        now = utcnow()
+        # The read is ordered against bookings' own stamps (read_at); the window and how fresh
+        # the copy is are rules, and follow the clock.
+        read_at = utcnow()
+        now = self._clock.now()
         window_start, window_end = window_for(profile, now)
         needs_full = (
             force_full
@@ -204,7 +212,7 @@ class SyncEngine:
         async with in_transaction():
             if page.time_zone:
                 calendar.time_zone = page.time_zone
-            await apply_events(calendar, profile, page.events, changes, read_at=now)
+            await apply_events(calendar, profile, page.events, changes, read_at=read_at)
             if kind == "full":
                 await remove_unseen(
                     calendar, changes.seen_event_ids, window_start, window_end, changes
@@ -216,10 +224,10 @@ class SyncEngine:
                         frozenset(changes.live_event_ids),
                         window_start,
                         window_end,
-                        read_at=now,
+                        read_at=read_at,
                     )
                 )
-            changes.found.append(AttendeesRead(calendar.id, read_at=now))
+            changes.found.append(AttendeesRead(calendar.id, read_at=read_at))
             # In this transaction: a booking cancelled for a retired session commits with it.
             changes.absorb(await self._on_changes.apply(changes.found))
             detail = changes.audit_detail()
@@ -236,8 +244,8 @@ class SyncEngine:
                 calendar.window_end_at = window_end
                 calendar.last_full_sync_at = now
             calendar.sync_token = page.next_sync_token
-            calendar.last_sync_started_at = now
-            calendar.last_synced_at = utcnow()
+            calendar.last_sync_started_at = read_at
+            calendar.last_synced_at = self._clock.now()
             calendar.status = CalendarSyncStatus.OK
             calendar.consecutive_failures = 0
             calendar.last_error = None
