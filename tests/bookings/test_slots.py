@@ -5,30 +5,23 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from tests.conftest import TEST_TUTOR
-from tests.support.booking import attendees, drain_once_due, group_session, student
+from tests.support.booking import (
+    ALL_DAY_AVAILABILITY,
+    attendees,
+    drain_once_due,
+    group_session,
+    iso,
+    student,
+    tutor_open_for_slots,
+)
 from tests.support.browser import Browser
-from tests.support.calendar import add_event, at, connect_tutor, event_body, runtime_of, sync_now
+from tests.support.calendar import add_event, at, event_body, runtime_of, sync_now
 from tests.support.clock import ManualClock
 from tests.support.emulator import EmulatorServer
 from tutorcal.bookings.models import Booking
 from tutorcal.google.event_writes import NotOurEvent, put_slot_event
 from tutorcal.tutoring_sessions.models import TutoringSession
 from tutorcal.users.models import User
-
-ALL_DAY_AVAILABILITY = {
-    "timezone": "UTC",
-    "weekly": [{"weekday": day, "start": "08:00", "end": "20:00"} for day in range(7)],
-    "overrides": [],
-}
-
-
-async def tutor_open_for_slots(app: FastAPI, browser: Browser, emulator: EmulatorServer) -> User:
-    tutor = await connect_tutor(app, browser, emulator)
-    response = await browser.app.put(
-        "/api/v1/tutors/me/availability", json=ALL_DAY_AVAILABILITY, headers=browser.csrf
-    )
-    assert response.status_code == 200, response.text
-    return tutor
 
 
 async def book_slot(
@@ -40,10 +33,6 @@ async def book_slot(
         headers=browser.csrf,
     )
     return response.status_code, response.json()
-
-
-def iso(moment: object) -> str:
-    return str(moment.isoformat()).replace("+00:00", "Z")
 
 
 async def test_a_slot_booking_creates_an_event_with_the_student_and_a_meet_link(

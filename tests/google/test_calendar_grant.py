@@ -14,6 +14,7 @@ from tests.conftest import TEST_TUTOR
 from tests.support.browser import Browser
 from tests.support.clock import ManualClock
 from tests.support.emulator import EmulatorServer, query_of
+from tests.support.factories import make_tutor
 from tutorcal.audit.models import AuditEntry
 from tutorcal.core.crypto import CiphertextRefused, TokenCipher
 from tutorcal.google.grants import NoLiveCalendarGrant, rotate_stored_tokens
@@ -124,9 +125,7 @@ async def test_a_ciphertext_copied_to_another_users_row_is_refused(
 ) -> None:
     tutor = await tutor_with_calendar(browser, emulator)
     grant = await GoogleGrant.get(user=tutor)
-    intruder = await User.create(
-        google_sub="intruder", email="intruder@school.example", is_tutor=True
-    )
+    intruder = await make_tutor(email="intruder@school.example")
     await GoogleGrant.create(
         user=intruder,
         refresh_token_ciphertext=grant.refresh_token_ciphertext,

@@ -12,8 +12,9 @@ from tests.support.browser import Browser
 from tests.support.calendar import add_event, at, connect_tutor, event_body, runtime_of, sync_now
 from tests.support.clock import ManualClock
 from tests.support.emulator import EmulatorServer
+from tests.support.factories import make_booking, make_student
 from tutorcal.audit.models import AuditEntry
-from tutorcal.bookings.models import Booking, BookingKind, BookingStatus, CalendarSync
+from tutorcal.bookings.models import BookingStatus
 from tutorcal.core.time import SYSTEM_CLOCK, utcnow
 from tutorcal.google.models import CalendarEvent, CalendarSyncStatus, MirroredCalendar
 from tutorcal.tutoring_sessions.models import TutoringSession
@@ -128,16 +129,7 @@ async def test_deleting_the_event_in_google_removes_the_session_and_cancels_its_
     )
     tutor = await connect_tutor(app, browser, emulator)
     session = await TutoringSession.get()
-    student = await User.create(google_sub="s1", email="sam@school.example")
-    booking = await Booking.create(
-        kind=BookingKind.SESSION,
-        session=session,
-        tutor=tutor,
-        student=student,
-        start_at=session.start_at,
-        end_at=session.end_at,
-        calendar_sync=CalendarSync.SYNCED,
-    )
+    booking = await make_booking(session)
 
     emulator.control("DELETE", f"/calendars/{TEST_TUTOR}/events/{event['id']}")
     await sync_now(app, tutor)
@@ -170,26 +162,8 @@ async def test_a_student_removed_in_google_loses_the_booking_with_a_reason(
     )
     tutor = await connect_tutor(app, browser, emulator)
     session = await TutoringSession.get()
-    sam = await User.create(google_sub="sam", email="sam@school.example")
-    sofia = await User.create(google_sub="sofia", email="sofia@school.example")
-    kept = await Booking.create(
-        kind=BookingKind.SESSION,
-        session=session,
-        tutor=tutor,
-        student=sofia,
-        start_at=session.start_at,
-        end_at=session.end_at,
-        calendar_sync=CalendarSync.SYNCED,
-    )
-    removed = await Booking.create(
-        kind=BookingKind.SESSION,
-        session=session,
-        tutor=tutor,
-        student=sam,
-        start_at=session.start_at,
-        end_at=session.end_at,
-        calendar_sync=CalendarSync.SYNCED,
-    )
+    kept = await make_booking(session, await make_student(email="sofia@school.example"))
+    removed = await make_booking(session, await make_student(email="sam@school.example"))
 
     emulator.control(
         "PATCH",
@@ -421,22 +395,14 @@ async def test_a_list_read_before_a_booking_reached_google_does_not_cancel_that_
     )
     tutor = await connect_tutor(app, browser, emulator)
     session = await TutoringSession.get()
-    sam = await User.create(google_sub="sam", email="sam@school.example")
+    sam = await make_student(email="sam@school.example")
     read_at = utcnow()
     # What events.list answered at read_at: Sam had cancelled, and Google no longer had him.
     older = emulator.control(
         "PATCH", f"/calendars/{TEST_TUTOR}/events/{event['id']}", {"attendees": [organizer]}
     )
     # Sam booked again, and that booking reached Google after the list was read.
-    rebooked = await Booking.create(
-        kind=BookingKind.SESSION,
-        session=session,
-        tutor=tutor,
-        student=sam,
-        start_at=session.start_at,
-        end_at=session.end_at,
-        calendar_sync=CalendarSync.SYNCED,
-    )
+    rebooked = await make_booking(session, sam)
     assert rebooked.updated_at > read_at
 
     calendar = await MirroredCalendar.get()

@@ -12,7 +12,7 @@ import pytest
 from fastapi import FastAPI
 
 from tests.conftest import TEST_TUTOR
-from tests.support.booking import drain_once_due, group_session, student
+from tests.support.booking import drain_once_due, group_session, iso, student, tutor_open_for_slots
 from tests.support.browser import Browser
 from tests.support.calendar import add_event, at, connect_tutor, event_body, runtime_of, sync_now
 from tests.support.clock import ManualClock
@@ -24,16 +24,6 @@ from tutorcal.google.calendar_client import CalendarClient
 from tutorcal.google.models import MirroredCalendar
 from tutorcal.tutoring_sessions.models import TutoringSession
 from tutorcal.users.models import User
-
-ALL_DAY_AVAILABILITY = {
-    "timezone": "UTC",
-    "weekly": [{"weekday": day, "start": "08:00", "end": "20:00"} for day in range(7)],
-    "overrides": [],
-}
-
-
-def iso(moment: Any) -> str:
-    return str(moment.isoformat()).replace("+00:00", "Z")
 
 
 def remove_guest(emulator: EmulatorServer, event_id: str, email: str) -> None:
@@ -107,15 +97,6 @@ async def test_a_seat_still_on_the_event_or_not_yet_written_stays_confirmed(
 
 
 # 2. A slot whose event vanished while nobody was told ---------------------------------------
-
-
-async def tutor_open_for_slots(app: FastAPI, browser: Browser, emulator: EmulatorServer) -> User:
-    tutor = await connect_tutor(app, browser, emulator)
-    response = await browser.app.put(
-        "/api/v1/tutors/me/availability", json=ALL_DAY_AVAILABILITY, headers=browser.csrf
-    )
-    assert response.status_code == 200, response.text
-    return tutor
 
 
 async def test_a_slot_whose_event_the_tutor_deleted_is_cancelled(

@@ -13,13 +13,13 @@ from tests.support.browser import Browser
 from tests.support.calendar import add_event, at, connect_tutor, event_body, runtime_of
 from tests.support.clock import ManualClock
 from tests.support.emulator import EmulatorServer
+from tests.support.factories import make_student
 from tutorcal.bookings.models import IdempotencyRecord
 from tutorcal.core.time import utcnow
 from tutorcal.google.models import GoogleGrant, GrantStatus, MirroredCalendar, WatchChannel
 from tutorcal.operations.tasks import PERIODIC_TASKS, TaskName
 from tutorcal.outbox.models import TaskRun
 from tutorcal.tutoring_sessions.models import TutoringSession
-from tutorcal.users.models import User
 from tutorcal.worker import run_round
 
 
@@ -55,7 +55,7 @@ async def test_a_worker_round_runs_exactly_the_periodic_tasks(app: FastAPI) -> N
 async def test_the_purge_deletes_expired_idempotency_keys_and_old_task_runs_only(
     app: FastAPI, client: httpx2.AsyncClient, clock: ManualClock
 ) -> None:
-    user = await User.create(google_sub="sub-purge", email="pat@school.example")
+    user = await make_student()
     for key, expires_at in (
         ("old", clock.now() + timedelta(minutes=1)),
         ("live", clock.now() + timedelta(hours=1)),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from fastapi import FastAPI
@@ -15,6 +15,18 @@ from tests.support.clock import ManualClock
 from tests.support.emulator import EmulatorServer
 from tutorcal.bookings.google_sync import drain_booking_writes
 from tutorcal.users.models import User
+
+# Open every day from 08:00 to 20:00 UTC: whatever a test books in those hours is available.
+ALL_DAY_AVAILABILITY = {
+    "timezone": "UTC",
+    "weekly": [{"weekday": day, "start": "08:00", "end": "20:00"} for day in range(7)],
+    "overrides": [],
+}
+
+
+def iso(moment: datetime) -> str:
+    """As the web app sends an instant: RFC 3339 in UTC with a Z."""
+    return moment.isoformat().replace("+00:00", "Z")
 
 
 @dataclass
@@ -42,6 +54,15 @@ async def group_session(
     tutor = await connect_tutor(app, tutor_browser, emulator)
     sessions = (await tutor_browser.app.get(f"/api/v1/tutors/{tutor.id}/sessions")).json()
     return GroupSession(tutor, event, sessions[0]["id"])
+
+
+async def tutor_open_for_slots(app: FastAPI, browser: Browser, emulator: EmulatorServer) -> User:
+    tutor = await connect_tutor(app, browser, emulator)
+    response = await browser.app.put(
+        "/api/v1/tutors/me/availability", json=ALL_DAY_AVAILABILITY, headers=browser.csrf
+    )
+    assert response.status_code == 200, response.text
+    return tutor
 
 
 async def student(browser: Browser, emulator: EmulatorServer, email: str) -> Browser:
