@@ -19,8 +19,7 @@ from tortoise import connections
 
 from tests.support.booking import group_session, student
 from tests.support.browser import Browser
-from tests.support.calendar import runtime_of
-from tests.support.clock import ManualClock
+from tests.support.calendar import clock_of, runtime_of
 from tests.support.emulator import EmulatorServer
 from tutorcal.audit import service as audit_service
 from tutorcal.audit.models import AuditEntry
@@ -109,11 +108,7 @@ async def test_a_key_keeps_its_body_whether_its_request_was_booked_or_rejected(
 
 
 async def test_an_expired_key_books_afresh_and_the_worker_purges_expired_keys(
-    app: FastAPI,
-    browser: Browser,
-    other_browser: Browser,
-    emulator: EmulatorServer,
-    clock: ManualClock,
+    app: FastAPI, browser: Browser, other_browser: Browser, emulator: EmulatorServer
 ) -> None:
     group = await group_session(app, browser, emulator)
     sam = await student(other_browser, emulator, "sam@school.example")
@@ -123,6 +118,7 @@ async def test_an_expired_key_books_afresh_and_the_worker_purges_expired_keys(
         f"/api/v1/bookings/{first.json()['id']}/cancel", headers=sam.csrf
     )
     assert cancelled.status_code == 200
+    clock = clock_of(app)
     clock.advance(idempotency.KEEP)
     await runtime_of(app).calendar.sync_stale()  # the worker kept the mirror fresh meanwhile
 
@@ -142,7 +138,6 @@ async def test_a_request_that_died_after_its_commit_is_answered_with_its_booking
     other_browser: Browser,
     emulator: EmulatorServer,
     monkeypatch: pytest.MonkeyPatch,
-    clock: ManualClock,
 ) -> None:
     """In-process stand-in for a kill between commit and answer: the answer is never stored."""
     group = await group_session(app, browser, emulator)
@@ -157,6 +152,7 @@ async def test_a_request_that_died_after_its_commit_is_answered_with_its_booking
     monkeypatch.undo()
     (booking,) = await Booking.all()
     user = await User.get(email="sam@school.example")
+    clock = clock_of(app)
     assert await idempotency.has_answer(
         user, "lost-answer", clock.now()
     )  # the rate limit lets it through
@@ -268,11 +264,7 @@ async def test_a_repeat_waits_for_the_first_transaction(
 
 
 async def test_a_key_the_previous_release_claimed_is_409_for_a_minute_then_free(
-    app: FastAPI,
-    browser: Browser,
-    other_browser: Browser,
-    emulator: EmulatorServer,
-    clock: ManualClock,
+    app: FastAPI, browser: Browser, other_browser: Browser, emulator: EmulatorServer
 ) -> None:
     """That release wrote the key before booking and its answer after; its request may still
     be running while the new release serves the repeat."""
@@ -291,6 +283,7 @@ async def test_a_key_the_previous_release_claimed_is_409_for_a_minute_then_free(
             "note": None,
         },
     )
+    clock = clock_of(app)
     await IdempotencyRecord.create(
         user=user, key="old-release", fingerprint=digest, expires_at=clock.now() + idempotency.KEEP
     )

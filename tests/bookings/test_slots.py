@@ -16,7 +16,6 @@ from tests.support.booking import (
 )
 from tests.support.browser import Browser
 from tests.support.calendar import add_event, at, event_body, runtime_of, sync_now
-from tests.support.clock import ManualClock
 from tests.support.emulator import EmulatorServer
 from tutorcal.bookings.models import Booking
 from tutorcal.google.event_writes import NotOurEvent, put_slot_event
@@ -251,11 +250,7 @@ async def test_a_retried_create_finds_its_own_event_and_refuses_a_stranger(
 
 
 async def test_a_slot_event_created_but_answered_by_a_timeout_is_not_created_twice(
-    app: FastAPI,
-    browser: Browser,
-    other_browser: Browser,
-    emulator: EmulatorServer,
-    clock: ManualClock,
+    app: FastAPI, browser: Browser, other_browser: Browser, emulator: EmulatorServer
 ) -> None:
     tutor = await tutor_open_for_slots(app, browser, emulator)
     sam = await student(other_browser, emulator, "sam@school.example")
@@ -271,7 +266,7 @@ async def test_a_slot_event_created_but_answered_by_a_timeout_is_not_created_twi
     )
     status, booking = await book_slot(sam, tutor, iso(at(3, 15)))
     assert status == 201
-    await drain_once_due(app, clock)
+    await drain_once_due(app)
     events = emulator.control("GET", f"/calendars/{TEST_TUTOR}/events")
     ours = [e for e in events if e["id"] == booking["calendar_event_id"]]
     assert len(ours) == 1

@@ -15,7 +15,6 @@ from tests.conftest import TEST_TUTOR
 from tests.support.booking import drain_once_due, group_session, iso, student, tutor_open_for_slots
 from tests.support.browser import Browser
 from tests.support.calendar import add_event, at, connect_tutor, event_body, runtime_of, sync_now
-from tests.support.clock import ManualClock
 from tests.support.emulator import EmulatorServer
 from tutorcal.audit.models import AuditEntry
 from tutorcal.bookings.models import Booking, BookingStatus
@@ -145,11 +144,7 @@ async def test_a_slot_whose_event_vanished_while_the_channel_was_down_is_cancell
 
 
 async def test_a_slot_not_yet_written_to_google_is_left_to_the_outbox_by_a_full_sync(
-    app: FastAPI,
-    browser: Browser,
-    other_browser: Browser,
-    emulator: EmulatorServer,
-    clock: ManualClock,
+    app: FastAPI, browser: Browser, other_browser: Browser, emulator: EmulatorServer
 ) -> None:
     tutor = await tutor_open_for_slots(app, browser, emulator)
     sam = await student(other_browser, emulator, "sam@school.example")
@@ -162,7 +157,7 @@ async def test_a_slot_not_yet_written_to_google_is_left_to_the_outbox_by_a_full_
     await force_full_sync(app, tutor, emulator)
     assert (await booking_seen_by(sam, booking["id"]))["status"] == "confirmed"
 
-    await drain_once_due(app, clock)
+    await drain_once_due(app)
     seen = await booking_seen_by(sam, booking["id"])
     assert (seen["status"], seen["calendar_sync"]) == ("confirmed", "synced")
     await force_full_sync(app, tutor, emulator)

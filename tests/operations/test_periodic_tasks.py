@@ -10,7 +10,7 @@ from fastapi import FastAPI
 
 from tests.conftest import TEST_TUTOR
 from tests.support.browser import Browser
-from tests.support.calendar import add_event, at, connect_tutor, event_body, runtime_of
+from tests.support.calendar import add_event, at, clock_of, connect_tutor, event_body, runtime_of
 from tests.support.clock import ManualClock
 from tests.support.emulator import EmulatorServer
 from tests.support.factories import make_student
@@ -83,11 +83,7 @@ async def test_the_purge_deletes_expired_idempotency_keys_and_old_task_runs_only
 
 
 async def test_the_sync_task_mirrors_a_tutor_whose_first_connect_was_cut_short(
-    app: FastAPI,
-    browser: Browser,
-    emulator: EmulatorServer,
-    client: httpx2.AsyncClient,
-    clock: ManualClock,
+    app: FastAPI, browser: Browser, emulator: EmulatorServer, client: httpx2.AsyncClient
 ) -> None:
     tutor = await connect_tutor(app, browser, emulator)
     add_event(emulator, TEST_TUTOR, event_body("Tutoring: Algebra", at(2, 10)))
@@ -100,6 +96,7 @@ async def test_the_sync_task_mirrors_a_tutor_whose_first_connect_was_cut_short(
     assert answer.json()["result"]["connected"] == 0
     assert not await MirroredCalendar.filter(tutor=tutor).exists()
 
+    clock = clock_of(app)
     clock.advance(timedelta(minutes=3))
     answer = await client.post("/api/v1/internal/tasks/sync", headers=bearer(app))
     assert answer.status_code == 200

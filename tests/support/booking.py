@@ -10,8 +10,7 @@ from fastapi import FastAPI
 
 from tests.conftest import TEST_TUTOR
 from tests.support.browser import Browser
-from tests.support.calendar import add_event, at, connect_tutor, event_body, runtime_of
-from tests.support.clock import ManualClock
+from tests.support.calendar import add_event, at, clock_of, connect_tutor, event_body, runtime_of
 from tests.support.emulator import EmulatorServer
 from tutorcal.bookings.google_sync import drain_booking_writes
 from tutorcal.users.models import User
@@ -77,8 +76,8 @@ def attendees(emulator: EmulatorServer, calendar: str, event_id: str) -> list[st
     return sorted(a["email"] for a in event.get("attendees", []) if not a.get("organizer"))
 
 
-async def drain_once_due(app: FastAPI, clock: ManualClock) -> dict[str, int]:
+async def drain_once_due(app: FastAPI) -> dict[str, int]:
     """The worker's outbox round, once every write's backoff is over (none waits past the cap)."""
     runtime = runtime_of(app)
-    clock.advance(timedelta(seconds=runtime.outbox_policy.retry_cap_seconds))
+    clock_of(app).advance(timedelta(seconds=runtime.outbox_policy.retry_cap_seconds))
     return await drain_booking_writes(runtime.calendar, runtime.outbox_policy)
