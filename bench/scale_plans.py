@@ -111,13 +111,17 @@ async def capture(tutor_id: str, session_token: str, start: datetime, end: datet
     async with orm(tortoise_config(settings.database_url, pool_size=1)):
         client = connections.get("default")
         await client.execute_script("ANALYZE")
-        login, signed_in = await recorded(client, lambda: auth.authenticate_session(session_token))
+        login, signed_in = await recorded(
+            client, lambda: auth.authenticate_session(session_token, utcnow())
+        )
         if not isinstance(signed_in, auth.Authenticated):
             raise SystemExit("the student's login session is not live")
         viewer = signed_in.user
         listed, _ = await recorded(
             client,
-            lambda: sessions.list_sessions(tutor_id, viewer, start, end, stale_after=stale),
+            lambda: sessions.list_sessions(
+                tutor_id, viewer, start, end, now=utcnow(), stale_after=stale
+            ),
         )
         slots, _ = await recorded(
             client,

@@ -20,6 +20,7 @@ from tortoise.backends.base.executor import EXECUTOR_CACHE
 
 from tests.support.browser import Browser
 from tests.support.cleanup import empty_tables
+from tests.support.clock import ManualClock
 from tests.support.databases import (
     ScratchDatabase,
     ServerUnreachable,
@@ -147,9 +148,15 @@ def settings(database: ScratchDatabase, emulator: EmulatorServer) -> Settings:
 
 
 @pytest.fixture
-async def app(settings: Settings) -> AsyncIterator[FastAPI]:
+def clock() -> ManualClock:
+    """What the app's rules take for now: real time until the test moves it."""
+    return ManualClock()
+
+
+@pytest.fixture
+async def app(settings: Settings, clock: ManualClock) -> AsyncIterator[FastAPI]:
     """The real app with its lifespan; tables are emptied afterwards."""
-    application = create_app(settings)
+    application = create_app(settings, clock=clock)
     async with application.router.lifespan_context(application):
         yield application
         # Background syncs still running would race the clean-up below.

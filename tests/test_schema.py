@@ -18,15 +18,19 @@ from tortoise.exceptions import IntegrityError, OperationalError
 
 from tests.conftest import BASE_SETTINGS, make_settings
 from tests.support.databases import ScratchDatabase, create_database, drop_database
+from tests.support.factories import (
+    make_booking,
+    make_session,
+    make_slot_booking,
+    make_student,
+    make_tutor,
+)
 from tests.support.processes import TUTORCAL, run_tutorcal
 from tutorcal import schema
-from tutorcal.bookings.models import Booking, BookingKind, BookingStatus, IdempotencyRecord
+from tutorcal.bookings.models import BookingStatus, IdempotencyRecord
 from tutorcal.config import Settings
 from tutorcal.db import MIGRATIONS_DIR, orm, tortoise_config
-from tutorcal.google.models import MirroredCalendar
 from tutorcal.schema import migrate, pending_changes
-from tutorcal.tutoring_sessions.models import TutoringSession
-from tutorcal.users.models import User
 
 
 def cli_env(url: str) -> dict[str, str]:
@@ -128,81 +132,44 @@ async def test_postgres_through_a_unix_socket_directory_like_cloud_sql(
     assert rows[0]["over_socket"] is True
 
 
-async def _seed_session(capacity: int = 2) -> tuple[User, User, TutoringSession]:
-    tutor = await User.create(
-        google_sub=f"t-{uuid.uuid4()}", email="tutor@example.com", is_tutor=True
-    )
-    student = await User.create(google_sub=f"s-{uuid.uuid4()}", email="student@example.com")
-    calendar = await MirroredCalendar.create(tutor=tutor, google_calendar_id="primary")
-    start = datetime(2030, 1, 7, 10, tzinfo=UTC)
-    session = await TutoringSession.create(
-        tutor=tutor,
-        calendar=calendar,
-        google_event_id="evt1",
-        start_at=start,
-        end_at=start + timedelta(hours=1),
-        capacity=capacity,
-    )
-    return tutor, student, session
-
-
-async def _book(
-    tutor: User,
-    student: User,
-    start: datetime,
-    minutes: int = 60,
-    *,
-    session: TutoringSession | None = None,
-    status: BookingStatus = BookingStatus.CONFIRMED,
-) -> Booking:
-    return await Booking.create(
-        kind=BookingKind.SESSION if session else BookingKind.SLOT,
-        status=status,
-        session=session,
-        tutor=tutor,
-        student=student,
-        start_at=start,
-        end_at=start + timedelta(minutes=minutes),
-    )
-
-
 @pytest.mark.postgres_only
 async def test_postgres_refuses_overlapping_confirmed_bookings_of_one_student(
     backend: str, app: object
 ) -> None:
-    tutor, student, _ = await _seed_session()
-    other_tutor = await User.create(google_sub="t2", email="other-tutor@example.com", is_tutor=True)
+    tutor, other_tutor, student = await make_tutor(), await make_tutor(), await make_student()
     start = datetime(2030, 1, 8, 9, tzinfo=UTC)
-    await _book(tutor, student, start)
+    await make_slot_booking(tutor, student, start_at=start)
     with pytest.raises(IntegrityError, match="ex_bookings_student_overlap"):
-        await _book(other_tutor, student, start + timedelta(minutes=30))
+        await make_slot_booking(other_tutor, student, start_at=start + timedelta(minutes=30))
     # Back to back is fine, and so is overlapping a cancelled booking.
-    await _book(other_tutor, student, start + timedelta(minutes=60))
-    await _book(other_tutor, student, start + timedelta(minutes=30), status=BookingStatus.CANCELLED)
+    await make_slot_booking(other_tutor, student, start_at=start + timedelta(minutes=60))
+    await make_slot_booking(
+        other_tutor,
+        student,
+        start_at=start + timedelta(minutes=30),
+        status=BookingStatus.CANCELLED,
+    )
 
 
 @pytest.mark.postgres_only
 async def test_postgres_refuses_overlapping_one_to_one_slots_of_one_tutor(
     backend: str, app: object
 ) -> None:
-    tutor, first_student, _ = await _seed_session()
-    second_student = await User.create(google_sub="s2", email="second@example.com")
+    tutor = await make_tutor()
     start = datetime(2030, 1, 9, 9, tzinfo=UTC)
-    await _book(tutor, first_student, start)
+    await make_slot_booking(tutor, start_at=start)
     with pytest.raises(IntegrityError, match="ex_bookings_tutor_slot_overlap"):
-        await _book(tutor, second_student, start + timedelta(minutes=15))
+        await make_slot_booking(tutor, start_at=start + timedelta(minutes=15))
 
 
 @pytest.mark.backends("postgres", "sqlite")
 async def test_a_student_holds_at_most_one_confirmed_seat_in_a_session(
     backend: str, app: object
 ) -> None:
-    tutor, student, session = await _seed_session()
-    await _book(tutor, student, session.start_at, session=session)
+    session, student = await make_session(), await make_student()
+    await make_booking(session, student)
     with pytest.raises(IntegrityError, match=r"uq_bookings_confirmed_seat|UNIQUE"):
-        await _book(
-            tutor, student, session.start_at, session=session, status=BookingStatus.CONFIRMED
-        )
+        await make_booking(session, student)
 
 
 async def test_a_failed_sqlite_schema_generation_leaves_no_table_behind(
@@ -241,7 +208,7 @@ async def test_a_database_of_an_earlier_release_gets_the_columns_added_since(
             for line in table_sql["table_creation_string"].splitlines()
             if "booking_id" not in line
         ).replace(",\n)", "\n)")
-        user = await User.create(google_sub="sub-sam", email="sam@school.example", name="Sam")
+        user = await make_student()
         await connection.execute_script("DROP TABLE idempotency_records")
         await connection.execute_script(earlier)
         await connection.execute_query(
@@ -262,14 +229,7 @@ async def test_a_database_of_an_earlier_release_gets_the_columns_added_since(
     async with orm(tortoise_config(empty_database.url)):
         kept = await IdempotencyRecord.get(key="k1")
         assert kept.booking_id is None  # type: ignore[attr-defined]
-        booking = await Booking.create(
-            kind=BookingKind.SLOT,
-            status=BookingStatus.CONFIRMED,
-            tutor=user,
-            student=user,
-            start_at=datetime.now(UTC) + timedelta(days=1),
-            end_at=datetime.now(UTC) + timedelta(days=1, hours=1),
-        )
+        booking = await make_slot_booking(user, user)
         await IdempotencyRecord.filter(id=kept.id).update(booking_id=booking.id)
         # The foreign key came with the column: the key goes with its booking.
         await booking.delete()

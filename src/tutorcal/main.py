@@ -22,6 +22,7 @@ from tutorcal.core.forwarded import ForwardedClientMiddleware
 from tutorcal.core.metrics import served_on_loopback
 from tutorcal.core.middleware import RequestContextMiddleware
 from tutorcal.core.startup import resume_collection
+from tutorcal.core.time import SYSTEM_CLOCK, Clock
 from tutorcal.db import tortoise_config_for
 from tutorcal.errors import (
     PROBLEM_MEDIA_TYPE,
@@ -113,8 +114,10 @@ async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
     )
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """Raises DemoStoreBusy in demo mode when another demo process owns the database."""
+def create_app(settings: Settings | None = None, *, clock: Clock = SYSTEM_CLOCK) -> FastAPI:
+    """Raises DemoStoreBusy in demo mode when another demo process owns the database.
+
+    ``clock``: what every rule decided by time reads (tests move it)."""
     settings = settings or get_settings()
     demo = _demo_emulator(settings) if settings.uses_emulator else None
 
@@ -123,7 +126,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         async with (
             TortoiseContext(),
             RegisterTortoise(app, config=tortoise_config_for(settings)),
-            runtime_for(settings) as runtime,
+            runtime_for(settings, clock) as runtime,
             _private_metrics(settings.metrics_port),
         ):
             app.state.runtime = runtime

@@ -1,4 +1,4 @@
-"""Per-process objects every request shares: HTTP pool, Google clients, token cipher."""
+"""Per-process objects every request shares: clock, HTTP pool, Google clients, token cipher."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from tutorcal.config import Settings
 from tutorcal.core.crypto import TokenCipher
 from tutorcal.core.http import HttpPool
 from tutorcal.core.ratelimit import Limiter
+from tutorcal.core.time import SYSTEM_CLOCK, Clock
 from tutorcal.google.grants import GrantStore
 from tutorcal.google.oauth import GoogleOAuthClient
 from tutorcal.google.service import CalendarService
@@ -27,26 +28,28 @@ class Runtime(NamedTuple):
     grants: GrantStore
     calendar: CalendarService
     limiter: Limiter
+    clock: Clock
 
     @property
     def outbox_policy(self) -> RetryPolicy:
-        return outbox_policy(self.settings)
+        return outbox_policy(self.settings, self.clock)
 
     @property
     def redirect_uri(self) -> str:
         return f"{self.settings.public_base_url}/api/v1/auth/google/callback"
 
 
-def outbox_policy(settings: Settings) -> RetryPolicy:
+def outbox_policy(settings: Settings, clock: Clock) -> RetryPolicy:
     return RetryPolicy(
         claim=timedelta(seconds=settings.outbox_claim_seconds),
         retry_base_seconds=settings.outbox_retry_base_seconds,
         retry_cap_seconds=settings.outbox_retry_cap_seconds,
+        clock=clock,
     )
 
 
 @asynccontextmanager
-async def runtime_for(settings: Settings) -> AsyncIterator[Runtime]:
+async def runtime_for(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> AsyncIterator[Runtime]:
     cipher = TokenCipher([key.get_secret_value() for key in settings.token_encryption_keys])
     assert settings.google_client_id is not None
     assert settings.google_client_secret is not None
@@ -57,12 +60,13 @@ async def runtime_for(settings: Settings) -> AsyncIterator[Runtime]:
         settings.google_client_id,
         settings.google_client_secret.get_secret_value(),
     )
-    grants = GrantStore(cipher, oauth)
+    grants = GrantStore(cipher, oauth, clock)
     calendar = CalendarService(
         settings,
         http,
         grants,
-        on_changes=BookingMirrorChanges(),
+        clock,
+        on_changes=BookingMirrorChanges(clock),
         on_connect=resume_writes_of,
     )
     limiter = Limiter(
@@ -77,7 +81,7 @@ async def runtime_for(settings: Settings) -> AsyncIterator[Runtime]:
         },
     )
     try:
-        yield Runtime(settings, http, cipher, oauth, grants, calendar, limiter)
+        yield Runtime(settings, http, cipher, oauth, grants, calendar, limiter, clock)
     finally:
         await calendar.background.close()
         await limiter.close()

@@ -7,8 +7,10 @@ from datetime import timedelta
 import httpx2
 
 from tests.support.browser import Browser
+from tests.support.clock import ManualClock
 from tests.support.emulator import EmulatorServer
 from tutorcal.auth.models import ApiToken, LoginSession
+from tutorcal.auth.service import SESSION_IDLE_TIMEOUT
 from tutorcal.core.crypto import token_hash
 from tutorcal.core.time import utcnow
 from tutorcal.users.models import User
@@ -86,17 +88,22 @@ async def test_logout_ends_the_session(browser: Browser, emulator: EmulatorServe
     assert (await browser.app.get("/api/v1/me")).status_code == 401
 
 
-async def test_an_idle_session_expires(browser: Browser, emulator: EmulatorServer) -> None:
+async def test_an_idle_session_expires(
+    browser: Browser, emulator: EmulatorServer, clock: ManualClock
+) -> None:
     await signed_in(browser, emulator)
-    await LoginSession.all().update(last_seen_at=utcnow() - timedelta(days=8))
+    clock.advance(SESSION_IDLE_TIMEOUT + timedelta(days=1))
     assert (await browser.app.get("/api/v1/me")).status_code == 401
 
 
 async def test_a_session_past_its_absolute_lifetime_expires(
-    browser: Browser, emulator: EmulatorServer
+    browser: Browser, emulator: EmulatorServer, clock: ManualClock
 ) -> None:
     await signed_in(browser, emulator)
-    await LoginSession.all().update(expires_at=utcnow() - timedelta(seconds=1))
+    for days in (6, 6, 6, 6, 5):  # 29 days in use, never idle for a week
+        clock.advance(timedelta(days=days))
+        assert (await browser.app.get("/api/v1/me")).status_code == 200
+    clock.advance(timedelta(days=2))  # past SESSION_LIFETIME, idle for two days only
     assert (await browser.app.get("/api/v1/me")).status_code == 401
 
 

@@ -11,8 +11,10 @@ import pytest
 
 from tests.conftest import TEST_ADMIN, TEST_TUTOR
 from tests.support.browser import Browser
+from tests.support.clock import ManualClock
 from tests.support.emulator import EmulatorServer, query_of
 from tutorcal.audit.models import AuditEntry
+from tutorcal.auth.service import FLOW_LIFETIME
 from tutorcal.users.models import PendingRoleGrant, User
 
 
@@ -158,13 +160,12 @@ async def test_a_replayed_state_is_refused(browser: Browser, emulator: EmulatorS
     assert_problem(await browser.callback(callback), 400, "invalid_state")
 
 
-async def test_an_expired_state_is_refused(browser: Browser, emulator: EmulatorServer) -> None:
-    from tutorcal.auth.models import OAuthFlow
-    from tutorcal.core.time import utcnow
-
+async def test_an_expired_state_is_refused(
+    browser: Browser, emulator: EmulatorServer, clock: ManualClock
+) -> None:
     emulator.add_user("sam@school.example")
     google = await browser.to_google("/api/v1/auth/google/login", login_hint="sam@school.example")
-    await OAuthFlow.all().update(expires_at=utcnow())
+    clock.advance(FLOW_LIFETIME)
     assert_problem(await browser.callback(browser.consent(google)), 400, "invalid_state")
 
 

@@ -12,14 +12,17 @@ from fastapi import FastAPI
 
 from tests.auth.test_sessions import signed_in
 from tests.conftest import TEST_TUTOR
+from tests.support.booking import iso
 from tests.support.browser import Browser
 from tests.support.calendar import add_event, at, connect_tutor, event_body
+from tests.support.clock import ManualClock
 from tests.support.emulator import EmulatorServer
+from tests.support.factories import make_slot_booking
 from tutorcal.availability.service import check_bookable_slot
 from tutorcal.availability.slots import SlotRefusal
-from tutorcal.bookings.models import Booking, BookingKind, BookingStatus, CalendarSync
+from tutorcal.bookings.models import Booking, BookingStatus
 from tutorcal.core.time import utcnow
-from tutorcal.google.models import GoogleGrant, GrantStatus, MirroredCalendar
+from tutorcal.google.models import GoogleGrant, GrantStatus
 from tutorcal.users.models import User
 
 AVAILABILITY: dict[str, Any] = {
@@ -46,10 +49,6 @@ RULES: dict[str, Any] = {
     "min_notice_minutes": 0,
     "horizon_days": 30,
 }
-
-
-def iso(moment: datetime) -> str:
-    return moment.isoformat().replace("+00:00", "Z")
 
 
 async def put_availability(browser: Browser, body: dict[str, Any]) -> Any:
@@ -85,16 +84,7 @@ async def slot_starts(browser: Browser, tutor: User, days: int, **params: Any) -
 async def book(
     tutor: User, start: datetime, status: BookingStatus = BookingStatus.CONFIRMED
 ) -> Booking:
-    student = await User.create(google_sub=f"student-{uuid.uuid4()}", email="sam@school.example")
-    return await Booking.create(
-        kind=BookingKind.SLOT,
-        status=status,
-        tutor=tutor,
-        student=student,
-        start_at=start,
-        end_at=start + timedelta(hours=1),
-        calendar_sync=CalendarSync.SYNCED,
-    )
+    return await make_slot_booking(tutor, start_at=start, status=status)
 
 
 async def test_a_tutor_replaces_availability_and_any_signed_in_user_reads_it(
@@ -397,10 +387,10 @@ async def test_reading_slots_makes_no_google_call(
 
 
 async def test_a_mirror_that_fell_behind_offers_no_slots(
-    app: FastAPI, browser: Browser, emulator: EmulatorServer
+    app: FastAPI, browser: Browser, emulator: EmulatorServer, clock: ManualClock
 ) -> None:
     tutor = await open_tutor(app, browser, emulator)
-    await MirroredCalendar.filter(tutor=tutor).update(last_synced_at=utcnow() - timedelta(hours=2))
+    clock.advance(timedelta(hours=2))  # and no sync ran meanwhile
     response = await browser.app.get(f"/api/v1/tutors/{tutor.id}/slots")
     assert response.status_code == 409
     assert response.json()["code"] == "calendar_unavailable"

@@ -19,12 +19,12 @@ from tortoise import connections
 
 from tests.support.booking import group_session, student
 from tests.support.browser import Browser
+from tests.support.calendar import clock_of, runtime_of
 from tests.support.emulator import EmulatorServer
 from tutorcal.audit import service as audit_service
 from tutorcal.audit.models import AuditEntry
 from tutorcal.bookings import idempotency
 from tutorcal.bookings.models import Booking, IdempotencyRecord
-from tutorcal.core.time import utcnow
 from tutorcal.users.models import User
 
 
@@ -118,15 +118,17 @@ async def test_an_expired_key_books_afresh_and_the_worker_purges_expired_keys(
         f"/api/v1/bookings/{first.json()['id']}/cancel", headers=sam.csrf
     )
     assert cancelled.status_code == 200
-    await IdempotencyRecord.all().update(expires_at=utcnow() - timedelta(seconds=1))
+    clock = clock_of(app)
+    clock.advance(idempotency.KEEP)
+    await runtime_of(app).calendar.sync_stale()  # the worker kept the mirror fresh meanwhile
 
     again = await post(sam, "monday", session_id=group.session_id)
     assert again.status_code == 201
     assert again.json()["id"] != first.json()["id"]
     assert await Booking.filter(status="confirmed").count() == 1
 
-    await IdempotencyRecord.all().update(expires_at=utcnow() - timedelta(seconds=1))
-    assert await idempotency.purge_expired() == 1
+    clock.advance(idempotency.KEEP)
+    assert await idempotency.purge_expired(clock.now()) == 1
     assert await IdempotencyRecord.all().count() == 0
 
 
@@ -150,7 +152,10 @@ async def test_a_request_that_died_after_its_commit_is_answered_with_its_booking
     monkeypatch.undo()
     (booking,) = await Booking.all()
     user = await User.get(email="sam@school.example")
-    assert await idempotency.has_answer(user, "lost-answer")  # the rate limit lets it through
+    clock = clock_of(app)
+    assert await idempotency.has_answer(
+        user, "lost-answer", clock.now()
+    )  # the rate limit lets it through
 
     retried = await post(sam, "lost-answer", session_id=group.session_id)
     assert retried.status_code == 201
@@ -278,13 +283,14 @@ async def test_a_key_the_previous_release_claimed_is_409_for_a_minute_then_free(
             "note": None,
         },
     )
-    record = await IdempotencyRecord.create(
-        user=user, key="old-release", fingerprint=digest, expires_at=utcnow() + timedelta(hours=24)
+    clock = clock_of(app)
+    await IdempotencyRecord.create(
+        user=user, key="old-release", fingerprint=digest, expires_at=clock.now() + idempotency.KEEP
     )
 
     running = await post(sam, "old-release", **body)
     assert running.status_code == 409
     assert running.json()["code"] == "idempotency_in_progress"
 
-    await IdempotencyRecord.filter(id=record.id).update(created_at=utcnow() - timedelta(minutes=2))
+    clock.advance(idempotency.IN_PROGRESS_TIMEOUT + timedelta(seconds=1))
     assert (await post(sam, "old-release", **body)).status_code == 201

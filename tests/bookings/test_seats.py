@@ -6,13 +6,13 @@ import pytest
 from fastapi import FastAPI
 
 from tests.conftest import TEST_ADMIN, TEST_TUTOR
-from tests.support.booking import attendees, group_session, student
+from tests.support.booking import attendees, drain_once_due, group_session, student
 from tests.support.browser import Browser
 from tests.support.calendar import add_event, at, event_body, runtime_of, sync_now
 from tests.support.emulator import EmulatorServer
 from tutorcal.audit.models import AuditEntry
+from tutorcal.bookings.google_sync import drain_booking_writes
 from tutorcal.bookings.models import Booking
-from tutorcal.core.time import utcnow
 from tutorcal.outbox.models import OutboxJob
 from tutorcal.tutors.models import TutorProfile
 
@@ -134,14 +134,9 @@ async def test_when_google_is_down_the_booking_stands_pending_and_the_worker_fin
     assert attendees(emulator, TEST_TUTOR, group.event["id"]) == []
 
     emulator.control("DELETE", "/faults")
-    await OutboxJob.all().update(next_attempt_at=utcnow())  # its backoff is over
-    from tutorcal.bookings.google_sync import drain_booking_writes
-
-    result = await drain_booking_writes(runtime_of(app).calendar, runtime_of(app).outbox_policy)
-    assert result["done"] == 1
+    assert (await drain_once_due(app))["done"] == 1
     assert attendees(emulator, TEST_TUTOR, group.event["id"]) == ["sam@school.example"]
-    again = await drain_booking_writes(runtime_of(app).calendar, runtime_of(app).outbox_policy)
-    assert again == {"done": 0, "retried": 0, "failed": 0}
+    assert await drain_once_due(app) == {"done": 0, "retried": 0, "failed": 0}
     assert (await sam.app.get(f"/api/v1/bookings/{booking['id']}")).json()[
         "calendar_sync"
     ] == "synced"
@@ -410,10 +405,7 @@ async def test_a_google_timeout_after_google_applied_the_write_still_leaves_one_
     assert status == 201
     event = emulator.control("GET", f"/calendars/{TEST_TUTOR}/events/{group.event['id']}")
     assert [a["email"] for a in event["attendees"]].count("sam@school.example") == 1
-    from tutorcal.bookings.google_sync import drain_booking_writes
-
-    await OutboxJob.all().update(next_attempt_at=utcnow())
-    await drain_booking_writes(runtime_of(app).calendar, runtime_of(app).outbox_policy)
+    await drain_once_due(app)
     assert attendees(emulator, TEST_TUTOR, group.event["id"]) == ["sam@school.example"]
     assert (await sam.app.get(f"/api/v1/bookings/{booking['id']}")).json()[
         "calendar_sync"
@@ -423,8 +415,6 @@ async def test_a_google_timeout_after_google_applied_the_write_still_leaves_one_
 async def test_a_cancellation_while_the_tutor_has_revoked_google_reaches_google_when_they_reconnect(
     app: FastAPI, browser: Browser, other_browser: Browser, emulator: EmulatorServer
 ) -> None:
-    from tutorcal.bookings.google_sync import drain_booking_writes
-
     runtime = runtime_of(app)
     group = await group_session(app, browser, emulator)
     sam = await student(other_browser, emulator, "sam@school.example")
@@ -439,8 +429,7 @@ async def test_a_cancellation_while_the_tutor_has_revoked_google_reaches_google_
     assert cancelled.json()["calendar_sync"] == "pending"
     # However many rounds pass while the tutor is away, the write waits; it does not fail.
     for _ in range(12):
-        await OutboxJob.filter(status="pending").update(next_attempt_at=utcnow())
-        await drain_booking_writes(runtime.calendar, runtime.outbox_policy)
+        await drain_once_due(app)
     waiting = await OutboxJob.filter(booking_id=booking["id"]).order_by("-created_at").first()
     assert waiting is not None
     assert (waiting.status, waiting.attempts) == ("pending", 0)

@@ -5,29 +5,22 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from tests.conftest import TEST_TUTOR
-from tests.support.booking import attendees, group_session, student
+from tests.support.booking import (
+    ALL_DAY_AVAILABILITY,
+    attendees,
+    drain_once_due,
+    group_session,
+    iso,
+    student,
+    tutor_open_for_slots,
+)
 from tests.support.browser import Browser
-from tests.support.calendar import add_event, at, connect_tutor, event_body, runtime_of, sync_now
+from tests.support.calendar import add_event, at, event_body, runtime_of, sync_now
 from tests.support.emulator import EmulatorServer
 from tutorcal.bookings.models import Booking
 from tutorcal.google.event_writes import NotOurEvent, put_slot_event
 from tutorcal.tutoring_sessions.models import TutoringSession
 from tutorcal.users.models import User
-
-ALL_DAY_AVAILABILITY = {
-    "timezone": "UTC",
-    "weekly": [{"weekday": day, "start": "08:00", "end": "20:00"} for day in range(7)],
-    "overrides": [],
-}
-
-
-async def tutor_open_for_slots(app: FastAPI, browser: Browser, emulator: EmulatorServer) -> User:
-    tutor = await connect_tutor(app, browser, emulator)
-    response = await browser.app.put(
-        "/api/v1/tutors/me/availability", json=ALL_DAY_AVAILABILITY, headers=browser.csrf
-    )
-    assert response.status_code == 200, response.text
-    return tutor
 
 
 async def book_slot(
@@ -39,10 +32,6 @@ async def book_slot(
         headers=browser.csrf,
     )
     return response.status_code, response.json()
-
-
-def iso(moment: object) -> str:
-    return str(moment.isoformat()).replace("+00:00", "Z")
 
 
 async def test_a_slot_booking_creates_an_event_with_the_student_and_a_meet_link(
@@ -277,12 +266,7 @@ async def test_a_slot_event_created_but_answered_by_a_timeout_is_not_created_twi
     )
     status, booking = await book_slot(sam, tutor, iso(at(3, 15)))
     assert status == 201
-    from tutorcal.bookings.google_sync import drain_booking_writes
-    from tutorcal.core.time import utcnow
-    from tutorcal.outbox.models import OutboxJob
-
-    await OutboxJob.all().update(next_attempt_at=utcnow())
-    await drain_booking_writes(runtime_of(app).calendar, runtime_of(app).outbox_policy)
+    await drain_once_due(app)
     events = emulator.control("GET", f"/calendars/{TEST_TUTOR}/events")
     ours = [e for e in events if e["id"] == booking["calendar_event_id"]]
     assert len(ours) == 1

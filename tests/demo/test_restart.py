@@ -3,7 +3,6 @@ together, so what a booking is before a restart is what both sides say after it.
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -84,14 +83,18 @@ def test_bookings_made_before_a_restart_are_what_both_sides_say_after_it(tmp_pat
             # still reaches tutorcal, now on its new port, and the sync that follows (a full
             # one: sync tokens do not outlive the emulator) finds every seat where it was.
             tara = tutor_id(sam, "Tara Tutor")
-            renamed = "Tutoring: Algebra (group, room 12)"
-            patched = sam.patch(
-                f"/_google/_emulator/calendars/{TARA}/events/{seat['calendar_event_id']}",
-                json={"summary": renamed},
-            )
-            assert patched.status_code == 200, patched.text
-            wait_for(lambda: any(s["title"] == renamed for s in sessions(sam, tara)), timeout=10)
-            time.sleep(1)  # a second sync may follow the first; let it land
+            # The second rename is notified after every sync the first one caused: once it
+            # shows, those have landed.
+            for renamed in ("Tutoring: Algebra (group, room 12)", "Tutoring: Algebra (room 14)"):
+                patched = sam.patch(
+                    f"/_google/_emulator/calendars/{TARA}/events/{seat['calendar_event_id']}",
+                    json={"summary": renamed},
+                )
+                assert patched.status_code == 200, patched.text
+                wait_for(
+                    lambda title=renamed: any(s["title"] == title for s in sessions(sam, tara)),
+                    timeout=10,
+                )
             after_sync = _statuses(my_bookings(sam))
             exam_prep = next(s for s in sessions(sam, tara) if s["title"] == "Tutoring: Exam prep")
     finally:

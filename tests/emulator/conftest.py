@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import httpx2
 import pytest
 
+from tests.support.clock import ManualClock
 from tutorcal.emulator.app import create_emulator_app
 from tutorcal.emulator.demo import demo_accounts, demo_client
 from tutorcal.emulator.server import serving_in_background
@@ -19,19 +20,6 @@ from tutorcal.emulator.state import EmulatorState
 
 from .calendar_flows import access_token, calendar_client
 from .flows import CALLBACK, OTHER_CALLBACK, TARA
-
-
-class ManualClock:
-    """Real time plus an offset the test controls, so expiry can be reached without waiting."""
-
-    def __init__(self) -> None:
-        self.offset = timedelta(0)
-
-    def now(self) -> datetime:
-        return datetime.now(UTC) + self.offset
-
-    def advance(self, delta: timedelta) -> None:
-        self.offset += delta
 
 
 @dataclass

@@ -12,10 +12,11 @@ from tortoise import connections
 
 from tests.conftest import TEST_TUTOR
 from tests.support.browser import Browser
+from tests.support.clock import ManualClock
 from tests.support.emulator import EmulatorServer, query_of
+from tests.support.factories import make_tutor
 from tutorcal.audit.models import AuditEntry
 from tutorcal.core.crypto import CiphertextRefused, TokenCipher
-from tutorcal.core.time import utcnow
 from tutorcal.google.grants import NoLiveCalendarGrant, rotate_stored_tokens
 from tutorcal.google.models import GoogleGrant
 from tutorcal.google.scopes import CALENDAR_EVENTS, CALENDAR_READONLY
@@ -124,9 +125,7 @@ async def test_a_ciphertext_copied_to_another_users_row_is_refused(
 ) -> None:
     tutor = await tutor_with_calendar(browser, emulator)
     grant = await GoogleGrant.get(user=tutor)
-    intruder = await User.create(
-        google_sub="intruder", email="intruder@school.example", is_tutor=True
-    )
+    intruder = await make_tutor(email="intruder@school.example")
     await GoogleGrant.create(
         user=intruder,
         refresh_token_ciphertext=grant.refresh_token_ciphertext,
@@ -140,12 +139,10 @@ async def test_a_ciphertext_copied_to_another_users_row_is_refused(
 
 
 async def test_fifty_concurrent_requests_for_an_expired_access_token_cause_one_refresh(
-    app: FastAPI, browser: Browser, emulator: EmulatorServer
+    app: FastAPI, browser: Browser, emulator: EmulatorServer, clock: ManualClock
 ) -> None:
     tutor = await tutor_with_calendar(browser, emulator)
-    await GoogleGrant.filter(user=tutor).update(
-        access_token_expires_at=utcnow() + timedelta(seconds=30)
-    )
+    clock.advance(timedelta(hours=1))  # Google's access tokens live an hour
     before = emulator.stats()["token_requests"]["refresh_token"]
     tokens = await asyncio.gather(
         *(runtime_of(app).grants.access_token(str(tutor.id)) for _ in range(50))
@@ -155,11 +152,11 @@ async def test_fifty_concurrent_requests_for_an_expired_access_token_cause_one_r
 
 
 async def test_a_revoked_grant_marks_the_tutor_reconnect_required_once_and_never_retries(
-    app: FastAPI, browser: Browser, emulator: EmulatorServer
+    app: FastAPI, browser: Browser, emulator: EmulatorServer, clock: ManualClock
 ) -> None:
     tutor = await tutor_with_calendar(browser, emulator)
     emulator.control("POST", f"/users/{TEST_TUTOR}/revoke")
-    await GoogleGrant.filter(user=tutor).update(access_token_expires_at=utcnow())
+    clock.advance(timedelta(hours=1))
     grants = runtime_of(app).grants
     with pytest.raises(NoLiveCalendarGrant) as refused:
         await grants.access_token(str(tutor.id))
@@ -174,11 +171,11 @@ async def test_a_revoked_grant_marks_the_tutor_reconnect_required_once_and_never
 
 
 async def test_an_expired_refresh_token_needs_a_reconnect_which_then_works(
-    app: FastAPI, browser: Browser, emulator: EmulatorServer
+    app: FastAPI, browser: Browser, emulator: EmulatorServer, clock: ManualClock
 ) -> None:
     tutor = await tutor_with_calendar(browser, emulator)
     emulator.control("POST", f"/users/{TEST_TUTOR}/expire-refresh-tokens")
-    await GoogleGrant.filter(user=tutor).update(access_token_expires_at=utcnow())
+    clock.advance(timedelta(hours=1))
     with pytest.raises(NoLiveCalendarGrant):
         await runtime_of(app).grants.access_token(str(tutor.id))
     google = await browser.to_google("/api/v1/auth/google/connect-calendar")

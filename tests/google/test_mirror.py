@@ -10,10 +10,12 @@ from fastapi import FastAPI
 from tests.conftest import TEST_TUTOR
 from tests.support.browser import Browser
 from tests.support.calendar import add_event, at, connect_tutor, event_body, runtime_of, sync_now
+from tests.support.clock import ManualClock
 from tests.support.emulator import EmulatorServer
+from tests.support.factories import make_booking, make_student
 from tutorcal.audit.models import AuditEntry
-from tutorcal.bookings.models import Booking, BookingKind, BookingStatus, CalendarSync
-from tutorcal.core.time import utcnow
+from tutorcal.bookings.models import BookingStatus
+from tutorcal.core.time import SYSTEM_CLOCK, utcnow
 from tutorcal.google.models import CalendarEvent, CalendarSyncStatus, MirroredCalendar
 from tutorcal.tutoring_sessions.models import TutoringSession
 from tutorcal.users.models import User
@@ -127,16 +129,7 @@ async def test_deleting_the_event_in_google_removes_the_session_and_cancels_its_
     )
     tutor = await connect_tutor(app, browser, emulator)
     session = await TutoringSession.get()
-    student = await User.create(google_sub="s1", email="sam@school.example")
-    booking = await Booking.create(
-        kind=BookingKind.SESSION,
-        session=session,
-        tutor=tutor,
-        student=student,
-        start_at=session.start_at,
-        end_at=session.end_at,
-        calendar_sync=CalendarSync.SYNCED,
-    )
+    booking = await make_booking(session)
 
     emulator.control("DELETE", f"/calendars/{TEST_TUTOR}/events/{event['id']}")
     await sync_now(app, tutor)
@@ -169,26 +162,8 @@ async def test_a_student_removed_in_google_loses_the_booking_with_a_reason(
     )
     tutor = await connect_tutor(app, browser, emulator)
     session = await TutoringSession.get()
-    sam = await User.create(google_sub="sam", email="sam@school.example")
-    sofia = await User.create(google_sub="sofia", email="sofia@school.example")
-    kept = await Booking.create(
-        kind=BookingKind.SESSION,
-        session=session,
-        tutor=tutor,
-        student=sofia,
-        start_at=session.start_at,
-        end_at=session.end_at,
-        calendar_sync=CalendarSync.SYNCED,
-    )
-    removed = await Booking.create(
-        kind=BookingKind.SESSION,
-        session=session,
-        tutor=tutor,
-        student=sam,
-        start_at=session.start_at,
-        end_at=session.end_at,
-        calendar_sync=CalendarSync.SYNCED,
-    )
+    kept = await make_booking(session, await make_student(email="sofia@school.example"))
+    removed = await make_booking(session, await make_student(email="sam@school.example"))
 
     emulator.control(
         "PATCH",
@@ -255,7 +230,7 @@ async def test_busy_time_keeps_googles_transparency_declines_and_all_day_flags(
 
 
 async def test_an_expired_sync_token_means_a_clean_full_resync(
-    app: FastAPI, browser: Browser, emulator: EmulatorServer
+    app: FastAPI, browser: Browser, emulator: EmulatorServer, clock: ManualClock
 ) -> None:
     emulator.add_user(TEST_TUTOR)
     add_event(emulator, TEST_TUTOR, event_body("Tutoring A", at(2, 10)))
@@ -264,7 +239,7 @@ async def test_an_expired_sync_token_means_a_clean_full_resync(
     emulator.control("POST", f"/calendars/{TEST_TUTOR}/invalidate-sync-tokens")
     emulator.control("DELETE", f"/calendars/{TEST_TUTOR}/events/{gone['id']}")
     add_event(emulator, TEST_TUTOR, event_body("Tutoring C", at(2, 14)))
-    await MirroredCalendar.filter(tutor=tutor).update(last_synced_at=utcnow() - timedelta(hours=1))
+    clock.advance(timedelta(hours=1))
 
     await sync_now(app, tutor)
 
@@ -275,16 +250,13 @@ async def test_an_expired_sync_token_means_a_clean_full_resync(
 
 
 async def test_a_revoked_grant_fails_closed(
-    app: FastAPI, browser: Browser, emulator: EmulatorServer
+    app: FastAPI, browser: Browser, emulator: EmulatorServer, clock: ManualClock
 ) -> None:
     emulator.add_user(TEST_TUTOR)
     add_event(emulator, TEST_TUTOR, event_body("Tutoring", at(2, 10)))
     tutor = await connect_tutor(app, browser, emulator)
     emulator.control("POST", f"/users/{TEST_TUTOR}/revoke")
-    from tutorcal.google.models import GoogleGrant
-
-    await GoogleGrant.filter(user=tutor).update(access_token_expires_at=utcnow())
-    await MirroredCalendar.filter(tutor=tutor).update(last_synced_at=utcnow() - timedelta(hours=1))
+    clock.advance(timedelta(hours=1))  # the access token expires: the refresh finds the grant gone
     await sync_now(app, tutor)
 
     response = await browser.app.get(f"/api/v1/tutors/{tutor.id}/sessions")
@@ -297,11 +269,11 @@ async def test_a_revoked_grant_fails_closed(
 
 
 async def test_a_mirror_that_fell_behind_is_not_offered(
-    app: FastAPI, browser: Browser, emulator: EmulatorServer
+    app: FastAPI, browser: Browser, emulator: EmulatorServer, clock: ManualClock
 ) -> None:
     emulator.add_user(TEST_TUTOR)
     tutor = await connect_tutor(app, browser, emulator)
-    await MirroredCalendar.filter(tutor=tutor).update(last_synced_at=utcnow() - timedelta(hours=2))
+    clock.advance(timedelta(hours=2))  # and no sync ran meanwhile
     response = await browser.app.get(f"/api/v1/tutors/{tutor.id}/sessions")
     assert response.status_code == 409
     assert response.json()["calendar_status"] == "stale"
@@ -423,22 +395,14 @@ async def test_a_list_read_before_a_booking_reached_google_does_not_cancel_that_
     )
     tutor = await connect_tutor(app, browser, emulator)
     session = await TutoringSession.get()
-    sam = await User.create(google_sub="sam", email="sam@school.example")
+    sam = await make_student(email="sam@school.example")
     read_at = utcnow()
     # What events.list answered at read_at: Sam had cancelled, and Google no longer had him.
     older = emulator.control(
         "PATCH", f"/calendars/{TEST_TUTOR}/events/{event['id']}", {"attendees": [organizer]}
     )
     # Sam booked again, and that booking reached Google after the list was read.
-    rebooked = await Booking.create(
-        kind=BookingKind.SESSION,
-        session=session,
-        tutor=tutor,
-        student=sam,
-        start_at=session.start_at,
-        end_at=session.end_at,
-        calendar_sync=CalendarSync.SYNCED,
-    )
+    rebooked = await make_booking(session, sam)
     assert rebooked.updated_at > read_at
 
     calendar = await MirroredCalendar.get()
@@ -446,7 +410,7 @@ async def test_a_list_read_before_a_booking_reached_google_does_not_cancel_that_
     changes = MirrorChanges()
     await apply_events(calendar, profile, [Event.model_validate(older)], changes, read_at=read_at)
     changes.found.append(AttendeesRead(calendar.id, read_at=read_at))
-    await BookingMirrorChanges().apply(changes.found)
+    await BookingMirrorChanges(SYSTEM_CLOCK).apply(changes.found)
 
     await rebooked.refresh_from_db()
     assert rebooked.status == BookingStatus.CONFIRMED

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 
 from tests.conftest import TEST_TUTOR
-from tests.support.booking import group_session, student
+from tests.support.booking import drain_once_due, group_session, iso, student, tutor_open_for_slots
 from tests.support.browser import Browser
 from tests.support.calendar import add_event, at, connect_tutor, event_body, runtime_of, sync_now
 from tests.support.emulator import EmulatorServer
@@ -24,16 +23,6 @@ from tutorcal.google.calendar_client import CalendarClient
 from tutorcal.google.models import MirroredCalendar
 from tutorcal.tutoring_sessions.models import TutoringSession
 from tutorcal.users.models import User
-
-ALL_DAY_AVAILABILITY = {
-    "timezone": "UTC",
-    "weekly": [{"weekday": day, "start": "08:00", "end": "20:00"} for day in range(7)],
-    "overrides": [],
-}
-
-
-def iso(moment: Any) -> str:
-    return str(moment.isoformat()).replace("+00:00", "Z")
 
 
 def remove_guest(emulator: EmulatorServer, event_id: str, email: str) -> None:
@@ -109,15 +98,6 @@ async def test_a_seat_still_on_the_event_or_not_yet_written_stays_confirmed(
 # 2. A slot whose event vanished while nobody was told ---------------------------------------
 
 
-async def tutor_open_for_slots(app: FastAPI, browser: Browser, emulator: EmulatorServer) -> User:
-    tutor = await connect_tutor(app, browser, emulator)
-    response = await browser.app.put(
-        "/api/v1/tutors/me/availability", json=ALL_DAY_AVAILABILITY, headers=browser.csrf
-    )
-    assert response.status_code == 200, response.text
-    return tutor
-
-
 async def test_a_slot_whose_event_the_tutor_deleted_is_cancelled(
     app: FastAPI, browser: Browser, other_browser: Browser, emulator: EmulatorServer
 ) -> None:
@@ -177,12 +157,7 @@ async def test_a_slot_not_yet_written_to_google_is_left_to_the_outbox_by_a_full_
     await force_full_sync(app, tutor, emulator)
     assert (await booking_seen_by(sam, booking["id"]))["status"] == "confirmed"
 
-    from tutorcal.bookings.google_sync import drain_booking_writes
-    from tutorcal.outbox.models import OutboxJob
-    from tutorcal.outbox.service import RetryPolicy
-
-    await OutboxJob.all().update(next_attempt_at=utcnow() - timedelta(seconds=1))
-    await drain_booking_writes(runtime_of(app).calendar, RetryPolicy())
+    await drain_once_due(app)
     seen = await booking_seen_by(sam, booking["id"])
     assert (seen["status"], seen["calendar_sync"]) == ("confirmed", "synced")
     await force_full_sync(app, tutor, emulator)

@@ -10,15 +10,16 @@ from fastapi import FastAPI
 
 from tests.conftest import TEST_TUTOR
 from tests.support.browser import Browser
-from tests.support.calendar import add_event, at, connect_tutor, event_body, runtime_of
+from tests.support.calendar import add_event, at, clock_of, connect_tutor, event_body, runtime_of
+from tests.support.clock import ManualClock
 from tests.support.emulator import EmulatorServer
+from tests.support.factories import make_student
 from tutorcal.bookings.models import IdempotencyRecord
 from tutorcal.core.time import utcnow
 from tutorcal.google.models import GoogleGrant, GrantStatus, MirroredCalendar, WatchChannel
 from tutorcal.operations.tasks import PERIODIC_TASKS, TaskName
 from tutorcal.outbox.models import TaskRun
 from tutorcal.tutoring_sessions.models import TutoringSession
-from tutorcal.users.models import User
 from tutorcal.worker import run_round
 
 
@@ -52,18 +53,19 @@ async def test_a_worker_round_runs_exactly_the_periodic_tasks(app: FastAPI) -> N
 
 
 async def test_the_purge_deletes_expired_idempotency_keys_and_old_task_runs_only(
-    app: FastAPI, client: httpx2.AsyncClient
+    app: FastAPI, client: httpx2.AsyncClient, clock: ManualClock
 ) -> None:
-    user = await User.create(google_sub="sub-purge", email="pat@school.example")
-    now = utcnow()
+    user = await make_student()
     for key, expires_at in (
-        ("old", now - timedelta(minutes=1)),
-        ("live", now + timedelta(hours=1)),
+        ("old", clock.now() + timedelta(minutes=1)),
+        ("live", clock.now() + timedelta(hours=1)),
     ):
         await IdempotencyRecord.create(user=user, key=key, fingerprint="f", expires_at=expires_at)
     stale = await TaskRun.create(task="sync", scheduled_for="2026-01-01T00:00:00Z")
-    await TaskRun.filter(id=stale.id).update(created_at=now - timedelta(days=8))
+    # The database stamps a run's created_at itself, on wall time: aged here, not by the clock.
+    await TaskRun.filter(id=stale.id).update(created_at=clock.now() - timedelta(days=8))
     await TaskRun.create(task="sync", scheduled_for="2026-01-08T00:10:00Z")
+    clock.advance(timedelta(minutes=2))
 
     refused = await client.post("/api/v1/internal/tasks/purge-expired")
     assert refused.status_code == 401
@@ -94,7 +96,8 @@ async def test_the_sync_task_mirrors_a_tutor_whose_first_connect_was_cut_short(
     assert answer.json()["result"]["connected"] == 0
     assert not await MirroredCalendar.filter(tutor=tutor).exists()
 
-    await GoogleGrant.filter(user=tutor).update(updated_at=utcnow() - timedelta(minutes=3))
+    clock = clock_of(app)
+    clock.advance(timedelta(minutes=3))
     answer = await client.post("/api/v1/internal/tasks/sync", headers=bearer(app))
     assert answer.status_code == 200
     assert answer.json()["result"]["connected"] == 1

@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from tests.conftest import TEST_TUTOR
 from tests.support.browser import Browser
+from tests.support.clock import ManualClock
 from tests.support.emulator import EmulatorServer
 from tutorcal.core.time import utcnow
 from tutorcal.runtime import Runtime
@@ -18,6 +19,13 @@ from tutorcal.users.models import User
 def runtime_of(app: FastAPI) -> Runtime:
     runtime: Runtime = app.state.runtime
     return runtime
+
+
+def clock_of(app: FastAPI) -> ManualClock:
+    """The clock the ``app`` fixture gave the app, for a test to move."""
+    clock = runtime_of(app).clock
+    assert isinstance(clock, ManualClock)
+    return clock
 
 
 def at(days: int, hour: int, minute: int = 0) -> datetime:

@@ -18,7 +18,7 @@ from tutorcal.admin.schemas import (
     RolesUpdate,
 )
 from tutorcal.audit import service as audit
-from tutorcal.auth.dependencies import AdminDep, current_admin
+from tutorcal.auth.dependencies import AdminDep, RuntimeDep, current_admin
 from tutorcal.core.pagination import InvalidCursor, Page
 from tutorcal.core.query_params import CursorQuery, LimitQuery
 from tutorcal.core.time import Instant
@@ -137,5 +137,5 @@ async def list_outbox(
     "failed (pending or done) is 409 `outbox_not_failed`.",
     responses=problem_responses(OutboxJobNotFound, OutboxJobNotFailed),
 )
-async def retry_outbox_item(item_id: str, admin: AdminDep) -> OutboxItemRead:
-    return await service.retry_outbox_job(admin, item_id)
+async def retry_outbox_item(item_id: str, admin: AdminDep, runtime: RuntimeDep) -> OutboxItemRead:
+    return await service.retry_outbox_job(admin, item_id, runtime.clock.now())

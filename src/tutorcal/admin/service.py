@@ -149,10 +149,10 @@ def _outbox_item(job: OutboxJob) -> OutboxItemRead:
     )
 
 
-async def retry_outbox_job(admin: User, job_id: str) -> OutboxItemRead:
-    """The failed write is due again (the next drain runs it), and its booking shows
+async def retry_outbox_job(admin: User, job_id: str, now: datetime) -> OutboxItemRead:
+    """The failed write is due from ``now`` (the next drain runs it), and its booking shows
     ``calendar_sync: pending``; audited."""
-    job = await outbox.retry_failed(parse_reference(job_id, OutboxJobNotFound))
+    job = await outbox.retry_failed(parse_reference(job_id, OutboxJobNotFound), now)
     await mark_pending(job)
     await audit.record(
         "outbox_retried",

@@ -93,17 +93,17 @@ async def _authenticated(request: Request) -> Authenticated | None:
 async def _authenticate(request: Request) -> Authenticated | None:
     authorization = request.headers.get("authorization", "")
     scheme, _, credentials = authorization.partition(" ")
+    runtime: Runtime = request.app.state.runtime
     if scheme.lower() == "bearer" and credentials.strip():
-        auth = await service.authenticate_api_token(credentials.strip())
+        auth = await service.authenticate_api_token(credentials.strip(), runtime.clock.now())
         if auth is None:
             raise NotAuthenticated("The API token is unknown or revoked.")
         return auth
-    runtime: Runtime = request.app.state.runtime
     session_cookie, _ = cookie_names(runtime)
     token = request.cookies.get(session_cookie)
     if not token:
         return None
-    auth = await service.authenticate_session(token)
+    auth = await service.authenticate_session(token, runtime.clock.now())
     if auth is None:
         return None
     if request.method in UNSAFE_METHODS:

@@ -150,7 +150,7 @@ async def callback(
 )
 async def logout(auth: AuthDep, runtime: RuntimeDep) -> Response:
     if auth.session is not None:
-        await service.logout(auth.session)
+        await service.logout(auth.session, runtime.clock.now())
     response = Response(status_code=204)
     session_cookie, csrf_cookie = cookie_names(runtime)
     for name in (session_cookie, csrf_cookie):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import NamedTuple
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
@@ -27,7 +27,6 @@ from tutorcal.auth.models import ApiToken, LoginSession, OAuthFlow, OAuthPurpose
 from tutorcal.config import Settings
 from tutorcal.core.crypto import CiphertextRefused, new_token, same_secret, token_hash
 from tutorcal.core.ids import parse_id
-from tutorcal.core.time import utcnow
 from tutorcal.errors import NotFound
 from tutorcal.google.grants import calendar_status, has_live_refresh_token
 from tutorcal.google.models import GoogleGrant
@@ -94,7 +93,7 @@ async def _begin(
         purpose=purpose,
         next_path=safe_next_path(next_path),
         user=user,
-        expires_at=utcnow() + FLOW_LIFETIME,
+        expires_at=runtime.clock.now() + FLOW_LIFETIME,
     )
     try:
         url = await runtime.oauth.authorization_url(
@@ -154,7 +153,7 @@ class SignedIn(NamedTuple):
     calendar_connected: bool = False
 
 
-async def _consume_flow(state: str | None, browser_key: str | None) -> OAuthFlow:
+async def _consume_flow(state: str | None, browser_key: str | None, now: datetime) -> OAuthFlow:
     """Single use even when two instances race on the same state: the UPDATE decides.
 
     Only in the browser that started the flow: a callback URL someone else's sign-in stopped
@@ -166,7 +165,6 @@ async def _consume_flow(state: str | None, browser_key: str | None) -> OAuthFlow
     if not browser_key:
         raise FlowNotInThisBrowser()
     state_digest = token_hash(state)
-    now = utcnow()
     claimed = await OAuthFlow.filter(
         state_hash=state_digest,
         browser_key_hash=token_hash(browser_key),
@@ -213,7 +211,7 @@ async def complete_sign_in(
 ) -> SignedIn:
     """Finish Google's redirect: check state (in the browser that started it), code and ID
     token, then start a login session."""
-    flow = await _consume_flow(state, browser_key)
+    flow = await _consume_flow(state, browser_key, runtime.clock.now())
     if error:
         await _refuse(
             "consent_denied" if error == "access_denied" else error,
@@ -259,16 +257,17 @@ async def complete_sign_in(
         if requester is None or requester.google_sub != identity.sub:
             await _refuse("calendar_account_mismatch", identity, CalendarAccountMismatch())
     async with in_transaction():
-        user = await _upsert_user(runtime.settings, identity)
+        now = runtime.clock.now()
+        user = await _upsert_user(runtime.settings, identity, now)
         grant = await runtime.grants.record_sign_in(
             user, tokens, calendar_requested=calendar_requested
         )
         if previous_session_token:
             # Rotate: whatever session this browser had before ends now.
             await LoginSession.filter(token_hash=token_hash(previous_session_token)).update(
-                revoked_at=utcnow()
+                revoked_at=now
             )
-        session_token, csrf_token = await _start_session(user, user_agent)
+        session_token, csrf_token = await _start_session(user, user_agent, now)
         await audit.record(
             "calendar_connected" if calendar_requested else "sign_in",
             actor_id=str(user.id),
@@ -290,7 +289,7 @@ def _with_query(path: str, **params: str) -> str:
     return urlunsplit(parts._replace(query=query))
 
 
-async def _upsert_user(settings: Settings, identity: IdentityClaims) -> User:
+async def _upsert_user(settings: Settings, identity: IdentityClaims, now: datetime) -> User:
     user = await User.get_or_none(google_sub=identity.sub)
     if user is None:
         user = User(google_sub=identity.sub, timezone=settings.default_timezone)
@@ -298,7 +297,7 @@ async def _upsert_user(settings: Settings, identity: IdentityClaims) -> User:
     user.email_verified = identity.email_verified
     user.name = identity.name
     user.picture_url = identity.picture
-    user.last_sign_in_at = utcnow()
+    user.last_sign_in_at = now
     user.deleted_at = None
     # Configured roles are granted at sign-in, never taken away here: admins manage removals.
     if identity.email in settings.admin_emails:
@@ -314,10 +313,9 @@ async def _upsert_user(settings: Settings, identity: IdentityClaims) -> User:
     return user
 
 
-async def _start_session(user: User, user_agent: str) -> tuple[str, str]:
+async def _start_session(user: User, user_agent: str, now: datetime) -> tuple[str, str]:
     session_token = new_token()
     csrf_token = new_token()
-    now = utcnow()
     await LoginSession.create(
         token_hash=token_hash(session_token),
         csrf_token_hash=token_hash(csrf_token),
@@ -335,8 +333,7 @@ class Authenticated(NamedTuple):
     api_token: ApiToken | None
 
 
-async def authenticate_session(session_token: str) -> Authenticated | None:
-    now = utcnow()
+async def authenticate_session(session_token: str, now: datetime) -> Authenticated | None:
     session = await repository.live_session(
         token_hash(session_token), now=now, idle_since=now - SESSION_IDLE_TIMEOUT
     )
@@ -351,19 +348,18 @@ def csrf_matches(session: LoginSession, presented: str | None) -> bool:
     return bool(presented) and same_secret(session.csrf_token_hash, token_hash(presented or ""))
 
 
-async def authenticate_api_token(token: str) -> Authenticated | None:
+async def authenticate_api_token(token: str, now: datetime) -> Authenticated | None:
     api_token = await repository.live_api_token(token_hash(token))
     if api_token is None:
         return None
-    now = utcnow()
     if api_token.last_used_at is None or now - api_token.last_used_at > SESSION_TOUCH_INTERVAL:
         await ApiToken.filter(id=api_token.id).update(last_used_at=now)
     return Authenticated(api_token.user, None, api_token)
 
 
-async def logout(session: LoginSession) -> None:
+async def logout(session: LoginSession, now: datetime) -> None:
     """Ends the session for every instance: they all read the same row."""
-    await LoginSession.filter(id=session.id).update(revoked_at=utcnow())
+    await LoginSession.filter(id=session.id).update(revoked_at=now)
 
 
 async def create_api_token(user: User, name: str) -> tuple[ApiToken, str]:
@@ -383,11 +379,11 @@ async def list_api_tokens(user: User) -> list[ApiToken]:
     return await ApiToken.filter(user=user, revoked_at__isnull=True).order_by("-created_at")
 
 
-async def revoke_api_token(user: User, token_id: str) -> None:
+async def revoke_api_token(user: User, token_id: str, now: datetime) -> None:
     """Raises NotFound for someone else's token exactly as for a missing one."""
     revoked = await ApiToken.filter(
         id=parse_id(token_id), user=user, revoked_at__isnull=True
-    ).update(revoked_at=utcnow())
+    ).update(revoked_at=now)
     if revoked != 1:
         raise NotFound("There is no such API token.")
     await audit.record(

@@ -21,7 +21,6 @@ from tutorcal.availability.schemas import (
 )
 from tutorcal.availability.slots import Availability, LocalRange
 from tutorcal.core.query_params import EndQuery, StartQuery
-from tutorcal.core.time import utcnow
 from tutorcal.core.windows import InvalidWindow, WindowTooLarge, resolve_window
 from tutorcal.errors import Forbidden, NotAuthenticated, NotFound, Unprocessable, problem_responses
 from tutorcal.tutoring_sessions.errors import CalendarUnavailable
@@ -131,13 +130,14 @@ async def list_slots(
     end: EndQuery = None,
     minutes: MinutesQuery = None,
 ) -> list[SlotRead]:
-    window_start, window_end = resolve_window(start, end)
+    now = runtime.clock.now()
+    window_start, window_end = resolve_window(start, end, now)
     slots = await service.list_free_slots(
         tutor_id,
         window_start,
         window_end,
         minutes=minutes,
-        now=utcnow(),
+        now=now,
         stale_after=timedelta(minutes=runtime.settings.mirror_stale_after_minutes),
     )
     return [SlotRead(start=slot_start, end=slot_end) for slot_start, slot_end in slots]

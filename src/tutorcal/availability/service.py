@@ -66,7 +66,7 @@ async def list_free_slots(
     """Free slots starting in [start, end); raises TutorNotFound, or CalendarUnavailable when the
     tutor's calendars cannot be trusted (never stale times offered as free)."""
     user, profile = await tutors.get_tutor_profile(tutor_id)
-    await ensure_readable(user.id, stale_after=stale_after, sessions_only=False)
+    await ensure_readable(user.id, now=now, stale_after=stale_after, sessions_only=False)
     length = minutes or profile.slot_minutes
     schedule = await _schedule(user, profile, start, end + timedelta(minutes=length))
     return free_slots(schedule, now=now, window_start=start, window_end=end, minutes=length)

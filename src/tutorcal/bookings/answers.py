@@ -111,7 +111,9 @@ async def create_booking(
     key; raises the booking's domain errors and the key's 409 and 422."""
 
     async def run(claim: idempotency.Claim | None) -> bookings.Placed:
-        return await bookings.book(user, body, stale_after=_stale(runtime), claim=claim)
+        return await bookings.book(
+            user, body, now=runtime.clock.now(), stale_after=_stale(runtime), claim=claim
+        )
 
     async def settle(placed: bookings.Placed) -> idempotency.Made:
         await _write_now(runtime, placed.job, new_booking=True)
@@ -123,7 +125,7 @@ async def create_booking(
     claim = None
     if key:
         digest = idempotency.fingerprint(path, body.model_dump(mode="json"))
-        claim = idempotency.Claim(user, key, digest)
+        claim = idempotency.Claim(user, key, digest, runtime.clock)
     return await idempotency.answer_once(claim, run, settle, reread)
 
 
@@ -153,7 +155,7 @@ async def cancel_booking(
     user: User, booking_id: str, reason: str | None, runtime: Runtime
 ) -> BookingRead:
     """The cancelled booking (see ``bookings.service.cancel``), Google told at once."""
-    booking, job = await bookings.cancel(user, booking_id, reason)
+    booking, job = await bookings.cancel(user, booking_id, reason, now=runtime.clock.now())
     await _write_now(runtime, job)
     return await read_as(booking.id, user)
 
@@ -162,7 +164,9 @@ async def reschedule_booking(
     user: User, booking_id: str, move: BookingReschedule, runtime: Runtime
 ) -> BookingRead:
     """The new booking (see ``bookings.service.reschedule``), Google told at once."""
-    placed, old_job = await bookings.reschedule(user, booking_id, move, stale_after=_stale(runtime))
+    placed, old_job = await bookings.reschedule(
+        user, booking_id, move, now=runtime.clock.now(), stale_after=_stale(runtime)
+    )
     # The new place first: a moved one-to-one event is updated, not deleted and re-created.
     await _write_now(runtime, placed.job, old_job)
     return await read_as(placed.booking.id, user)

@@ -2,32 +2,29 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from tutorcal.bookings.models import Booking, BookingStatus, CalendarFeedToken
 from tutorcal.core.crypto import new_token, token_hash
-from tutorcal.core.time import utcnow
 from tutorcal.errors import NotFound
 from tutorcal.users.models import User
 
 FEED_PAST = timedelta(days=90)
 
 
-async def create_feed_token(user: User) -> str:
+async def create_feed_token(user: User, now: datetime) -> str:
     """A new secret; the previous URL stops working."""
     token = new_token()
     async with in_transaction():
-        await CalendarFeedToken.filter(user=user, revoked_at__isnull=True).update(
-            revoked_at=utcnow()
-        )
+        await CalendarFeedToken.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
         await CalendarFeedToken.create(user=user, token_hash=token_hash(token))
     return token
 
 
-async def render_feed(token: str) -> bytes:
+async def render_feed(token: str, now: datetime) -> bytes:
     feed = await CalendarFeedToken.get_or_none(
         token_hash=token_hash(token), revoked_at__isnull=True
     ).select_related("user")
@@ -38,7 +35,7 @@ async def render_feed(token: str) -> bytes:
         await Booking.filter(
             Q(student=user) | Q(tutor=user),
             status=BookingStatus.CONFIRMED,
-            end_at__gt=utcnow() - FEED_PAST,
+            end_at__gt=now - FEED_PAST,
         )
         .select_related("tutor", "student")
         .order_by("start_at")

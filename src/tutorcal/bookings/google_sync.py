@@ -7,6 +7,7 @@ twice, late, or out of order converges on the same result and nothing is written
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from tutorcal.bookings import repository
 from tutorcal.bookings.models import Booking, BookingKind, BookingStatus, CalendarSync
@@ -131,12 +132,12 @@ class BookingWrites:
             )
 
 
-async def resume_writes_of(tutor_id: object) -> int:
-    """The tutor reconnected Google: writes that waited for their grant are due now."""
+async def resume_writes_of(tutor_id: object, now: datetime) -> int:
+    """The tutor reconnected Google: writes that waited for their grant are due from ``now``."""
     waiting = await OutboxJob.filter(
         status=OutboxStatus.PENDING, booking__tutor_id=tutor_id
     ).values_list("id", flat=True)
-    return await make_due([uuid.UUID(str(job_id)) for job_id in waiting])
+    return await make_due([uuid.UUID(str(job_id)) for job_id in waiting], now)
 
 
 async def mark_failed(job: OutboxJob) -> None:

@@ -42,7 +42,7 @@ from tortoise.expressions import Q
 
 from tutorcal.bookings.errors import IdempotencyInProgress, IdempotencyKeyReused
 from tutorcal.bookings.models import IdempotencyRecord
-from tutorcal.core.time import utcnow
+from tutorcal.core.time import Clock
 from tutorcal.errors import AppError, problem_body
 from tutorcal.users.models import User
 
@@ -56,11 +56,12 @@ _MYSQL_DEADLOCK = 1213
 
 
 class Claim(NamedTuple):
-    """A request's key and the fingerprint of what it asks."""
+    """A request's key, the fingerprint of what it asks, and the clock its key ages by."""
 
     user: User
     key: str
     fingerprint: str
+    clock: Clock
 
 
 class Answered(NamedTuple):
@@ -116,7 +117,7 @@ async def earlier(claim: Claim) -> Earlier | None:
     record = await IdempotencyRecord.get_or_none(user=claim.user, key=claim.key)
     if record is None:
         return None
-    if _is_stale(record, utcnow()):
+    if _is_stale(record, claim.clock.now()):
         await IdempotencyRecord.filter(id=record.id).delete()
         return None
     if record.fingerprint != claim.fingerprint:
@@ -145,7 +146,7 @@ async def take(claim: Claim) -> None:
             user=claim.user,
             key=claim.key,
             fingerprint=claim.fingerprint,
-            expires_at=utcnow() + KEEP,
+            expires_at=claim.clock.now() + KEEP,
         )
     except IntegrityError as exc:
         raise KeyTaken() from exc
@@ -183,7 +184,7 @@ async def record_rejection(claim: Claim, status: int, body: dict[str, Any]) -> E
             is_complete=True,
             response_status=status,
             response_body=body,
-            expires_at=utcnow() + KEEP,
+            expires_at=claim.clock.now() + KEEP,
         )
     except IntegrityError:
         try:
@@ -198,17 +199,17 @@ async def record_rejection(claim: Claim, status: int, body: dict[str, Any]) -> E
     return None
 
 
-async def has_answer(user: User, key: str) -> bool:
+async def has_answer(user: User, key: str, now: datetime) -> bool:
     """Whether a repeat with this key would be answered from the record, without any work."""
     return (
-        await IdempotencyRecord.filter(user=user, key=key, expires_at__gt=utcnow())
+        await IdempotencyRecord.filter(user=user, key=key, expires_at__gt=now)
         .filter(Q(is_complete=True) | Q(booking_id__isnull=False))
         .exists()
     )
 
 
-async def purge_expired() -> int:
-    return await IdempotencyRecord.filter(expires_at__lte=utcnow()).delete()
+async def purge_expired(now: datetime) -> int:
+    return await IdempotencyRecord.filter(expires_at__lte=now).delete()
 
 
 async def answer_once(

@@ -15,7 +15,7 @@ from tortoise.expressions import Q
 
 from tutorcal.audit import service as audit
 from tutorcal.bookings.models import Booking, BookingKind, BookingStatus, CalendarSync
-from tutorcal.core.time import utcnow
+from tutorcal.core.time import Clock
 from tutorcal.google.changes import (
     AttendeesRead,
     ChangeEffects,
@@ -29,6 +29,8 @@ from tutorcal.google.changes import (
 
 @dataclass
 class _Tally:
+    # When the bookings the changes cancel were cancelled.
+    now: datetime
     bookings_cancelled: int = 0
     students_removed: int = 0
     slots_cancelled: int = 0
@@ -46,10 +48,13 @@ class _Tally:
 class BookingMirrorChanges:
     """The MirrorChangeHandler the sync engine is given (wired in runtime.py)."""
 
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
+
     async def apply(self, changes: Sequence[MirrorChange]) -> ChangeEffects:
         """Cancels or moves the bookings the changes concern, in order, in the caller's
         transaction; every booking cancelled keeps an audit entry of its own."""
-        tally = _Tally()
+        tally = _Tally(self._clock.now())
         for change in changes:
             match change:
                 case SessionRetired():
@@ -155,11 +160,10 @@ async def _reconcile_slots(change: EventsListedInWindow, tally: _Tally) -> None:
 
 async def _cancel(booking: Booking, reason: str, tally: _Tally) -> bool:
     """Each booking the mirror cancels keeps an audit entry of its own: it is somebody's."""
-    now = utcnow()
     # Compare-and-swap: a booking cancelled meanwhile by its student stays as they left it.
     updated = await Booking.filter(id=booking.id, status=BookingStatus.CONFIRMED).update(
         status=BookingStatus.CANCELLED,
-        cancelled_at=now,
+        cancelled_at=tally.now,
         cancelled_by="tutor",
         cancel_reason=reason,
         calendar_sync=CalendarSync.SYNCED,

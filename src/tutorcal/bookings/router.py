@@ -89,7 +89,11 @@ async def create_booking_rate_limit(
     async def is_replay() -> bool:
         # A client retrying after a lost answer must get that answer, whatever its budget;
         # a replay costs one read and books nothing.
-        return user is not None and key is not None and await idempotency.has_answer(user, key)
+        return (
+            user is not None
+            and key is not None
+            and await idempotency.has_answer(user, key, runtime.clock.now())
+        )
 
     await enforce_rate_limit(request, runtime, "booking", user, exempt=is_replay)
 
@@ -207,7 +211,7 @@ class FeedCreated(ResponseModel):
     summary="A new secret iCalendar URL of my bookings (the old one stops working)",
 )
 async def create_calendar_feed(user: UserDep, runtime: RuntimeDep) -> FeedCreated:
-    token = await feed.create_feed_token(user)
+    token = await feed.create_feed_token(user, runtime.clock.now())
     return FeedCreated(url=f"{runtime.settings.public_base_url}/api/v1/calendar-feed/{token}.ics")
 
 
@@ -218,5 +222,8 @@ async def create_calendar_feed(user: UserDep, runtime: RuntimeDep) -> FeedCreate
     summary="iCalendar of a user's confirmed bookings (the URL is the secret)",
     responses={200: {"content": {"text/calendar": {}}}, **problem_responses(NotFound)},
 )
-async def calendar_feed(token: str) -> Response:
-    return Response(await feed.render_feed(token), media_type="text/calendar; charset=utf-8")
+async def calendar_feed(token: str, runtime: RuntimeDep) -> Response:
+    return Response(
+        await feed.render_feed(token, runtime.clock.now()),
+        media_type="text/calendar; charset=utf-8",
+    )

@@ -42,7 +42,6 @@ from tutorcal.bookings.models import Booking, BookingKind, BookingStatus, Calend
 from tutorcal.bookings.schemas import BookingCreate, BookingReschedule
 from tutorcal.core.ids import parse_id, parse_reference
 from tutorcal.core.pagination import paginate
-from tutorcal.core.time import utcnow
 from tutorcal.errors import AppError
 from tutorcal.google.event_writes import slot_event_id
 from tutorcal.google.models import MirroredCalendar
@@ -162,7 +161,7 @@ async def _place_seat(
         calendar_sync=CalendarSync.PENDING,
         rescheduled_from=replacing,
     )
-    return Placed(booking, await outbox.enqueue(booking.id))
+    return Placed(booking, await outbox.enqueue(booking.id, now))
 
 
 async def _place_slot(
@@ -240,7 +239,7 @@ async def _place_slot(
     if not booking.calendar_event_id:
         booking.calendar_event_id = slot_event_id(booking.id)
         await booking.save(update_fields=["calendar_event_id"])
-    return Placed(booking, await outbox.enqueue(booking.id))
+    return Placed(booking, await outbox.enqueue(booking.id, now))
 
 
 def _slot_refused(refusal: SlotRefusal) -> AppError:
@@ -266,6 +265,7 @@ async def book(
     student: User,
     request: BookingCreate,
     *,
+    now: datetime,
     stale_after: timedelta,
     claim: idempotency.Claim | None = None,
 ) -> Placed:
@@ -274,8 +274,7 @@ async def book(
     With a ``claim``, its key is committed with the booking and only with it; raises
     ``idempotency.KeyTaken`` when a request with that key committed first.
     """
-    now = utcnow()
-    await _ensure_calendar(request, stale_after)
+    await _ensure_calendar(request, now, stale_after)
     try:
         async with in_transaction():
             if claim is not None:
@@ -303,7 +302,9 @@ async def book(
     return placed
 
 
-async def _ensure_calendar(request: BookingCreate, stale_after: timedelta) -> uuid.UUID:
+async def _ensure_calendar(
+    request: BookingCreate, now: datetime, stale_after: timedelta
+) -> uuid.UUID:
     """Fail closed before booking: never on a calendar we cannot currently read. Returns the
     id of the tutor whose calendar it is."""
     if request.kind == BookingKind.SESSION:
@@ -313,13 +314,15 @@ async def _ensure_calendar(request: BookingCreate, stale_after: timedelta) -> uu
         )
         if session is None:
             raise SessionNotFound()
-        await ensure_readable(session.tutor_id, stale_after=stale_after, sessions_only=True)
+        await ensure_readable(
+            session.tutor_id, now=now, stale_after=stale_after, sessions_only=True
+        )
         return session.tutor_id
     assert request.tutor_id is not None
     tutor = await User.get_or_none(id=parse_id(request.tutor_id, "tutor"), is_tutor=True)
     if tutor is None:
         raise TutorNotFound()
-    await ensure_readable(tutor.id, stale_after=stale_after, sessions_only=False)
+    await ensure_readable(tutor.id, now=now, stale_after=stale_after, sessions_only=False)
     return tutor.id
 
 
@@ -375,7 +378,7 @@ async def get_visible(user: User, booking_id: str) -> Booking:
 
 
 async def cancel(
-    user: User, booking_id: str, reason: str | None
+    user: User, booking_id: str, reason: str | None, *, now: datetime
 ) -> tuple[Booking, OutboxJob | None]:
     """Students only before the tutor's cancel window; tutors and admins any time. Idempotent."""
     booking = await get_visible(user, booking_id)
@@ -384,17 +387,17 @@ async def cancel(
         return booking, None
     if role == "student":
         profile, _ = await TutorProfile.get_or_create(user_id=booking.tutor_id)
-        if booking.start_at - utcnow() < timedelta(minutes=profile.cancel_notice_minutes):
+        if booking.start_at - now < timedelta(minutes=profile.cancel_notice_minutes):
             raise CancelWindowPassed()
     async with in_transaction():
         changed = await Booking.filter(id=booking.id, status=BookingStatus.CONFIRMED).update(
             status=BookingStatus.CANCELLED,
-            cancelled_at=utcnow(),
+            cancelled_at=now,
             cancelled_by=role,
             cancel_reason=reason,
             calendar_sync=CalendarSync.PENDING,
         )
-        job = await outbox.enqueue(booking.id) if changed else None
+        job = await outbox.enqueue(booking.id, now) if changed else None
         if changed:
             await audit.record(
                 "booking_cancelled",
@@ -412,6 +415,7 @@ async def reschedule(
     booking_id: str,
     move: BookingReschedule,
     *,
+    now: datetime,
     stale_after: timedelta,
 ) -> tuple[Placed, OutboxJob]:
     """One step: the new place is taken and the old booking cancelled together, or neither."""
@@ -422,11 +426,10 @@ async def reschedule(
         raise BookingNotFound("Only a confirmed booking can be moved.")
     if role == "student":
         profile, _ = await TutorProfile.get_or_create(user_id=old.tutor_id)
-        if old.start_at - utcnow() < timedelta(minutes=profile.reschedule_notice_minutes):
+        if old.start_at - now < timedelta(minutes=profile.reschedule_notice_minutes):
             raise RescheduleWindowPassed()
     student = old.student
-    now = utcnow()
-    new_tutor_id = await _ensure_calendar(request, stale_after)
+    new_tutor_id = await _ensure_calendar(request, now, stale_after)
     if role == "tutor" and new_tutor_id != old.tutor_id and not user.is_admin:
         # A tutor answers for their own calendar only, not for where another tutor's go.
         raise RescheduleToAnotherTutor()
@@ -446,7 +449,7 @@ async def reschedule(
                 placed = await _place_seat(student, request.session_id, now, replacing=old)
             else:
                 placed = await _place_slot(student, request, now, replacing=old)
-            old_job = await outbox.enqueue(old.id)
+            old_job = await outbox.enqueue(old.id, now)
             await audit.record(
                 "booking_rescheduled",
                 actor_id=str(user.id),
@@ -459,9 +462,8 @@ async def reschedule(
     return placed, old_job
 
 
-async def cancel_future_bookings_of(user: User, reason: str) -> list[OutboxJob]:
+async def cancel_future_bookings_of(user: User, reason: str, now: datetime) -> list[OutboxJob]:
     """For account deletion: the user's future bookings, as student and as tutor."""
-    now = utcnow()
     jobs: list[OutboxJob] = []
     upcoming = await Booking.filter(status=BookingStatus.CONFIRMED, start_at__gt=now).filter(
         student=user
@@ -475,7 +477,7 @@ async def cancel_future_bookings_of(user: User, reason: str) -> list[OutboxJob]:
                 cancel_reason=reason,
                 calendar_sync=CalendarSync.PENDING,
             ):
-                jobs.append(await outbox.enqueue(booking.id))
+                jobs.append(await outbox.enqueue(booking.id, now))
                 await audit.record(
                     "booking_cancelled",
                     subject_type="booking",

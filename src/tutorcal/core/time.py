@@ -41,6 +41,9 @@ Instant = Annotated[AwareDatetime, BeforeValidator(_rfc3339_text), AfterValidato
 
 
 class Clock(Protocol):
+    """What a rule decided by time asks for "now": the runtime holds one and hands it on, so
+    that tests can move time instead of waiting or writing timestamps in the past."""
+
     def now(self) -> datetime: ...
 
 
@@ -49,7 +52,12 @@ class SystemClock:
         return datetime.now(UTC)
 
 
+SYSTEM_CLOCK = SystemClock()
+
+
 def utcnow() -> datetime:
+    """Wall time, for stamps only ordered against those the ORM writes itself (``auto_now``):
+    which came first must not depend on where a test moved the Clock."""
     return datetime.now(UTC)
 
 

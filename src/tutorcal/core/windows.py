@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from tutorcal.core.time import utcnow
 from tutorcal.errors import Unprocessable
 
 MAX_WINDOW = timedelta(days=62)
@@ -21,8 +20,10 @@ class InvalidWindow(Unprocessable):
     default_detail = "The window ends before it starts."
 
 
-def resolve_window(start: datetime | None, end: datetime | None) -> tuple[datetime, datetime]:
-    start = start or utcnow()
+def resolve_window(
+    start: datetime | None, end: datetime | None, now: datetime
+) -> tuple[datetime, datetime]:
+    start = start or now
     end = end or start + DEFAULT_WINDOW
     if end < start:
         raise InvalidWindow()

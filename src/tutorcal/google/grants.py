@@ -11,7 +11,7 @@ from enum import StrEnum
 
 from tutorcal.audit import service as audit
 from tutorcal.core.crypto import CiphertextRefused, TokenCipher
-from tutorcal.core.time import utcnow
+from tutorcal.core.time import Clock
 from tutorcal.google.models import GoogleGrant, GrantStatus
 from tutorcal.google.oauth import GoogleOAuthClient, GoogleUnavailable, GrantRevoked, TokenResponse
 from tutorcal.google.scopes import CALENDAR_SCOPES, has_calendar_access
@@ -63,9 +63,10 @@ def has_live_refresh_token(grant: GoogleGrant | None) -> bool:
 class GrantStore:
     """One per process. Per-user locks make concurrent requests share one refresh call."""
 
-    def __init__(self, cipher: TokenCipher, oauth: GoogleOAuthClient) -> None:
+    def __init__(self, cipher: TokenCipher, oauth: GoogleOAuthClient, clock: Clock) -> None:
         self._cipher = cipher
         self._oauth = oauth
+        self._clock = clock
         self._locks: dict[str, asyncio.Lock] = {}
 
     async def record_sign_in(
@@ -81,7 +82,7 @@ class GrantStore:
             grant.refresh_token_ciphertext = self._cipher.seal(owner, tokens.refresh_token)
             grant.revoked_at = None
         grant.access_token_ciphertext = self._cipher.seal(owner, tokens.access_token)
-        grant.access_token_expires_at = utcnow() + timedelta(seconds=tokens.expires_in)
+        grant.access_token_expires_at = self._clock.now() + timedelta(seconds=tokens.expires_in)
         if calendar_requested:
             is_complete = (
                 has_calendar_access(grant.granted_scopes) and grant.refresh_token_ciphertext
@@ -106,7 +107,7 @@ class GrantStore:
 
     async def expire_access_token(self, user_id: str) -> None:
         """Google refused the cached token (401): forget it so the next call refreshes."""
-        await GoogleGrant.filter(user_id=user_id).update(access_token_expires_at=utcnow())
+        await GoogleGrant.filter(user_id=user_id).update(access_token_expires_at=self._clock.now())
 
     def _cached_access_token(self, grant: GoogleGrant | None, user_id: str) -> str | None:
         if grant is None or calendar_status(grant) != CalendarStatus.CONNECTED:
@@ -114,7 +115,7 @@ class GrantStore:
         expires_at = grant.access_token_expires_at
         if not grant.access_token_ciphertext or not expires_at:
             return None
-        if expires_at - ACCESS_TOKEN_MARGIN <= utcnow():
+        if expires_at - ACCESS_TOKEN_MARGIN <= self._clock.now():
             return None
         try:
             return self._cipher.open(user_id, grant.access_token_ciphertext)
@@ -139,7 +140,7 @@ class GrantStore:
             await self._mark_revoked(grant, user_id, reason="invalid_grant")
             raise NoLiveCalendarGrant(CalendarStatus.RECONNECT_REQUIRED) from None
         grant.access_token_ciphertext = self._cipher.seal(user_id, tokens.access_token)
-        grant.access_token_expires_at = utcnow() + timedelta(seconds=tokens.expires_in)
+        grant.access_token_expires_at = self._clock.now() + timedelta(seconds=tokens.expires_in)
         if tokens.scopes:
             grant.granted_scopes = sorted(set(tokens.scopes))
         await grant.save(
@@ -154,7 +155,7 @@ class GrantStore:
 
     async def _mark_revoked(self, grant: GoogleGrant, user_id: str, *, reason: str) -> None:
         grant.status = GrantStatus.REVOKED
-        grant.revoked_at = utcnow()
+        grant.revoked_at = self._clock.now()
         grant.access_token_ciphertext = None
         grant.access_token_expires_at = None
         await grant.save(

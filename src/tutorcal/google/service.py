@@ -18,7 +18,7 @@ from tutorcal.config import Settings
 from tutorcal.core.crypto import new_token, same_secret, token_hash
 from tutorcal.core.http import HttpPool
 from tutorcal.core.metrics import CHANNELS_EXPIRING_SOON, observe_oldest_sync
-from tutorcal.core.time import utcnow
+from tutorcal.core.time import Clock, utcnow
 from tutorcal.google.calendar_client import CalendarClient, RetryPolicy
 from tutorcal.google.calendar_errors import CalendarApiError, CalendarNotFound, Unreachable
 from tutorcal.google.changes import MirrorChangeHandler
@@ -186,8 +186,9 @@ class BackgroundSyncs:
         self._tasks.clear()
 
 
-ReconnectHook = Callable[[uuid.UUID], Awaitable[object]]
-"""Runs when a tutor (re)connects, before the first sync: writes that waited may go now."""
+ReconnectHook = Callable[[uuid.UUID, datetime], Awaitable[object]]
+"""Runs when a tutor (re)connects, at this instant, before the first sync: writes that waited
+may go now."""
 
 
 class CalendarService:
@@ -199,11 +200,13 @@ class CalendarService:
         settings: Settings,
         http: HttpPool,
         grants: GrantStore,
+        clock: Clock,
         *,
         on_changes: MirrorChangeHandler,
         on_connect: ReconnectHook,
     ) -> None:
         self._settings = settings
+        self._clock = clock
         self._http = http
         self._grants = grants
         self._on_connect = on_connect
@@ -213,7 +216,7 @@ class CalendarService:
             max_wait_seconds=min(32.0, settings.google_retry_total_seconds),
             total_seconds=settings.google_retry_total_seconds,
         )
-        self.engine = SyncEngine(self.client_for, on_changes)
+        self.engine = SyncEngine(self.client_for, on_changes, clock)
         self.background = BackgroundSyncs(self.engine, settings.sync_coalesce_seconds)
 
     async def client_for(self, user_id: str, *, quick: bool = False) -> CalendarClient:
@@ -281,7 +284,7 @@ class CalendarService:
 
     async def connect(self, tutor: User) -> list[SyncOutcome]:
         """After the calendar is connected or the settings change: full sync and push channels."""
-        await self._on_connect(tutor.id)
+        await self._on_connect(tutor.id, self._clock.now())
         outcomes: list[SyncOutcome] = []
         for calendar in await self.ensure_mirror(tutor):
             # Watch first, then read: a change made between the two still notifies us.
@@ -306,7 +309,7 @@ class CalendarService:
     # Push -----------------------------------------------------------------------------------
 
     async def ensure_channel(self, calendar: MirroredCalendar) -> WatchChannel | None:
-        margin = utcnow() + timedelta(hours=self._settings.channel_renew_before_hours)
+        margin = self._clock.now() + timedelta(hours=self._settings.channel_renew_before_hours)
         live = await WatchChannel.filter(
             calendar=calendar, stopped_at__isnull=True, expires_at__gt=margin
         ).first()
@@ -318,7 +321,7 @@ class CalendarService:
         tutor_id = str(calendar.tutor_id)
         channel_id = uuid.uuid4()
         secret = new_token()
-        expires = utcnow() + timedelta(hours=self._settings.channel_ttl_hours)
+        expires = self._clock.now() + timedelta(hours=self._settings.channel_ttl_hours)
         try:
             client = await self.client_for(tutor_id)
             answer = await client.watch_events(
@@ -348,7 +351,7 @@ class CalendarService:
         ``every``: all live channels, now. A channel keeps the address it was opened with, so
         after PUBLIC_BASE_URL changes (a custom domain) this moves Google's pushes to it.
         """
-        margin = utcnow() + timedelta(hours=self._settings.channel_renew_before_hours)
+        margin = self._clock.now() + timedelta(hours=self._settings.channel_renew_before_hours)
         expiring_query = WatchChannel.filter(stopped_at__isnull=True)
         if not every:
             expiring_query = expiring_query.filter(expires_at__lte=margin)
@@ -390,7 +393,7 @@ class CalendarService:
         except (CalendarApiError, Unreachable, NoLiveCalendarGrant) as exc:
             # It expires by itself; notifications for a stopped channel are answered 404.
             logger.warning("could not stop channel %s: %s", channel.id, exc)
-        await WatchChannel.filter(id=channel.id).update(stopped_at=utcnow())
+        await WatchChannel.filter(id=channel.id).update(stopped_at=self._clock.now())
 
     async def _stop_channels(self, calendar: MirroredCalendar) -> None:
         for channel in await WatchChannel.filter(calendar=calendar, stopped_at__isnull=True):
@@ -437,7 +440,7 @@ class CalendarService:
 
         Safe on several instances at once: each calendar is claimed by one of them.
         """
-        now = utcnow()
+        now = self._clock.now()
         synced = failed = skipped = connected = 0
         if tutor is None:
             for outcomes in await self._connect_unmirrored():
@@ -492,7 +495,7 @@ class CalendarService:
                 user__is_tutor=True,
                 user__deleted_at__isnull=True,
                 # A connect that began this recently is most likely still running.
-                updated_at__lt=utcnow() - FIRST_CONNECT_GRACE,
+                updated_at__lt=self._clock.now() - FIRST_CONNECT_GRACE,
             )
             .exclude(user_id__in=Subquery(MirroredCalendar.all().values("tutor_id")))
             .select_related("user")

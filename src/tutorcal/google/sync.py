@@ -23,7 +23,7 @@ from tortoise.transactions import in_transaction
 
 from tutorcal.audit import service as audit
 from tutorcal.core.metrics import SYNCS
-from tutorcal.core.time import utcnow
+from tutorcal.core.time import Clock, utcnow
 from tutorcal.google.calendar_client import CalendarClient
 from tutorcal.google.calendar_errors import (
     CalendarApiError,
@@ -46,6 +46,8 @@ ClientFactory = Callable[[str], Awaitable[CalendarClient]]
 
 # A lease is short and renewed while its sync runs: a process killed mid-sync strands the
 # calendar for LEASE at most, and pushes that arrive meanwhile are served once it lapses.
+# Leases and requests are stamped with wall time: they are renewed by real sleeps and shared
+# with other processes, whatever clock this one's rules follow.
 LEASE = timedelta(seconds=30)
 LEASE_RENEW_SECONDS = 10.0
 # After this many failed syncs in a row the calendar fails closed: no times are offered.
@@ -109,9 +111,12 @@ async def _release(calendar_id: object) -> None:
 
 
 class SyncEngine:
-    def __init__(self, client_for_tutor: ClientFactory, on_changes: MirrorChangeHandler) -> None:
+    def __init__(
+        self, client_for_tutor: ClientFactory, on_changes: MirrorChangeHandler, clock: Clock
+    ) -> None:
         self._client_for_tutor = client_for_tutor
         self._on_changes = on_changes
+        self._clock = clock
 
     async def sync_until_quiet(
         self, calendar_id: object, *, force_full: bool = False, requested_at: datetime | None = None
@@ -167,7 +172,10 @@ class SyncEngine:
         calendar = await MirroredCalendar.get(id=calendar_id).select_related("tutor")
         previous_read_at = calendar.last_sync_started_at
         profile, _ = await TutorProfile.get_or_create(user=calendar.tutor)
-        now = utcnow()
+        # The read is ordered against bookings' own stamps (read_at); the window and how fresh
+        # the copy is are rules, and follow the clock.
+        read_at = utcnow()
+        now = self._clock.now()
         window_start, window_end = window_for(profile, now)
         needs_full = (
             force_full
@@ -205,7 +213,7 @@ class SyncEngine:
         async with in_transaction():
             if page.time_zone:
                 calendar.time_zone = page.time_zone
-            await apply_events(calendar, profile, page.events, changes, read_at=now)
+            await apply_events(calendar, profile, page.events, changes, read_at=read_at)
             if kind == "full":
                 await remove_unseen(
                     calendar, changes.seen_event_ids, window_start, window_end, changes
@@ -217,15 +225,15 @@ class SyncEngine:
                         frozenset(changes.live_event_ids),
                         window_start,
                         window_end,
-                        read_at=now,
+                        read_at=read_at,
                     )
                 )
             changes.found.append(
-                AttendeesRead(calendar.id, read_at=now)
+                AttendeesRead(calendar.id, read_at=read_at)
                 if kind == "full"
                 else AttendeesRead(
                     calendar.id,
-                    read_at=now,
+                    read_at=read_at,
                     session_ids=frozenset(changes.listed_session_ids),
                     previous_read_at=previous_read_at,
                 )
@@ -242,12 +250,15 @@ class SyncEngine:
                     subject_id=str(calendar.id),
                     detail={"tutor_id": str(calendar.tutor.id), "kind": kind, **detail},
                 )
+            if kind == "full":
+                # Whether anything changed or not: the window read is what the next sync's
+                # choice of full or incremental rests on.
                 calendar.window_start_at = window_start
                 calendar.window_end_at = window_end
                 calendar.last_full_sync_at = now
             calendar.sync_token = page.next_sync_token
-            calendar.last_sync_started_at = now
-            calendar.last_synced_at = utcnow()
+            calendar.last_sync_started_at = read_at
+            calendar.last_synced_at = self._clock.now()
             calendar.status = CalendarSyncStatus.OK
             calendar.consecutive_failures = 0
             calendar.last_error = None

@@ -40,7 +40,11 @@ async def _renew_channels(runtime: Runtime) -> dict[str, int]:
 
 
 async def _purge_expired(runtime: Runtime) -> dict[str, int]:
-    return {"idempotency_keys": await purge_expired(), "task_runs": await forget_task_runs()}
+    now = runtime.clock.now()
+    return {
+        "idempotency_keys": await purge_expired(now),
+        "task_runs": await forget_task_runs(now),
+    }
 
 
 PERIODIC_TASKS: tuple[PeriodicTask, ...] = (

@@ -21,7 +21,7 @@ from tortoise.expressions import F, Q
 
 from tutorcal.audit import service as audit
 from tutorcal.core.metrics import OUTBOX_PENDING
-from tutorcal.core.time import utcnow
+from tutorcal.core.time import SYSTEM_CLOCK, Clock
 from tutorcal.outbox.errors import OutboxJobNotFailed, OutboxJobNotFound
 from tutorcal.outbox.models import OutboxJob, OutboxStatus, TaskRun
 
@@ -31,13 +31,14 @@ MAX_ATTEMPTS = 8
 
 
 class RetryPolicy(NamedTuple):
-    """How long a claim holds and how retries back off (settings ``OUTBOX_*``)."""
+    """How long a claim holds and how retries back off (settings ``OUTBOX_*``), by ``clock``."""
 
     # A claim outlives any one Google write with its retries; a killed worker's claim lapses.
     claim: timedelta = timedelta(minutes=2)
     retry_base_seconds: float = 5.0
     retry_cap_seconds: float = 3600.0
     max_attempts: int = MAX_ATTEMPTS
+    clock: Clock = SYSTEM_CLOCK
 
 
 DEFAULT_POLICY = RetryPolicy()
@@ -67,17 +68,16 @@ class DrainResult(NamedTuple):
         return {"done": self.done, "retried": self.retried, "failed": self.failed}
 
 
-async def enqueue(booking_id: uuid.UUID, operation: str = "reconcile") -> OutboxJob:
-    """Call inside the booking's transaction, so the job exists exactly when the booking does."""
-    return await OutboxJob.create(
-        booking_id=booking_id, operation=operation, next_attempt_at=utcnow()
-    )
+async def enqueue(booking_id: uuid.UUID, now: datetime, operation: str = "reconcile") -> OutboxJob:
+    """Call inside the booking's transaction, so the job exists exactly when the booking does;
+    it is due from ``now``."""
+    return await OutboxJob.create(booking_id=booking_id, operation=operation, next_attempt_at=now)
 
 
 async def _claim(
     job_id: uuid.UUID, policy: RetryPolicy, fresh: OutboxJob | None = None
 ) -> OutboxJob | None:
-    now = utcnow()
+    now = policy.clock.now()
     claimed = await OutboxJob.filter(
         Q(id=job_id, status=OutboxStatus.PENDING, next_attempt_at__lte=now)
         & (Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
@@ -118,7 +118,7 @@ async def run_job(
     try:
         await handler(job)
     except PermanentFailure as exc:
-        await _fail(job, str(exc))
+        await _fail(job, str(exc), policy.clock)
         status: OutboxStatus = OutboxStatus.FAILED
     except Deferred as exc:
         await _defer(job, exc, policy)
@@ -135,7 +135,7 @@ async def run_job(
         return status
     await OutboxJob.filter(id=job.id).update(
         status=OutboxStatus.DONE,
-        completed_at=utcnow(),
+        completed_at=policy.clock.now(),
         claimed_until=None,
         attempts=F("attempts") + 1,
         last_error=None,
@@ -146,7 +146,7 @@ async def run_job(
 async def _retry_or_fail(job: OutboxJob, error: Exception, policy: RetryPolicy) -> OutboxStatus:
     attempts = job.attempts + 1
     if attempts >= policy.max_attempts:
-        await _fail(job, f"{type(error).__name__}: {error}")
+        await _fail(job, f"{type(error).__name__}: {error}", policy.clock)
         return OutboxStatus.FAILED
     backoff = min(policy.retry_cap_seconds, policy.retry_base_seconds * 2**attempts)
     delay = backoff * random.uniform(0.5, 1.0)  # noqa: S311 - jitter, not security
@@ -155,7 +155,7 @@ async def _retry_or_fail(job: OutboxJob, error: Exception, policy: RetryPolicy) 
     )
     await OutboxJob.filter(id=job.id).update(
         attempts=attempts,
-        next_attempt_at=utcnow() + timedelta(seconds=delay),
+        next_attempt_at=policy.clock.now() + timedelta(seconds=delay),
         claimed_until=None,
         last_error=f"{type(error).__name__}: {error}"[:1000],
     )
@@ -165,29 +165,29 @@ async def _retry_or_fail(job: OutboxJob, error: Exception, policy: RetryPolicy) 
 async def _defer(job: OutboxJob, reason: Deferred, policy: RetryPolicy) -> None:
     logger.info("outbox job %s waits: %s", job.id, reason)
     await OutboxJob.filter(id=job.id).update(
-        next_attempt_at=utcnow() + timedelta(seconds=policy.retry_cap_seconds),
+        next_attempt_at=policy.clock.now() + timedelta(seconds=policy.retry_cap_seconds),
         claimed_until=None,
         last_error=f"waiting: {reason}"[:1000],
     )
 
 
-async def make_due(job_ids: list[uuid.UUID]) -> int:
+async def make_due(job_ids: list[uuid.UUID], now: datetime) -> int:
     """Pending jobs among these run at the next drain, however long they were set to wait."""
     if not job_ids:
         return 0
     return await OutboxJob.filter(id__in=job_ids, status=OutboxStatus.PENDING).update(
-        next_attempt_at=utcnow()
+        next_attempt_at=now
     )
 
 
-async def retry_failed(job_id: uuid.UUID) -> OutboxJob:
+async def retry_failed(job_id: uuid.UUID, now: datetime) -> OutboxJob:
     """A failed job is due again, with a fresh budget of attempts (its last error kept until
     the next run). OutboxJobNotFound, or OutboxJobNotFailed when it is pending or done; two
     admins retrying at once make it due once."""
     retried = await OutboxJob.filter(id=job_id, status=OutboxStatus.FAILED).update(
         status=OutboxStatus.PENDING,
         attempts=0,
-        next_attempt_at=utcnow(),
+        next_attempt_at=now,
         claimed_until=None,
         completed_at=None,
     )
@@ -199,13 +199,13 @@ async def retry_failed(job_id: uuid.UUID) -> OutboxJob:
     return job
 
 
-async def _fail(job: OutboxJob, error: str) -> None:
+async def _fail(job: OutboxJob, error: str, clock: Clock) -> None:
     await OutboxJob.filter(id=job.id).update(
         status=OutboxStatus.FAILED,
         claimed_until=None,
         attempts=job.attempts + 1,
         last_error=error[:1000],
-        completed_at=utcnow(),
+        completed_at=clock.now(),
     )
     await audit.record(
         "outbox_failure",
@@ -240,7 +240,7 @@ async def drain(
     done = retried = failed = 0
     after: tuple[datetime, uuid.UUID] | None = None
     while time.monotonic() < deadline:
-        now = utcnow()
+        now = policy.clock.now()
         query = OutboxJob.filter(
             Q(status=OutboxStatus.PENDING, next_attempt_at__lte=now)
             & (Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
@@ -281,6 +281,6 @@ async def claim_task_run(task: str, scheduled_for: str) -> bool:
     return True
 
 
-async def forget_task_runs() -> int:
+async def forget_task_runs(now: datetime) -> int:
     """Drop the de-duplication records of scheduled task runs older than TASK_RUNS_KEPT_FOR."""
-    return await TaskRun.filter(created_at__lt=utcnow() - TASK_RUNS_KEPT_FOR).delete()
+    return await TaskRun.filter(created_at__lt=now - TASK_RUNS_KEPT_FOR).delete()

@@ -11,7 +11,6 @@ from tutorcal.auth.dependencies import RuntimeDep, TutorDep, UserDep
 from tutorcal.availability import service as availability
 from tutorcal.bookings.schemas import StudentRef
 from tutorcal.core.query_params import EndQuery, StartQuery
-from tutorcal.core.time import utcnow
 from tutorcal.core.windows import InvalidWindow, WindowTooLarge, resolve_window
 from tutorcal.errors import Forbidden, NotAuthenticated, NotFound, problem_responses
 from tutorcal.tutoring_sessions import service
@@ -80,9 +79,9 @@ def _roster(roster: RosterView) -> RosterRead:
     responses=problem_responses(Forbidden, InvalidWindow, WindowTooLarge),
 )
 async def list_my_sessions(
-    tutor: TutorDep, start: StartQuery = None, end: EndQuery = None
+    tutor: TutorDep, runtime: RuntimeDep, start: StartQuery = None, end: EndQuery = None
 ) -> list[TutorSessionRead]:
-    window_start, window_end = resolve_window(start, end)
+    window_start, window_end = resolve_window(start, end, runtime.clock.now())
     return [
         TutorSessionRead(**_fields(view), roster=_roster(roster))
         for view, roster in await service.list_tutor_sessions(tutor, window_start, window_end)
@@ -115,9 +114,12 @@ async def list_sessions(
     start: StartQuery = None,
     end: EndQuery = None,
 ) -> Response:
-    window_start, window_end = resolve_window(start, end)
+    now = runtime.clock.now()
+    window_start, window_end = resolve_window(start, end, now)
     stale = timedelta(minutes=runtime.settings.mirror_stale_after_minutes)
-    views = await service.list_sessions(tutor_id, user, window_start, window_end, stale_after=stale)
+    views = await service.list_sessions(
+        tutor_id, user, window_start, window_end, now=now, stale_after=stale
+    )
     # Validated and serialised here, as one list: FastAPI would validate the 40-odd models a
     # second time, and one list validation costs less than building each model on its own.
     sessions = _SESSIONS.validate_python([_fields(v) for v in views])
@@ -133,7 +135,9 @@ async def list_sessions(
 async def read_session(session_id: str, user: UserDep, runtime: RuntimeDep) -> SessionRead:
     stale = timedelta(minutes=runtime.settings.mirror_stale_after_minutes)
     return SessionRead.model_validate(
-        _fields(await service.get_session(session_id, user, stale_after=stale))
+        _fields(
+            await service.get_session(session_id, user, now=runtime.clock.now(), stale_after=stale)
+        )
     )
 
 
@@ -153,12 +157,15 @@ async def read_schedule(
     start: StartQuery = None,
     end: EndQuery = None,
 ) -> Response:
-    window_start, window_end = resolve_window(start, end)
+    now = runtime.clock.now()
+    window_start, window_end = resolve_window(start, end, now)
     stale = timedelta(minutes=runtime.settings.mirror_stale_after_minutes)
     tutor = tutors.tutor_detail(await tutors.get_tutor(tutor_id))
-    views = await service.list_sessions(tutor_id, user, window_start, window_end, stale_after=stale)
+    views = await service.list_sessions(
+        tutor_id, user, window_start, window_end, now=now, stale_after=stale
+    )
     slots = await availability.list_free_slots(
-        tutor_id, window_start, window_end, minutes=None, now=utcnow(), stale_after=stale
+        tutor_id, window_start, window_end, minutes=None, now=now, stale_after=stale
     )
     schedule = _SCHEDULE.validate_python(
         {

@@ -8,7 +8,6 @@ from typing import NamedTuple
 
 from tutorcal.bookings.models import Booking, BookingStatus
 from tutorcal.core.ids import parse_id
-from tutorcal.core.time import utcnow
 from tutorcal.google.grants import CalendarStatus, calendar_status
 from tutorcal.google.models import CalendarSyncStatus, GoogleGrant
 from tutorcal.tutoring_sessions import repository
@@ -42,7 +41,12 @@ class ReadableCalendar(NamedTuple):
 
 
 async def ensure_readable(
-    tutor_id: uuid.UUID, *, stale_after: timedelta, sessions_only: bool, must_be_tutor: bool = False
+    tutor_id: uuid.UUID,
+    *,
+    now: datetime,
+    stale_after: timedelta,
+    sessions_only: bool,
+    must_be_tutor: bool = False,
 ) -> list[ReadableCalendar]:
     """The tutor's mirrored calendars, or CalendarUnavailable saying why they cannot be trusted
     (TutorNotFound first when ``must_be_tutor`` and the user is no tutor).
@@ -74,7 +78,7 @@ async def ensure_readable(
         raise CalendarUnavailable(
             "The tutor's calendar has not been read yet.", extra={"calendar_status": "syncing"}
         )
-    oldest_allowed = utcnow() - stale_after
+    oldest_allowed = now - stale_after
     for calendar in needed:
         if calendar.status == CalendarSyncStatus.UNAVAILABLE or calendar.last_synced_at is None:
             raise CalendarUnavailable(extra={"calendar_status": "unavailable"})
@@ -87,13 +91,19 @@ async def ensure_readable(
 
 
 async def list_sessions(
-    tutor_id: str, viewer: User, start: datetime, end: datetime, *, stale_after: timedelta
+    tutor_id: str,
+    viewer: User,
+    start: datetime,
+    end: datetime,
+    *,
+    now: datetime,
+    stale_after: timedelta,
 ) -> list[SessionView]:
     """The tutor's active sessions overlapping [start, end), by start; TutorNotFound, or
     CalendarUnavailable when the tutor's session calendar cannot be trusted."""
     tutor_uuid = parse_id(tutor_id, "tutor")
     await ensure_readable(
-        tutor_uuid, stale_after=stale_after, sessions_only=True, must_be_tutor=True
+        tutor_uuid, now=now, stale_after=stale_after, sessions_only=True, must_be_tutor=True
     )
     sessions = await repository.sessions_in_window(tutor_uuid, start, end)
     viewer_id = str(viewer.id)
@@ -118,14 +128,16 @@ async def list_sessions(
     ]
 
 
-async def get_session(session_id: str, viewer: User, *, stale_after: timedelta) -> SessionView:
+async def get_session(
+    session_id: str, viewer: User, *, now: datetime, stale_after: timedelta
+) -> SessionView:
     """One active session; SessionNotFound, or CalendarUnavailable as for a listing."""
     session = await TutoringSession.get_or_none(
         id=parse_id(session_id, "session"), is_active=True, calendar__holds_sessions=True
     )
     if session is None:
         raise SessionNotFound()
-    await ensure_readable(session.tutor_id, stale_after=stale_after, sessions_only=True)
+    await ensure_readable(session.tutor_id, now=now, stale_after=stale_after, sessions_only=True)
     bookings = await Booking.filter(
         session_id=session.id, status=BookingStatus.CONFIRMED
     ).values_list("student_id", "student__email")

@@ -76,6 +76,6 @@ async def create_api_token(body: ApiTokenCreate, user: UserDep) -> ApiTokenCreat
     summary="Revoke an API token",
     responses=problem_responses(NotFound),
 )
-async def revoke_api_token(token_id: str, user: UserDep) -> Response:
-    await auth.revoke_api_token(user, token_id)
+async def revoke_api_token(token_id: str, user: UserDep, runtime: RuntimeDep) -> Response:
+    await auth.revoke_api_token(user, token_id, runtime.clock.now())
     return Response(status_code=204)

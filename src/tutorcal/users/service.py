@@ -12,7 +12,6 @@ from tutorcal.auth.models import ApiToken, LoginSession
 from tutorcal.bookings.google_sync import BookingWrites, mark_failed
 from tutorcal.bookings.models import CalendarFeedToken
 from tutorcal.bookings.service import cancel_future_bookings_of
-from tutorcal.core.time import utcnow
 from tutorcal.errors import Unprocessable
 from tutorcal.google.grants import calendar_status
 from tutorcal.google.models import GoogleGrant
@@ -86,12 +85,12 @@ async def delete_account(user: User, calendars: CalendarService, policy: RetryPo
     """
     # Cancel first, while the tutor's grant (for a tutor deleting their account) still works.
     writes = BookingWrites(calendars, quick=True)
-    for job in await cancel_future_bookings_of(user, "account_deleted"):
+    for job in await cancel_future_bookings_of(user, "account_deleted", policy.clock.now()):
         await run_job(job.id, writes, mark_failed, policy=policy)
     await calendars.disconnect(user)
     user_id = str(user.id)
     async with in_transaction():
-        now = utcnow()
+        now = policy.clock.now()
         await LoginSession.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
         await ApiToken.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
         await CalendarFeedToken.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
