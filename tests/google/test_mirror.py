@@ -451,3 +451,34 @@ async def test_a_full_sync_that_finds_nothing_changed_rewrites_no_row(
         "Tutoring: Algebra",
         "Tutoring: Physics",
     ]
+
+
+async def test_a_full_sync_that_changed_nothing_still_moves_the_window_so_the_next_is_incremental(
+    app: FastAPI, browser: Browser, emulator: EmulatorServer, clock: ManualClock
+) -> None:
+    """A week later the window has moved on: the sync re-reads it whole (full), finds the same
+    events, and must record the new window; otherwise every later notification would read
+    the whole term again instead of asking Google for what changed."""
+    emulator.add_user(TEST_TUTOR)
+    add_event(emulator, TEST_TUTOR, event_body("Tutoring: Algebra", at(2, 10)))
+    tutor = await connect_tutor(app, browser, emulator)
+    calendar = await MirroredCalendar.get(tutor=tutor)
+    assert calendar.window_end_at is not None
+    first_window_end = calendar.window_end_at
+
+    clock.advance(timedelta(days=8))  # past the window's margin
+    await sync_now(app, tutor)
+    calendar = await MirroredCalendar.get(tutor=tutor)
+    assert calendar.window_end_at is not None
+    assert calendar.window_end_at - first_window_end >= timedelta(days=8)
+
+    add_event(emulator, TEST_TUTOR, event_body("Tutoring: Physics", at(3, 10)))
+    await sync_now(app, tutor)
+    lists = [e for e in emulator.control("GET", "/requests") if e["name"] == "events.list"]
+    assert "syncToken" in lists[-1]["query"], lists[-1]
+    titles = (
+        await TutoringSession.filter(is_active=True)
+        .order_by("start_at")
+        .values_list("title", flat=True)
+    )
+    assert titles == ["Tutoring: Algebra", "Tutoring: Physics"]
