@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from bench.table import Table, Verdict
+from bench.table import Table, Verdict, markdown
 
 FLAT_RATIO = 2.0
 Goal = Literal["flat", "zero", "bound", "info"]
@@ -79,18 +79,14 @@ class GrowthTable(Table):
     growth: list[GrowthRow] = field(default_factory=list)
 
     def markdown(self) -> str:
-        header = list(self.labels[:1])
+        steps = list(self.labels[:1])
         for label in self.labels[1:]:
-            header += ["ratio", label]
-        lines = [
-            f"| metric | {' | '.join(header)} | goal | result |",
-            "|---|" + "---:|" * len(header) + "---|---|",
-        ]
-        lines += [
-            f"| {row.metric} | {' | '.join(row.cells())} | {row.goal_text()} | {row.result()} |"
-            for row in self.growth
-        ]
-        return "\n".join(lines)
+            steps += ["ratio", label]
+        return markdown(
+            ("metric", *steps, "goal", "result"),
+            len(steps),
+            ((row.metric, *row.cells(), row.goal_text(), row.result()) for row in self.growth),
+        )
 
     def verdicts(self) -> list[str]:
         return [

@@ -16,7 +16,7 @@ says ``info``.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -79,6 +79,16 @@ def shown(value: float, form: str) -> str:
     return "-" if math.isnan(value) else form.format(value)
 
 
+def markdown(header: Sequence[str], numeric: int, body: Iterable[Sequence[str]]) -> str:
+    """A Markdown table: the metric, then ``numeric`` right-aligned columns, then the rest."""
+    lines = [
+        f"| {' | '.join(header)} |",
+        "|---|" + "---:|" * numeric + "---|" * (len(header) - 1 - numeric),
+    ]
+    lines += [f"| {' | '.join(cells)} |" for cells in body]
+    return "\n".join(lines)
+
+
 @dataclass
 class Table:
     """Rows under one heading: one column (tutorcal) or two (tutorcal and its floor)."""
@@ -136,18 +146,16 @@ class Table:
 
     def markdown(self) -> str:
         if len(self.labels) == 1:
-            lines = [f"| metric | {self.labels[0]} | target | result |", "|---|---:|---|---|"]
-            lines += [f"| {r.metric} | {r.tutorcal} | {r.target} | {r.result} |" for r in self.rows]
-            return "\n".join(lines)
-        lines = [
-            f"| metric | {self.labels[0]} | {self.labels[1]} | ratio | target | result |",
-            "|---|---:|---:|---:|---|---|",
-        ]
-        lines += [
-            f"| {r.metric} | {r.tutorcal} | {r.floor} | {r.ratio} | {r.target} | {r.result} |"
-            for r in self.rows
-        ]
-        return "\n".join(lines)
+            return markdown(
+                ("metric", self.labels[0], "target", "result"),
+                1,
+                ((r.metric, r.tutorcal, r.target, r.result) for r in self.rows),
+            )
+        return markdown(
+            ("metric", *self.labels[:2], "ratio", "target", "result"),
+            3,
+            ((r.metric, r.tutorcal, r.floor, r.ratio, r.target, r.result) for r in self.rows),
+        )
 
     def verdicts(self) -> list[str]:
         return [
