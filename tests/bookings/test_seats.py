@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from fastapi import FastAPI
 
@@ -13,6 +15,8 @@ from tests.support.emulator import EmulatorServer
 from tutorcal.audit.models import AuditEntry
 from tutorcal.bookings.google_sync import drain_booking_writes
 from tutorcal.bookings.models import Booking
+from tutorcal.google.event_writes import set_attendance
+from tutorcal.google.models import MirroredCalendar
 from tutorcal.outbox.models import OutboxJob
 from tutorcal.tutors.models import TutorProfile
 
@@ -442,3 +446,37 @@ async def test_a_cancellation_while_the_tutor_has_revoked_google_reaches_google_
     assert attendees(emulator, TEST_TUTOR, group.event["id"]) == []
     mine = (await sam.app.get(f"/api/v1/bookings/{booking['id']}")).json()
     assert mine["calendar_sync"] == "synced"
+
+
+async def test_a_late_cancellation_write_keeps_the_student_who_booked_the_session_again(
+    app: FastAPI, browser: Browser, other_browser: Browser, emulator: EmulatorServer
+) -> None:
+    """Sam cancels and books the same session again. The first cancellation's write may have
+    read "no seat held" before the new booking existed and reach Google after the new
+    booking's write (two instances, the outbox): it takes away its own seat mark only."""
+    group = await group_session(app, browser, emulator)
+    sam = await student(other_browser, emulator, "sam@school.example")
+    _, first = await book(sam, session_id=group.session_id)
+    cancelled = await sam.app.post(
+        f"/api/v1/bookings/{first['id']}/cancel", json={}, headers=sam.csrf
+    )
+    assert cancelled.json()["calendar_sync"] == "synced"
+    status, again = await book(sam, session_id=group.session_id)
+    assert status == 201
+    assert again["calendar_sync"] == "synced"
+
+    calendar = await MirroredCalendar.get(tutor=group.tutor, holds_sessions=True)
+    late = await set_attendance(
+        await runtime_of(app).calendar.client_for(str(group.tutor.id)),
+        calendar.google_calendar_id,
+        group.event["id"],
+        email="sam@school.example",
+        display_name="Sam",
+        booking_id=uuid.UUID(str(first["id"])),
+        present=False,
+    )
+
+    assert late is None  # nothing to change: Sam's guest place is the new booking's
+    assert attendees(emulator, TEST_TUTOR, group.event["id"]) == ["sam@school.example"]
+    await sync_now(app, group.tutor)
+    assert (await sam.app.get(f"/api/v1/bookings/{again['id']}")).json()["status"] == "confirmed"

@@ -83,13 +83,22 @@ async def set_attendance(
         listed = any((a.email or "").lower() == email.lower() for a in attendees)
         private = _private(event)
         key = seat_key(booking_id)
-        if listed == present and (key in private) == present:
+        # Each booking marks its own seat; the student is a guest while any mark of theirs is
+        # on the event. A cancellation's write decided before the student booked this session
+        # again (and reaching Google after that booking's write) so takes away its own mark
+        # only, never the guest the new booking holds.
+        marked_by_another = any(
+            name.startswith(SEAT_PROPERTY_PREFIX) and name != key and value.lower() == email.lower()
+            for name, value in private.items()
+        )
+        guest = present or marked_by_another
+        if listed == guest and (key in private) == present:
             return None
-        if present and not listed:
+        if guest and not listed:
             attendees.append(
                 Attendee(email=email, displayName=display_name, responseStatus="needsAction")
             )
-        if not present:
+        if not guest:
             attendees = [a for a in attendees if (a.email or "").lower() != email.lower()]
         if present:
             private[key] = email
