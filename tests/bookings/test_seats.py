@@ -480,3 +480,28 @@ async def test_a_late_cancellation_write_keeps_the_student_who_booked_the_sessio
     assert attendees(emulator, TEST_TUTOR, group.event["id"]) == ["sam@school.example"]
     await sync_now(app, group.tutor)
     assert (await sam.app.get(f"/api/v1/bookings/{again['id']}")).json()["status"] == "confirmed"
+
+
+async def test_a_student_who_cancelled_and_booked_again_while_google_was_down_can_still_leave(
+    app: FastAPI, browser: Browser, other_browser: Browser, emulator: EmulatorServer
+) -> None:
+    """Both writes wait in the outbox and then act for the new booking; the first booking's seat
+    mark must not stay behind on the event, or Sam would stay a guest after cancelling again."""
+    group = await group_session(app, browser, emulator)
+    sam = await student(other_browser, emulator, "sam@school.example")
+    _, first = await book(sam, session_id=group.session_id)
+    emulator.control("POST", "/faults", {"count": 1000, "status": 503, "match": {"method": "PUT"}})
+    cancelled = await sam.app.post(
+        f"/api/v1/bookings/{first['id']}/cancel", json={}, headers=sam.csrf
+    )
+    assert cancelled.json()["calendar_sync"] == "pending"
+    status, again = await book(sam, session_id=group.session_id)
+    assert status == 201
+    emulator.control("DELETE", "/faults")
+    await drain_once_due(app)
+    assert attendees(emulator, TEST_TUTOR, group.event["id"]) == ["sam@school.example"]
+
+    left = await sam.app.post(f"/api/v1/bookings/{again['id']}/cancel", json={}, headers=sam.csrf)
+
+    assert left.json()["calendar_sync"] == "synced"
+    assert attendees(emulator, TEST_TUTOR, group.event["id"]) == []

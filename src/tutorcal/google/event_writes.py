@@ -86,13 +86,18 @@ async def set_attendance(
         # Each booking marks its own seat; the student is a guest while any mark of theirs is
         # on the event. A cancellation's write decided before the student booked this session
         # again (and reaching Google after that booking's write) so takes away its own mark
-        # only, never the guest the new booking holds.
-        marked_by_another = any(
-            name.startswith(SEAT_PROPERTY_PREFIX) and name != key and value.lower() == email.lower()
+        # only, never the guest the new booking holds. One booking holds a student's seat at a
+        # time, so the holder's write drops any other mark of theirs (a cancelled booking's),
+        # which would otherwise keep them on the event after they cancel.
+        others = [
+            name
             for name, value in private.items()
-        )
-        guest = present or marked_by_another
-        if listed == guest and (key in private) == present:
+            if name.startswith(SEAT_PROPERTY_PREFIX)
+            and name != key
+            and value.lower() == email.lower()
+        ]
+        guest = present or bool(others)
+        if listed == guest and (key in private) == present and not (present and others):
             return None
         if guest and not listed:
             attendees.append(
@@ -101,6 +106,8 @@ async def set_attendance(
         if not guest:
             attendees = [a for a in attendees if (a.email or "").lower() != email.lower()]
         if present:
+            for name in others:
+                private.pop(name)
             private[key] = email
         else:
             private.pop(key, None)
